@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class LocalFlinkCluster implements AutoCloseable {
   private static final String CLASSPATH = "/io/floe/local/flink-cluster.classpath";
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
-  private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)");
+  private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
 
   /** Flink's own default JVM options for Java 17 (env.java.opts.all in its config.yaml). */
   static final List<String> JAVA_17_OPTIONS =
@@ -56,13 +56,20 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private final Path confDir;
   private final List<String> classpath;
   private final int restPort;
+  private final int taskSlots;
   private final LocalProcess jobManager;
   private LocalProcess taskManager;
   private int taskManagerStarts;
 
   private LocalFlinkCluster(
-      Path workDir, Path confDir, List<String> classpath, int restPort, LocalProcess jobManager) {
+      Path workDir,
+      Path confDir,
+      List<String> classpath,
+      int restPort,
+      int taskSlots,
+      LocalProcess jobManager) {
     this.workDir = workDir;
+    this.taskSlots = taskSlots;
     this.confDir = confDir;
     this.classpath = classpath;
     this.restPort = restPort;
@@ -158,7 +165,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         "-Dlog4j2.configurationFile=" + confDir.resolve("log4j2.properties"));
   }
 
-  /** Waits until this many TaskManagers are registered with the JobManager. */
+  /** Waits until this many TaskManagers registered with the JobManager and offered their slots. */
   public void awaitTaskManagers(int count, Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     Instant deadline = Instant.now().plus(timeout);
@@ -170,8 +177,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
                     .timeout(Duration.ofSeconds(5))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        Matcher m = TASK_MANAGERS.matcher(response.body());
-        if (response.statusCode() == 200 && m.find() && Integer.parseInt(m.group(1)) >= count) {
+        Matcher m = SLOTS.matcher(response.body());
+        if (response.statusCode() == 200
+            && m.find()
+            && Integer.parseInt(m.group(1)) >= count * taskSlots) {
           return;
         }
       } catch (IOException e) {
@@ -311,7 +320,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
               args,
               workDir.resolve("log").resolve("jobmanager.out"));
       LocalFlinkCluster cluster =
-          new LocalFlinkCluster(workDir, confDir, classpath, port, jobManager);
+          new LocalFlinkCluster(workDir, confDir, classpath, port, taskSlots, jobManager);
       try {
         jobManager.awaitPort(port, Duration.ofSeconds(90));
         cluster.startTaskManager();

@@ -1,0 +1,58 @@
+package io.floe.loader.deadletter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.loader.source.KafkaMessage;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes a dead letter as the original record (key, value, headers, timestamp) plus headers that
+ * say where it came from and why it was refused, so it can be inspected and replayed.
+ */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+  private static final long serialVersionUID = 1L;
+
+  public static final String PIPELINE = "floe.pipeline";
+  public static final String SOURCE_TOPIC = "floe.source.topic";
+  public static final String SOURCE_PARTITION = "floe.source.partition";
+  public static final String SOURCE_OFFSET = "floe.source.offset";
+  public static final String SOURCE_TIMESTAMP = "floe.source.timestamp";
+  public static final String ERROR_CLASS = "floe.error.class";
+  public static final String ERROR_MESSAGE = "floe.error.message";
+  public static final String ERROR_PATH = "floe.error.path";
+
+  private final String topic;
+  private final String pipeline;
+
+  public DeadLetterSerializer(String topic, String pipeline) {
+    this.topic = requireNonNull(topic, "topic is null");
+    this.pipeline = requireNonNull(pipeline, "pipeline is null");
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+    KafkaMessage message = letter.message();
+    RecordHeaders headers = new RecordHeaders();
+    for (KafkaMessage.Header header : message.headers()) {
+      headers.add(header.key(), header.value());
+    }
+    headers.add(PIPELINE, utf8(pipeline));
+    headers.add(SOURCE_TOPIC, utf8(message.topic()));
+    headers.add(SOURCE_PARTITION, utf8(Integer.toString(message.partition())));
+    headers.add(SOURCE_OFFSET, utf8(Long.toString(message.offset())));
+    headers.add(SOURCE_TIMESTAMP, utf8(Long.toString(message.timestamp())));
+    headers.add(ERROR_CLASS, utf8(letter.reason()));
+    headers.add(ERROR_MESSAGE, utf8(letter.errorMessage()));
+    headers.add(ERROR_PATH, utf8(letter.path()));
+    return new ProducerRecord<>(
+        topic, null, message.timestamp(), message.key(), message.value(), headers);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

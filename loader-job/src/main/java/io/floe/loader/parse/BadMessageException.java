@@ -1,0 +1,45 @@
+package io.floe.loader.parse;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A message that cannot become a row, with the reason, the failing column or JSON path, and a
+ * message a user can act on. These go to the dead-letter topic (or fail or are skipped, by policy).
+ */
+public final class BadMessageException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a message was refused; the dead-letter header {@code floe.error.class} carries it. */
+  public enum Reason {
+    MALFORMED_JSON,
+    INVALID_UTF8,
+    OVERSIZED,
+    NOT_AN_OBJECT,
+    MISSING_REQUIRED,
+    WRONG_TYPE,
+    OUT_OF_RANGE
+  }
+
+  private final Reason reason;
+  private final String path;
+
+  public BadMessageException(Reason reason, String path, String message) {
+    super(message, null, false, false);
+    this.reason = requireNonNull(reason, "reason is null");
+    this.path = requireNonNull(path, "path is null");
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The column (dotted for nested fields, [i] for list elements) or JSON pointer; "" for all. */
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String toString() {
+    return reason + (path.isEmpty() ? "" : " at " + path) + ": " + getMessage();
+  }
+}

@@ -1,0 +1,99 @@
+package io.floe.loader.sink;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.DataFile;
+
+/**
+ * What one writer subtask produced for one checkpoint: its data files and counters, sent to the
+ * single committer. The files travel Java-serialized, as Iceberg's own task results do.
+ */
+public final class WrittenFiles implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final long checkpointId;
+  private final int schemaId;
+  private final byte[] dataFiles;
+  private final long recordsWritten;
+  private final long recordsDeadLettered;
+  private final long recordsSkipped;
+  private final HashMap<String, Long> nextOffsets;
+  private final long maxRecordTimestamp;
+
+  WrittenFiles(
+      long checkpointId,
+      int schemaId,
+      DataFile[] dataFiles,
+      long recordsWritten,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp) {
+    this.checkpointId = checkpointId;
+    this.schemaId = schemaId;
+    this.dataFiles = serialize(dataFiles);
+    this.recordsWritten = recordsWritten;
+    this.recordsDeadLettered = recordsDeadLettered;
+    this.recordsSkipped = recordsSkipped;
+    this.nextOffsets = new HashMap<>(nextOffsets);
+    this.maxRecordTimestamp = maxRecordTimestamp;
+  }
+
+  long checkpointId() {
+    return checkpointId;
+  }
+
+  int schemaId() {
+    return schemaId;
+  }
+
+  List<DataFile> dataFiles() {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(dataFiles))) {
+      return Arrays.asList((DataFile[]) in.readObject());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long recordsWritten() {
+    return recordsWritten;
+  }
+
+  long recordsDeadLettered() {
+    return recordsDeadLettered;
+  }
+
+  long recordsSkipped() {
+    return recordsSkipped;
+  }
+
+  /** topic:partition to the next offset to read, for the partitions this subtask read. */
+  Map<String, Long> nextOffsets() {
+    return nextOffsets;
+  }
+
+  long maxRecordTimestamp() {
+    return maxRecordTimestamp;
+  }
+
+  private static byte[] serialize(DataFile[] files) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(files);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,79 @@
+package io.floe.loader.table;
+
+import io.floe.loader.settings.TableSettings;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+
+/**
+ * Opens the pipeline's table through any Iceberg catalog, chosen by the standard catalog properties
+ * ({@code type} or {@code catalog-impl}), with the defaults a streaming writer needs.
+ */
+public final class TableAccess {
+  private TableAccess() {}
+
+  /** A serializable loader of the table, for operators to open on the task managers. */
+  public static TableLoader tableLoader(TableSettings settings) {
+    return TableLoader.fromCatalog(catalogLoader(settings), identifier(settings));
+  }
+
+  public static TableIdentifier identifier(TableSettings settings) {
+    return TableIdentifier.of(
+        Namespace.of(settings.namespace().toArray(new String[0])), settings.name());
+  }
+
+  public static CatalogLoader catalogLoader(TableSettings settings) {
+    Map<String, String> properties = withStreamingDefaults(settings.catalogProperties());
+    String impl = properties.get(CatalogProperties.CATALOG_IMPL);
+    if (impl == null) {
+      impl = implementationOf(properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE));
+      properties.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    }
+    return CatalogLoader.custom(settings.catalogName(), properties, new Configuration(), impl);
+  }
+
+  /**
+   * Adds what a loader that commits every few seconds needs, where the user did not say otherwise:
+   * Glue skips archiving a table version per commit; a JDBC catalog never creates its own tables
+   * (the table must exist already, and SQLite catalogs fail when several instances try).
+   */
+  static Map<String, String> withStreamingDefaults(Map<String, String> given) {
+    Map<String, String> properties = new HashMap<>(given);
+    String type = properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE, "");
+    String impl = properties.getOrDefault(CatalogProperties.CATALOG_IMPL, "");
+    if (type.equalsIgnoreCase("glue") || impl.equals(CatalogUtil.ICEBERG_CATALOG_GLUE)) {
+      properties.putIfAbsent("glue.skip-archive", "true");
+    }
+    if (type.equalsIgnoreCase("jdbc") || impl.equals(CatalogUtil.ICEBERG_CATALOG_JDBC)) {
+      properties.putIfAbsent("jdbc.init-catalog-tables", "false");
+    }
+    return properties;
+  }
+
+  private static String implementationOf(String type) {
+    switch (type == null ? "" : type.toLowerCase(Locale.ROOT)) {
+      case CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE:
+        return CatalogUtil.ICEBERG_CATALOG_GLUE;
+      case CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC:
+        return CatalogUtil.ICEBERG_CATALOG_JDBC;
+      case CatalogUtil.ICEBERG_CATALOG_TYPE_REST:
+        return CatalogUtil.ICEBERG_CATALOG_REST;
+      case CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP:
+        return CatalogUtil.ICEBERG_CATALOG_HADOOP;
+      case CatalogUtil.ICEBERG_CATALOG_TYPE_NESSIE:
+        return CatalogUtil.ICEBERG_CATALOG_NESSIE;
+      default:
+        throw new IllegalArgumentException(
+            "table.catalog.type: '"
+                + type
+                + "' is not one of glue, jdbc, rest, hadoop, nessie (or give table.catalog.catalog-impl)");
+    }
+  }
+}

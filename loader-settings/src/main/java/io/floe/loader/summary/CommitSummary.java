@@ -1,0 +1,84 @@
+package io.floe.loader.summary;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The keys the loader writes into the summary of every Iceberg snapshot it commits, so that
+ * recovery and health can be read from the table alone (like Iceberg's own Flink committer and
+ * kafka-connect coordinator do). The control plane reads them with the same constants.
+ */
+public final class CommitSummary {
+  /** Iceberg's Flink committer keys, kept so Iceberg's own tools recognise our commits. */
+  public static final String FLINK_JOB_ID = "flink.job-id";
+
+  public static final String FLINK_OPERATOR_ID = "flink.operator-id";
+  public static final String FLINK_MAX_COMMITTED_CHECKPOINT_ID =
+      "flink.max-committed-checkpoint-id";
+
+  /** The pipeline that wrote the snapshot. */
+  public static final String PIPELINE = "floe.pipeline";
+
+  /** The loader's version. */
+  public static final String LOADER_VERSION = "floe.loader-version";
+
+  /** The id of the table schema the rows were written with. */
+  public static final String SCHEMA_ID = "floe.schema-id";
+
+  /** Rows written by this commit. */
+  public static final String RECORDS_WRITTEN = "floe.records-written";
+
+  /** Bad messages sent to the dead-letter topic in the checkpoints of this commit. */
+  public static final String RECORDS_DEAD_LETTERED = "floe.records-dead-lettered";
+
+  /** Bad messages skipped (policy skip) in the checkpoints of this commit. */
+  public static final String RECORDS_SKIPPED = "floe.records-skipped";
+
+  /**
+   * The next offset to read of every partition the pipeline has read: topic:partition=offset,...
+   */
+  public static final String KAFKA_OFFSETS = "floe.kafka-offsets";
+
+  /** The greatest Kafka record timestamp (epoch ms) among the messages of this commit. */
+  public static final String MAX_RECORD_TIMESTAMP = "floe.max-record-timestamp";
+
+  /** The Flink checkpoints this commit covers: first-last. */
+  public static final String CHECKPOINTS = "floe.checkpoints";
+
+  private CommitSummary() {}
+
+  /** Renders offsets as {@code topic:partition=offset,...}, sorted. */
+  public static String formatOffsets(Map<String, Long> offsetsByTopicPartition) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Long> entry : new TreeMap<>(offsetsByTopicPartition).entrySet()) {
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(entry.getKey()).append('=').append(entry.getValue());
+    }
+    return out.toString();
+  }
+
+  /** Parses {@link #KAFKA_OFFSETS}: keys are {@code topic:partition}. */
+  public static Map<String, Long> parseOffsets(String text) {
+    Map<String, Long> offsets = new TreeMap<>();
+    if (text == null || text.isEmpty()) {
+      return Collections.unmodifiableMap(offsets);
+    }
+    for (String entry : text.split(",")) {
+      int eq = entry.lastIndexOf('=');
+      int colon = entry.lastIndexOf(':', eq);
+      if (eq <= 0 || colon <= 0) {
+        throw new IllegalArgumentException("not topic:partition=offset: '" + entry + "'");
+      }
+      offsets.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+    }
+    return Collections.unmodifiableMap(offsets);
+  }
+
+  /** The key of one partition in {@link #KAFKA_OFFSETS}. */
+  public static String topicPartition(String topic, int partition) {
+    return topic + ":" + partition;
+  }
+}

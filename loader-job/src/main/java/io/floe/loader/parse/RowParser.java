@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.floe.loader.schema.WritableTypes;
 import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.ParseSettings;
 import io.floe.loader.source.KafkaMessage;
@@ -70,6 +71,13 @@ public final class RowParser {
     requireNonNull(schema, "schema is null");
     requireNonNull(settings, "settings is null");
     List<String> problems = new ArrayList<>();
+    for (String problem : WritableTypes.problems(schema)) {
+      problems.add("column " + problem);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The table cannot be loaded with these settings: " + String.join("; ", problems));
+    }
     List<Types.NestedField> columns = schema.columns();
     Set<String> filledElsewhere = new HashSet<>();
     List<Projection> projections = new ArrayList<>();

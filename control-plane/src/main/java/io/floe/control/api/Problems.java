@@ -1,0 +1,214 @@
+package io.floe.control.api;
+
+import io.floe.control.pipeline.FieldProblem;
+import io.floe.control.pipeline.InvalidPipelineException;
+import io.floe.control.pipeline.OperationNotFoundException;
+import io.floe.control.pipeline.PipelineConflictException;
+import io.floe.control.pipeline.PipelineExistsException;
+import io.floe.control.pipeline.PipelineNotFoundException;
+import io.floe.control.pipeline.StaleVersionException;
+import io.floe.control.pipeline.UnresolvablePipelineException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place where expected failures become RFC 9457 problem responses: each names its cause,
+ * and field errors name the offending JSON field in {@code errors[].field}.
+ */
+@RestControllerAdvice
+public class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final String TYPES = "https://floe.io/problems/";
+
+  @ExceptionHandler(InvalidPipelineException.class)
+  ResponseEntity<ProblemDetail> invalid(InvalidPipelineException e) {
+    boolean unresolvable = e instanceof UnresolvablePipelineException;
+    return problem(
+        unresolvable ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_REQUEST,
+        unresolvable ? "unresolvable-pipeline" : "invalid-request",
+        unresolvable
+            ? "The pipeline refers to something that is missing or does not fit"
+            : "Invalid request",
+        e.getMessage(),
+        e.problems());
+  }
+
+  @ExceptionHandler({PipelineNotFoundException.class, OperationNotFoundException.class})
+  ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
+    return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), List.of());
+  }
+
+  @ExceptionHandler(PipelineExistsException.class)
+  ResponseEntity<ProblemDetail> exists(PipelineExistsException e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "pipeline-exists",
+        "Pipeline exists",
+        e.getMessage(),
+        List.of(new FieldProblem("name", "is taken")));
+  }
+
+  @ExceptionHandler(PipelineConflictException.class)
+  ResponseEntity<ProblemDetail> conflict(PipelineConflictException e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "state-conflict",
+        "Not possible in the pipeline's state",
+        e.getMessage(),
+        List.of());
+  }
+
+  @ExceptionHandler(StaleVersionException.class)
+  ResponseEntity<ProblemDetail> stale(StaleVersionException e) {
+    return problem(
+        HttpStatus.PRECONDITION_FAILED,
+        "stale-version",
+        "Stale version",
+        e.getMessage() + "; GET the pipeline for its current ETag",
+        List.of(new FieldProblem("If-Match", "is stale")));
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof UnrecognizedPropertyException unknown) {
+      String field = path(unknown);
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "unknown-field",
+          "Unknown field",
+          "The request has a field this API does not know: " + field,
+          List.of(
+              new FieldProblem(
+                  field, "is not a known field; known here: " + unknown.getKnownPropertyIds())));
+    }
+    if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+      String field = path(databind);
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "invalid-request",
+          "Invalid request",
+          "Field " + field + " has the wrong type or format",
+          List.of(new FieldProblem(field, databind.getOriginalMessage())));
+    }
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "invalid-request",
+        "Invalid request",
+        "The body is not valid JSON for this request",
+        List.of());
+  }
+
+  @ExceptionHandler(MissingRequestHeaderException.class)
+  ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "invalid-request",
+        "Invalid request",
+        e.getMessage(),
+        List.of(new FieldProblem(e.getHeaderName(), "is required")));
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "invalid-request",
+        "Invalid request",
+        "'" + e.getValue() + "' is not a valid " + e.getName(),
+        List.of(new FieldProblem(e.getName(), "'" + e.getValue() + "' is not valid")));
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
+    return problem(
+        HttpStatus.METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        e.getMessage(),
+        List.of());
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
+    return problem(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        e.getMessage(),
+        List.of());
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e) {
+    return problem(
+        HttpStatus.NOT_FOUND,
+        "not-found",
+        "Not found",
+        "No such resource: /" + e.getResourcePath(),
+        List.of());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    LOG.error("Unexpected failure", e);
+    return problem(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "Internal error",
+        "An unexpected error occurred; the control plane's log has the details",
+        List.of());
+  }
+
+  static ResponseEntity<ProblemDetail> problem(
+      HttpStatusCode status, String type, String title, String detail, List<FieldProblem> errors) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create(TYPES + type));
+    problem.setTitle(title);
+    if (!errors.isEmpty()) {
+      problem.setProperty("field", errors.get(0).field());
+      problem.setProperty(
+          "errors",
+          errors.stream()
+              .map(error -> Map.of("field", error.field(), "message", error.message()))
+              .collect(Collectors.toList()));
+    }
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+}

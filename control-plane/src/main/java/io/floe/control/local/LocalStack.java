@@ -1,0 +1,93 @@
+package io.floe.control.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.local.LocalFlinkCluster;
+import io.floe.local.LocalKafka;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The processes a local run needs, started with the control plane and stopped with it: a Flink
+ * session cluster, a Kafka broker and a PostgreSQL for the Iceberg catalog, as configured.
+ */
+@Component
+public class LocalStack implements DisposableBean {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  private final Optional<LocalFlinkCluster> flink;
+  private final Optional<LocalKafka> kafka;
+  private final Optional<EmbeddedPostgres> catalog;
+
+  public LocalStack(LocalProperties properties) {
+    requireNonNull(properties, "properties is null");
+    try {
+      Files.createDirectories(properties.dir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create floe.local.dir " + properties.dir(), e);
+    }
+    this.catalog = properties.catalog() ? Optional.of(startCatalog(properties)) : Optional.empty();
+    this.kafka =
+        properties.kafka()
+            ? Optional.of(
+                LocalKafka.builder(properties.dir().resolve("kafka"))
+                    .port(properties.kafkaPort())
+                    .start())
+            : Optional.empty();
+    kafka.ifPresent(k -> LOG.info("Local Kafka broker at {}", k.bootstrapServers()));
+    this.flink =
+        properties.flink()
+            ? Optional.of(
+                LocalFlinkCluster.builder(properties.dir().resolve("flink").toAbsolutePath())
+                    .restPort(properties.flinkRestPort())
+                    .taskSlots(properties.flinkSlots())
+                    .start())
+            : Optional.empty();
+    flink.ifPresent(f -> LOG.info("Local Flink cluster at {}", f.restUrl()));
+  }
+
+  private static EmbeddedPostgres startCatalog(LocalProperties properties) {
+    try {
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(properties.dir().resolve("catalog-db").toAbsolutePath())
+              .setCleanDataDirectory(false)
+              .setPort(properties.catalogPort())
+              .start();
+      LOG.info("Local PostgreSQL for the Iceberg catalog on port {}", properties.catalogPort());
+      return postgres;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the local catalog database", e);
+    }
+  }
+
+  /** The local Flink cluster's REST API, when one was started. */
+  public Optional<URI> flinkRestUrl() {
+    return flink.map(LocalFlinkCluster::restUrl);
+  }
+
+  public Optional<LocalFlinkCluster> flink() {
+    return flink;
+  }
+
+  public Optional<String> kafkaBootstrapServers() {
+    return kafka.map(LocalKafka::bootstrapServers);
+  }
+
+  @Override
+  public void destroy() throws IOException {
+    flink.ifPresent(LocalFlinkCluster::close);
+    kafka.ifPresent(LocalKafka::close);
+    if (catalog.isPresent()) {
+      catalog.get().close();
+    }
+  }
+}

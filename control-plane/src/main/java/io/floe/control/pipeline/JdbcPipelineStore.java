@@ -1,0 +1,200 @@
+package io.floe.control.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The pipeline store on any SQL database Flyway migrated (PostgreSQL, H2). */
+@Repository
+public class JdbcPipelineStore implements PipelineStore {
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public JdbcPipelineStore(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = requireNonNull(jdbc, "jdbc is null");
+    this.json = requireNonNull(json, "json is null");
+  }
+
+  @Override
+  public Optional<Pipeline> find(String name) {
+    return jdbc.sql("select * from pipeline where name = ?")
+        .param(name)
+        .query(this::pipeline)
+        .optional();
+  }
+
+  @Override
+  public List<Pipeline> list() {
+    return jdbc.sql("select * from pipeline order by name").query(this::pipeline).list();
+  }
+
+  @Override
+  @Transactional
+  public void insert(Pipeline pipeline, PipelineStatus status) {
+    try {
+      jdbc.sql(
+              "insert into pipeline (name, spec, desired_state, labels, generation, created_at,"
+                  + " updated_at) values (?, ?, ?, ?, ?, ?, ?)")
+          .params(
+              pipeline.name(),
+              json.writeValueAsString(pipeline.spec()),
+              pipeline.desiredState().name(),
+              json.writeValueAsString(pipeline.labels()),
+              pipeline.generation(),
+              time(pipeline.createdAt()),
+              time(pipeline.updatedAt()))
+          .update();
+    } catch (DuplicateKeyException e) {
+      throw new PipelineExistsException(pipeline.name());
+    }
+    insertStatus(status);
+  }
+
+  @Override
+  public void update(Pipeline pipeline, long expectedGeneration) {
+    int updated =
+        jdbc.sql(
+                "update pipeline set spec = ?, desired_state = ?, labels = ?, generation = ?,"
+                    + " updated_at = ? where name = ? and generation = ?")
+            .params(
+                json.writeValueAsString(pipeline.spec()),
+                pipeline.desiredState().name(),
+                json.writeValueAsString(pipeline.labels()),
+                pipeline.generation(),
+                time(pipeline.updatedAt()),
+                pipeline.name(),
+                expectedGeneration)
+            .update();
+    if (updated == 0) {
+      if (find(pipeline.name()).isEmpty()) {
+        throw new PipelineNotFoundException(pipeline.name());
+      }
+      throw new StaleVersionException(
+          "Pipeline " + pipeline.name() + " is no longer at version " + expectedGeneration);
+    }
+  }
+
+  @Override
+  @Transactional
+  public void delete(String name) {
+    jdbc.sql("delete from pipeline_status where name = ?").param(name).update();
+    jdbc.sql("delete from pipeline where name = ?").param(name).update();
+  }
+
+  @Override
+  public Optional<PipelineStatus> status(String name) {
+    return jdbc.sql("select * from pipeline_status where name = ?")
+        .param(name)
+        .query(JdbcPipelineStore::status)
+        .optional();
+  }
+
+  @Override
+  public void saveStatus(PipelineStatus status) {
+    int updated =
+        jdbc.sql(
+                "update pipeline_status set observed_state = ?, job_id = ?, parallelism = ?,"
+                    + " running_generation = ?, restore_path = ?, restore_source = ?,"
+                    + " last_operation_id = ?, last_error = ?, updated_at = ? where name = ?")
+            .params(
+                status.observedState().name(),
+                status.runId().orElse(null),
+                status.parallelism().orElse(null),
+                status.runningGeneration().orElse(null),
+                status.restorePath().orElse(null),
+                status.restoreSource().orElse(null),
+                status.lastOperationId().orElse(null),
+                status.lastError().orElse(null),
+                time(status.updatedAt()),
+                status.name())
+            .update();
+    if (updated == 0) {
+      insertStatus(status);
+    }
+  }
+
+  private void insertStatus(PipelineStatus status) {
+    jdbc.sql(
+            "insert into pipeline_status (name, observed_state, job_id, parallelism,"
+                + " running_generation, restore_path, restore_source, last_operation_id,"
+                + " last_error, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            status.name(),
+            status.observedState().name(),
+            status.runId().orElse(null),
+            status.parallelism().orElse(null),
+            status.runningGeneration().orElse(null),
+            status.restorePath().orElse(null),
+            status.restoreSource().orElse(null),
+            status.lastOperationId().orElse(null),
+            status.lastError().orElse(null),
+            time(status.updatedAt()))
+        .update();
+  }
+
+  @Override
+  public Optional<IdempotentRequest> idempotencyKey(String key) {
+    return jdbc.sql("select request_hash, pipeline from idempotency_key where idempotency_key = ?")
+        .param(key)
+        .query((rs, row) -> new IdempotentRequest(rs.getString(1), rs.getString(2)))
+        .optional();
+  }
+
+  @Override
+  public void saveIdempotencyKey(String key, IdempotentRequest request) {
+    jdbc.sql(
+            "insert into idempotency_key (idempotency_key, request_hash, pipeline, created_at)"
+                + " values (?, ?, ?, ?)")
+        .params(key, request.requestHash(), request.pipeline(), time(Instant.now()))
+        .update();
+  }
+
+  private Pipeline pipeline(ResultSet rs, int row) throws SQLException {
+    return new Pipeline(
+        rs.getString("name"),
+        json.readValue(rs.getString("spec"), PipelineSpec.class),
+        DesiredState.valueOf(rs.getString("desired_state")),
+        json.readValue(rs.getString("labels"), LABELS),
+        rs.getLong("generation"),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"));
+  }
+
+  private static PipelineStatus status(ResultSet rs, int row) throws SQLException {
+    return new PipelineStatus(
+        rs.getString("name"),
+        ObservedState.valueOf(rs.getString("observed_state")),
+        Optional.ofNullable(rs.getString("job_id")),
+        Optional.ofNullable((Integer) rs.getObject("parallelism", Integer.class)),
+        Optional.ofNullable((Long) rs.getObject("running_generation", Long.class)),
+        Optional.ofNullable(rs.getString("restore_path")),
+        Optional.ofNullable(rs.getString("restore_source")),
+        Optional.ofNullable(rs.getString("last_operation_id")),
+        Optional.ofNullable(rs.getString("last_error")),
+        instant(rs, "updated_at"));
+  }
+
+  static OffsetDateTime time(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
+  }
+}

@@ -1,0 +1,58 @@
+package io.floe.control.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a user asks for: a pipeline from Kafka topics into an Iceberg table, how to parse, where bad
+ * messages go, and how to run. Never holds a secret, only references to where secrets live.
+ */
+public record PipelineSpec(
+    Source source, Table table, BadMessages badMessages, Parsing parsing, Runtime runtime) {
+
+  /** The Kafka side. */
+  public record Source(
+      String bootstrapServers,
+      List<String> topics,
+      String topicPattern,
+      String consumerGroup,
+      String startingOffsets,
+      Instant startingTimestamp,
+      String securityProtocol,
+      String saslMechanism,
+      String credentialsSecret,
+      String usernameField,
+      String passwordField,
+      Map<String, String> kafkaProperties) {}
+
+  /** The Iceberg side: a table in one of the catalogs the control plane is configured with. */
+  public record Table(
+      String catalog,
+      String namespace,
+      String name,
+      TableCreation createIfMissing,
+      Map<String, String> writeProperties) {}
+
+  /** The table to create when it does not exist yet. */
+  public record TableCreation(
+      List<Column> columns, List<String> partitionBy, Map<String, String> properties) {}
+
+  /** One column; types as Iceberg writes them: long, decimal(18,4), list<string>, struct<a:int>. */
+  public record Column(String name, String type, Boolean required, String doc) {}
+
+  /** What happens to messages that cannot become rows. */
+  public record BadMessages(String policy, String deadLetterTopic) {}
+
+  /** Reshaping before parsing, and limits. */
+  public record Parsing(
+      String unnestPointer,
+      Map<String, String> projections,
+      String fieldNameCase,
+      Map<String, String> metadataColumns,
+      String maxMessageSize) {}
+
+  /** Where and how the loader runs. */
+  public record Runtime(
+      String target, Integer parallelism, Integer maxParallelism, String flushInterval) {}
+}

@@ -1,0 +1,402 @@
+package io.floe.control.reconcile;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.operation.Events;
+import io.floe.control.operation.Operation;
+import io.floe.control.operation.OperationState;
+import io.floe.control.operation.OperationStore;
+import io.floe.control.operation.OperationType;
+import io.floe.control.pipeline.LoaderSettingsRenderer;
+import io.floe.control.pipeline.ObservedState;
+import io.floe.control.pipeline.Pipeline;
+import io.floe.control.pipeline.PipelineStatus;
+import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.runtime.PipelineRuntime;
+import io.floe.control.runtime.RunObservation;
+import io.floe.control.runtime.RunRejectedException;
+import io.floe.control.runtime.RunState;
+import io.floe.control.runtime.RunSubmission;
+import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.runtime.SavepointOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Carries out operations as small steps, each at most one call to the runtime, with the ids of that
+ * call (run id, savepoint trigger) stored before it is made. A control plane that stops at any
+ * point resumes the operation where it was and repeats the last call, which the runtime recognises,
+ * so no run is submitted twice and no request is forgotten.
+ */
+@Component
+public class OperationRunner {
+  static final String PHASE = "phase";
+  static final String STOP_TRIGGER = "stopTrigger";
+  static final String STOP_REQUESTED = "stopRequested";
+  static final String RUN_ID = "runId";
+  static final String SUBMITTED_AT = "submittedAt";
+  static final String IN_PLACE = "inPlace";
+  static final String PARALLELISM = "parallelism";
+
+  private final PipelineStore pipelines;
+  private final OperationStore operations;
+  private final RuntimeRegistry runtimes;
+  private final LoaderSettingsRenderer renderer;
+  private final Events events;
+  private final Clock clock;
+  private final Duration startTimeout;
+
+  public OperationRunner(
+      PipelineStore pipelines,
+      OperationStore operations,
+      RuntimeRegistry runtimes,
+      LoaderSettingsRenderer renderer,
+      Events events,
+      Clock clock,
+      ReconcileProperties properties) {
+    this.pipelines = requireNonNull(pipelines, "pipelines is null");
+    this.operations = requireNonNull(operations, "operations is null");
+    this.runtimes = requireNonNull(runtimes, "runtimes is null");
+    this.renderer = requireNonNull(renderer, "renderer is null");
+    this.events = requireNonNull(events, "events is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.startTimeout = properties.startTimeout();
+  }
+
+  /** Takes the operation one step further; finishes it when its last step is done. */
+  public void advance(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    Operation current = operation;
+    if (current.state() == OperationState.PENDING) {
+      current = save(current.started(clock.instant()));
+      status = saveStatus(status.withLastOperation(current.id(), clock.instant()));
+      events.record(current, "OPERATION_STARTED", current.type() + " started");
+    }
+    try {
+      if (step(current, pipeline, status)) {
+        finish(current, OperationState.SUCCEEDED, describeSuccess(current));
+      }
+    } catch (OperationFailedException | RunRejectedException e) {
+      PipelineStatus latest = pipelines.status(pipeline.name()).orElse(status);
+      ObservedState state =
+          latest.observedState() == ObservedState.STARTING
+              ? ObservedState.FAILED
+              : latest.observedState();
+      saveStatus(latest.withState(state, Optional.of(e.getMessage()), clock.instant()));
+      finish(current, OperationState.FAILED, e.getMessage());
+    }
+  }
+
+  /** One step; true when the operation is complete. */
+  private boolean step(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    String phase = operation.progress(PHASE).orElse(firstPhase(operation.type()));
+    switch (phase) {
+      case "stop":
+        if (!stop(operation, pipeline, status)) {
+          return false;
+        }
+        return next(operation, operation.type());
+      case "start":
+        return start(operation, pipeline, pipelines.status(pipeline.name()).orElse(status));
+      case "in-place":
+        return rescaleInPlace(operation, pipeline, status);
+      case "remove":
+        pipelines.delete(pipeline.name());
+        events.record(operation, "DELETED", "Pipeline removed; its table is kept");
+        return true;
+      default:
+        throw new IllegalStateException("Unknown phase " + phase);
+    }
+  }
+
+  private static String firstPhase(OperationType type) {
+    switch (type) {
+      case START:
+        return "start";
+      case RESCALE:
+        return "in-place";
+      default:
+        return "stop";
+    }
+  }
+
+  /** After the stop phase: done for STOP, remove for DELETE, start for the others. */
+  private boolean next(Operation operation, OperationType type) {
+    switch (type) {
+      case STOP:
+        return true;
+      case DELETE:
+        save(operation.withProgress(PHASE, "remove", clock.instant()));
+        return false;
+      default:
+        save(operation.withProgress(PHASE, "start", clock.instant()));
+        return false;
+    }
+  }
+
+  /**
+   * Stops the current run with a savepoint; true once it is stopped. A run that is not running any
+   * more leaves its latest retained checkpoint as the restore point, if the runtime knows one.
+   */
+  private boolean stop(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    Optional<String> runId = status.runId();
+    if (runId.isEmpty()) {
+      saveStatus(status.withState(ObservedState.STOPPED, Optional.empty(), clock.instant()));
+      return true;
+    }
+    PipelineRuntime runtime = runtime(pipeline);
+    boolean requested = operation.progress(STOP_REQUESTED).isPresent();
+    if (!requested) {
+      Optional<RunObservation> run = runtime.observe(runId.get());
+      if (run.isEmpty() || run.get().state().isTerminal()) {
+        PipelineStatus stopped =
+            status.withState(ObservedState.STOPPED, Optional.empty(), clock.instant());
+        Optional<String> checkpoint = run.flatMap(RunObservation::latestCheckpoint);
+        if (checkpoint.isPresent()) {
+          stopped = stopped.withRestorePoint(checkpoint, status.restoreSource(), clock.instant());
+          events.record(
+              operation,
+              "RESTORE_POINT",
+              "Run "
+                  + runId.get()
+                  + " was not running; the next start restores its latest"
+                  + " checkpoint "
+                  + checkpoint.get());
+        }
+        saveStatus(stopped);
+        return true;
+      }
+      String trigger = operation.progress(STOP_TRIGGER).orElse(null);
+      if (trigger == null) {
+        trigger = newFlinkId();
+        operation = save(operation.withProgress(STOP_TRIGGER, trigger, clock.instant()));
+      }
+      saveStatus(status.withState(ObservedState.STOPPING, Optional.empty(), clock.instant()));
+      runtime.stopWithSavepoint(runId.get(), trigger);
+      save(operation.withProgress(STOP_REQUESTED, "true", clock.instant()));
+      events.record(
+          operation, "SAVEPOINT_TRIGGERED", "Stopping run " + runId.get() + " with a savepoint");
+      return false;
+    }
+    SavepointOutcome outcome =
+        runtime.savepoint(runId.get(), operation.progress(STOP_TRIGGER).get());
+    if (!outcome.done()) {
+      return false;
+    }
+    if (outcome.failure().isPresent()) {
+      saveStatus(status.withState(ObservedState.RUNNING, outcome.failure(), clock.instant()));
+      throw new OperationFailedException(
+          "The savepoint of run "
+              + runId.get()
+              + " failed and the run keeps going: "
+              + outcome.failure().get());
+    }
+    saveStatus(
+        status
+            .withState(ObservedState.STOPPED, Optional.empty(), clock.instant())
+            .withRestorePoint(outcome.path(), status.restoreSource(), clock.instant()));
+    events.record(
+        operation,
+        "SAVEPOINT_COMPLETED",
+        "Run " + runId.get() + " stopped with savepoint " + outcome.path().get());
+    return true;
+  }
+
+  /** Submits a run (once, under a stored run id) and waits until it runs. */
+  private boolean start(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    PipelineRuntime runtime = runtime(pipeline);
+    Map<String, String> settings = renderer.render(pipeline.name(), pipeline.spec());
+    int parallelism = parallelism(pipeline);
+    Optional<String> runId = operation.progress(RUN_ID);
+    if (runId.isEmpty()) {
+      if (status.observedState() == ObservedState.RUNNING && status.runId().isPresent()) {
+        Optional<RunObservation> current = runtime.observe(status.runId().get());
+        if (current.isPresent() && !current.get().state().isTerminal()) {
+          events.record(
+              operation, "ALREADY_RUNNING", "Run " + status.runId().get() + " is running");
+          return true;
+        }
+      }
+      runId = Optional.of(newFlinkId());
+      operation = save(operation.withProgress(RUN_ID, runId.get(), clock.instant()));
+    }
+    if (operation.progress(SUBMITTED_AT).isEmpty()) {
+      Optional<String> restore = restorePoint(operation, status, settings);
+      saveStatus(
+          status
+              .withState(ObservedState.STARTING, Optional.empty(), clock.instant())
+              .withRun(runId.get(), parallelism, pipeline.generation(), clock.instant()));
+      runtime.submit(
+          new RunSubmission(runId.get(), pipeline.name(), settings, parallelism, restore));
+      save(operation.withProgress(SUBMITTED_AT, clock.instant().toString(), clock.instant()));
+      events.record(
+          operation,
+          "RUN_SUBMITTED",
+          "Submitted run "
+              + runId.get()
+              + " with parallelism "
+              + parallelism
+              + restore.map(path -> ", restoring " + path).orElse(", without a restore point"));
+      return false;
+    }
+    Optional<RunObservation> run = runtime.observe(runId.get());
+    PipelineStatus latest = pipelines.status(pipeline.name()).orElse(status);
+    if (run.isPresent() && run.get().state() == RunState.RUNNING) {
+      saveStatus(
+          latest
+              .withState(ObservedState.RUNNING, Optional.empty(), clock.instant())
+              .withRun(runId.get(), run.get().parallelism(), pipeline.generation(), clock.instant())
+              .withRestorePoint(
+                  Optional.empty(), Optional.of(SourceIdentity.of(settings)), clock.instant()));
+      return true;
+    }
+    if (run.isPresent() && run.get().state().isTerminal()) {
+      throw new OperationFailedException(
+          "Run "
+              + runId.get()
+              + " ended "
+              + run.get().runtimeState()
+              + " while starting"
+              + run.get().failure().map(f -> ": " + f).orElse(""));
+    }
+    Instant submittedAt = Instant.parse(operation.progress(SUBMITTED_AT).get());
+    if (clock.instant().isAfter(submittedAt.plus(startTimeout))) {
+      throw new OperationFailedException(
+          "Run "
+              + runId.get()
+              + " did not reach RUNNING within "
+              + startTimeout
+              + run.map(
+                      r ->
+                          " (it is "
+                              + r.runtimeState()
+                              + r.failure().map(f -> ": " + f).orElse("")
+                              + ")")
+                  .orElse(" (the runtime does not know it)"));
+    }
+    return false;
+  }
+
+  /**
+   * The savepoint or checkpoint to restore: the last one taken, unless the source changed since, in
+   * which case the loader starts from the offsets its table records.
+   */
+  private Optional<String> restorePoint(
+      Operation operation, PipelineStatus status, Map<String, String> settings) {
+    if (status.restorePath().isEmpty()) {
+      return Optional.empty();
+    }
+    String source = SourceIdentity.of(settings);
+    if (status.restoreSource().isPresent() && !status.restoreSource().get().equals(source)) {
+      events.record(
+          operation,
+          "RESTORE_SKIPPED",
+          "The source changed since "
+              + status.restorePath().get()
+              + " was taken; starting from the offsets recorded in the table instead");
+      return Optional.empty();
+    }
+    return status.restorePath();
+  }
+
+  /** Rescales the running run in place, or falls back to a restart with the new parallelism. */
+  private boolean rescaleInPlace(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    int target = Integer.parseInt(operation.parameters().get(PARALLELISM));
+    if (status.runId().isEmpty() || status.observedState() != ObservedState.RUNNING) {
+      events.record(
+          operation,
+          "RESCALE_DEFERRED",
+          "Not running: parallelism " + target + " applies at the next start");
+      return true;
+    }
+    PipelineRuntime runtime = runtime(pipeline);
+    String runId = status.runId().get();
+    if (operation.progress(IN_PLACE).isEmpty()) {
+      boolean inPlace = runtime.rescaleInPlace(runId, target);
+      save(operation.withProgress(IN_PLACE, Boolean.toString(inPlace), clock.instant()));
+      if (!inPlace) {
+        events.record(
+            operation,
+            "RESCALE_BY_RESTART",
+            "The runtime cannot rescale in place: restarting with parallelism " + target);
+        save(
+            operation
+                .withProgress(IN_PLACE, "false", clock.instant())
+                .withProgress(PHASE, "stop", clock.instant()));
+      } else {
+        events.record(
+            operation, "RESCALE_REQUESTED", "Rescaling run " + runId + " in place to " + target);
+      }
+      return false;
+    }
+    Optional<RunObservation> run = runtime.observe(runId);
+    if (run.isPresent()
+        && run.get().state() == RunState.RUNNING
+        && run.get().parallelism() == target) {
+      saveStatus(
+          status
+              .withParallelism(target, clock.instant())
+              .withState(ObservedState.RUNNING, Optional.empty(), clock.instant()));
+      return true;
+    }
+    if (run.isEmpty() || run.get().state().isTerminal()) {
+      throw new OperationFailedException("Run " + runId + " ended while rescaling");
+    }
+    return false;
+  }
+
+  private PipelineRuntime runtime(Pipeline pipeline) {
+    String target = pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
+    return runtimes.forTarget(target);
+  }
+
+  static int parallelism(Pipeline pipeline) {
+    Integer configured =
+        pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().parallelism();
+    return configured == null ? 1 : configured;
+  }
+
+  private void finish(Operation operation, OperationState result, String outcome) {
+    Operation latest = operations.find(operation.id()).orElse(operation);
+    save(latest.finished(result, outcome, clock.instant()));
+    events.record(
+        latest,
+        result == OperationState.SUCCEEDED ? "OPERATION_SUCCEEDED" : "OPERATION_FAILED",
+        latest.type()
+            + (result == OperationState.SUCCEEDED ? " succeeded: " : " failed: ")
+            + outcome);
+  }
+
+  private String describeSuccess(Operation operation) {
+    PipelineStatus status = pipelines.status(operation.pipeline()).orElse(null);
+    if (operation.type() == OperationType.DELETE || status == null) {
+      return "done";
+    }
+    return "pipeline is "
+        + status.observedState()
+        + status.runId().map(id -> ", run " + id).orElse("")
+        + status.parallelism().map(p -> ", parallelism " + p).orElse("");
+  }
+
+  private Operation save(Operation operation) {
+    operations.update(operation);
+    return operation;
+  }
+
+  private PipelineStatus saveStatus(PipelineStatus status) {
+    pipelines.saveStatus(status);
+    return status;
+  }
+
+  /** A Flink-style id: 32 lowercase hex digits. */
+  static String newFlinkId() {
+    UUID uuid = UUID.randomUUID();
+    return HexFormat.of().toHexDigits(uuid.getMostSignificantBits())
+        + HexFormat.of().toHexDigits(uuid.getLeastSignificantBits());
+  }
+}

@@ -1,0 +1,21 @@
+package io.floe.control.reconcile;
+
+import java.util.Map;
+
+/**
+ * Which Kafka data a savepoint's source state belongs to. Restoring a Kafka source from a savepoint
+ * taken with other topics can silently skip data (apache/iceberg#10892), so a changed source starts
+ * from the offsets in the table instead.
+ */
+final class SourceIdentity {
+  private SourceIdentity() {}
+
+  static String of(Map<String, String> settings) {
+    return "servers="
+        + settings.getOrDefault("source.bootstrap-servers", "")
+        + ";topics="
+        + settings.getOrDefault("source.topics", "")
+        + ";pattern="
+        + settings.getOrDefault("source.topic-pattern", "");
+  }
+}

@@ -1,0 +1,35 @@
+package io.floe.control.runtime;
+
+import java.util.Optional;
+
+/**
+ * Where loader jobs run: a Flink cluster (the local one included) or Managed Flink. Narrow on
+ * purpose: the reconciler composes start, stop, restart and rescale from these calls, each of which
+ * is idempotent for the ids the caller chose, so a control plane that crashed mid-operation can
+ * repeat its last call safely.
+ */
+public interface PipelineRuntime {
+  /** The run with this id, or empty when the runtime knows no such run. */
+  Optional<RunObservation> observe(String runId);
+
+  /**
+   * Starts the loader under the caller-chosen run id. Submitting a run id that already exists
+   * leaves that run alone.
+   */
+  void submit(RunSubmission submission);
+
+  /**
+   * Asks the run to stop after taking a savepoint (no drain). Repeating the call with the same
+   * trigger id does not trigger a second savepoint.
+   */
+  void stopWithSavepoint(String runId, String triggerId);
+
+  /** The outcome of a stop-with-savepoint: still pending, the savepoint's path, or the failure. */
+  SavepointOutcome savepoint(String runId, String triggerId);
+
+  /**
+   * Changes the run's parallelism without a stop; false when this runtime or cluster cannot, in
+   * which case the caller stops with a savepoint and resubmits.
+   */
+  boolean rescaleInPlace(String runId, int parallelism);
+}

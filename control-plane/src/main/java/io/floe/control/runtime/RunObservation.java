@@ -1,0 +1,33 @@
+package io.floe.control.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * What a runtime reports about one run.
+ *
+ * @param runId the run's id (a Flink job id on a Flink cluster)
+ * @param state the mapped state
+ * @param runtimeState the runtime's own state name, e.g. CANCELED
+ * @param parallelism the parallelism the loader's source and writer run with
+ * @param restarts how often the run restarted after failures since it was submitted
+ * @param latestCheckpoint the path of the latest completed, retained checkpoint, if any
+ * @param failure the root failure when the run failed or restarts, if the runtime says
+ */
+public record RunObservation(
+    String runId,
+    RunState state,
+    String runtimeState,
+    int parallelism,
+    long restarts,
+    Optional<String> latestCheckpoint,
+    Optional<String> failure) {
+  public RunObservation {
+    requireNonNull(runId, "runId is null");
+    requireNonNull(state, "state is null");
+    requireNonNull(runtimeState, "runtimeState is null");
+    requireNonNull(latestCheckpoint, "latestCheckpoint is null");
+    requireNonNull(failure, "failure is null");
+  }
+}

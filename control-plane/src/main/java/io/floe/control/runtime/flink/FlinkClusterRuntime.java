@@ -1,0 +1,352 @@
+package io.floe.control.runtime.flink;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.runtime.PipelineRuntime;
+import io.floe.control.runtime.RunObservation;
+import io.floe.control.runtime.RunRejectedException;
+import io.floe.control.runtime.RunState;
+import io.floe.control.runtime.RunSubmission;
+import io.floe.control.runtime.RuntimeUnavailableException;
+import io.floe.control.runtime.SavepointOutcome;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Runs loaders on a Flink 1.20 session cluster through its REST API: the loader JAR is uploaded
+ * once per content, each run is a job whose id is the caller's run id, stops take savepoints under
+ * caller-chosen trigger ids, and rescaling goes through the adaptive scheduler's resource
+ * requirements.
+ */
+public final class FlinkClusterRuntime implements PipelineRuntime {
+  /** The loader's main class. */
+  public static final String ENTRY_CLASS = "io.floe.loader.LoaderJob";
+
+  /** How a savepoint outcome that Flink no longer remembers is reported. */
+  public static final String RESULT_NO_LONGER_KNOWN = "savepoint result no longer known";
+
+  private static final String STOP_SAVEPOINT_TYPE = "SYNC_SAVEPOINT";
+  private static final String RESTARTS_METRIC = "numRestarts";
+
+  private final FlinkRestClient client;
+  private final Path loaderJarPath;
+  private final Object jarLock = new Object();
+  private LoaderJar loaderJar; // guarded by jarLock
+  private String uploadedJarId; // guarded by jarLock
+
+  /**
+   * @param restUrl the cluster's REST API, e.g. http://localhost:8081
+   * @param loaderJar the loader JAR on this machine
+   * @param httpTimeout how long one REST call may take; a submit's call runs the loader's main(),
+   *     which reaches Kafka and the catalog, and the JAR upload carries the whole JAR
+   */
+  public FlinkClusterRuntime(URI restUrl, Path loaderJar, Duration httpTimeout) {
+    this(new FlinkRestClient(restUrl, httpTimeout), loaderJar);
+  }
+
+  public FlinkClusterRuntime(FlinkRestClient client, Path loaderJar) {
+    this.client = requireNonNull(client, "client is null");
+    this.loaderJarPath = requireNonNull(loaderJar, "loaderJar is null");
+  }
+
+  /** The REST client, for callers that read more of the cluster (metrics, overview). */
+  public FlinkRestClient client() {
+    return client;
+  }
+
+  @Override
+  public Optional<RunObservation> observe(String runId) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    Optional<JobDetails> found = client.jobDetails(runId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    JobDetails job = found.get();
+    RunState state = state(job);
+    JobExceptions exceptions =
+        client.jobExceptions(runId).orElse(new JobExceptions(Optional.empty(), 0, false));
+    Optional<String> latestCheckpoint =
+        client
+            .checkpointStatistics(runId)
+            .flatMap(CheckpointStatistics::latestCompleted)
+            .filter(checkpoint -> !checkpoint.discarded())
+            .map(CheckpointStatistics.Checkpoint::externalPath);
+    Optional<String> failure =
+        state == RunState.RESTARTING || state == RunState.FAILED
+            ? exceptions.latestFailure()
+            : Optional.empty();
+    return Optional.of(
+        new RunObservation(
+            runId,
+            state,
+            job.state(),
+            parallelism(job),
+            restarts(runId, state, exceptions),
+            latestCheckpoint,
+            failure));
+  }
+
+  @Override
+  public void submit(RunSubmission submission) {
+    requireNonNull(submission, "submission is null");
+    String runId = FlinkRestClient.requireFlinkId(submission.runId(), "runId");
+    if (client.jobDetails(runId).isPresent()) {
+      return;
+    }
+    JarRun run =
+        new JarRun(
+            ENTRY_CLASS,
+            programArguments(submission.settings()),
+            submission.parallelism(),
+            runId,
+            submission.restorePath(),
+            false);
+    for (int attempt = 1; ; attempt++) {
+      String jarId = loaderJarId();
+      try {
+        client.runJar(jarId, run);
+        return;
+      } catch (FlinkRejectedException | FlinkUnavailableException e) {
+        FlinkErrors errors = errors(e);
+        if (errors.contains("DuplicateJobSubmissionException")) {
+          return;
+        }
+        if (attempt == 1 && errors.contains("Jar file") && errors.contains("does not exist")) {
+          forgetUploadedJar(jarId);
+          continue;
+        }
+        Optional<String> loaderFailure = errors.programFailure();
+        if (loaderFailure.isPresent()) {
+          throw new RunRejectedException(loaderFailure.get(), e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void stopWithSavepoint(String runId, String triggerId) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    FlinkRestClient.requireFlinkId(triggerId, "triggerId");
+    Optional<JobDetails> job = client.jobDetails(runId);
+    if (job.isEmpty() || state(job.get()).isTerminal()) {
+      // Nothing to stop; savepoint() reports what became of it. Triggering again after Flink
+      // forgot the trigger would only start an operation that fails.
+      return;
+    }
+    client.stopWithSavepoint(runId, triggerId);
+  }
+
+  @Override
+  public SavepointOutcome savepoint(String runId, String triggerId) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    FlinkRestClient.requireFlinkId(triggerId, "triggerId");
+    Optional<SavepointOutcome> outcome = client.savepointStatus(runId, triggerId);
+    if (outcome.isPresent()) {
+      return outcome.get();
+    }
+    Optional<JobDetails> job = client.jobDetails(runId);
+    if (job.isEmpty()) {
+      return SavepointOutcome.failed(
+          RESULT_NO_LONGER_KNOWN + ": the cluster knows no run " + runId + " any more");
+    }
+    RunState state = state(job.get());
+    if (state == RunState.STOPPING) {
+      return SavepointOutcome.pending();
+    }
+    if (job.get().state().equals("FINISHED")) {
+      // A streaming loader finishes only through a stop with savepoint: that savepoint is the one.
+      Optional<CheckpointStatistics.Checkpoint> stopSavepoint =
+          client
+              .checkpointStatistics(runId)
+              .flatMap(CheckpointStatistics::latestSavepoint)
+              .filter(savepoint -> savepoint.type().equals(STOP_SAVEPOINT_TYPE))
+              .filter(savepoint -> !savepoint.discarded());
+      if (stopSavepoint.isPresent()) {
+        return SavepointOutcome.completed(stopSavepoint.get().externalPath());
+      }
+    }
+    if (state.isTerminal()) {
+      return SavepointOutcome.failed(
+          RESULT_NO_LONGER_KNOWN + ": run " + runId + " is " + job.get().state());
+    }
+    return SavepointOutcome.failed(
+        "The cluster knows no stop-with-savepoint "
+            + triggerId
+            + " of run "
+            + runId
+            + ", which is "
+            + job.get().state()
+            + ": it was never triggered or the cluster lost it");
+  }
+
+  @Override
+  public boolean rescaleInPlace(String runId, int parallelism) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
+    JobDetails job =
+        client
+            .jobDetails(runId)
+            .orElseThrow(
+                () ->
+                    new RunRejectedException(
+                        "Cannot rescale run " + runId + ": the cluster knows no such run"));
+    if (state(job).isTerminal()) {
+      throw new RunRejectedException("Cannot rescale run " + runId + ": it is " + job.state());
+    }
+    Map<String, ParallelismBounds> current;
+    try {
+      current = client.resourceRequirements(runId);
+    } catch (FlinkRejectedException | FlinkUnavailableException e) {
+      if (cannotRescaleInPlace(e)) {
+        return false;
+      }
+      throw e;
+    }
+    Map<String, Integer> maxParallelism = new HashMap<>();
+    job.vertices().forEach(vertex -> maxParallelism.put(vertex.id(), vertex.maxParallelism()));
+    Map<String, ParallelismBounds> wanted = new LinkedHashMap<>();
+    for (String vertexId : current.keySet()) {
+      int max = maxParallelism.getOrDefault(vertexId, parallelism);
+      int upper = max > 0 ? Math.min(parallelism, max) : parallelism;
+      wanted.put(vertexId, new ParallelismBounds(1, upper));
+    }
+    try {
+      client.updateResourceRequirements(runId, wanted);
+    } catch (FlinkRejectedException | FlinkUnavailableException e) {
+      if (cannotRescaleInPlace(e)) {
+        return false;
+      }
+      throw e;
+    }
+    return true;
+  }
+
+  /** The loader's arguments: {@code --key value} for every setting, by key. */
+  static List<String> programArguments(Map<String, String> settings) {
+    List<String> args = new ArrayList<>();
+    new TreeMap<>(settings)
+        .forEach(
+            (key, value) -> {
+              args.add("--" + key);
+              args.add(value);
+            });
+    return args;
+  }
+
+  /** Floe's state of a Flink job. */
+  static RunState state(JobDetails job) {
+    switch (job.state()) {
+      case "INITIALIZING":
+      case "CREATED":
+      case "RECONCILING":
+        return RunState.STARTING;
+      case "RUNNING":
+        return job.allTasksRunning() ? RunState.RUNNING : RunState.STARTING;
+      case "RESTARTING":
+      case "FAILING":
+        return RunState.RESTARTING;
+      case "CANCELLING":
+      case "SUSPENDED":
+        return RunState.STOPPING;
+      case "FINISHED":
+      case "CANCELED":
+        return RunState.STOPPED;
+      case "FAILED":
+        return RunState.FAILED;
+      default:
+        throw new RuntimeUnavailableException(
+            "Flink reports job " + job.jobId() + " in state " + job.state() + ", unknown to Floe");
+    }
+  }
+
+  /**
+   * The loader's parallelism: the largest among its vertices that can scale (the committer runs
+   * with max parallelism 1).
+   */
+  static int parallelism(JobDetails job) {
+    return job.vertices().stream()
+        .filter(vertex -> vertex.maxParallelism() != 1)
+        .mapToInt(JobDetails.Vertex::parallelism)
+        .max()
+        .orElse(job.vertices().stream().mapToInt(JobDetails.Vertex::parallelism).max().orElse(0));
+  }
+
+  /**
+   * Restarts after failures: the exception history has one entry per failure (a FAILED job's last
+   * one restarted nothing). The job metric numRestarts also counts the adaptive scheduler's
+   * rescales, so it is only the fallback once the history dropped entries.
+   */
+  private long restarts(String runId, RunState state, JobExceptions exceptions) {
+    long restarts = Math.max(0, exceptions.failures() - (state == RunState.FAILED ? 1 : 0));
+    if (exceptions.truncated()) {
+      String metric = client.jobMetrics(runId, List.of(RESTARTS_METRIC)).get(RESTARTS_METRIC);
+      if (metric != null && metric.matches("\\d+")) {
+        restarts = Math.max(restarts, Long.parseLong(metric));
+      }
+    }
+    return restarts;
+  }
+
+  /** The id of the loader JAR on the cluster: uploaded now, or found from an earlier upload. */
+  private String loaderJarId() {
+    synchronized (jarLock) {
+      try {
+        if (loaderJar == null || !loaderJar.isUnchanged()) {
+          loaderJar = LoaderJar.read(loaderJarPath);
+          uploadedJarId = null;
+        }
+      } catch (UncheckedIOException e) {
+        throw new RuntimeUnavailableException(e.getMessage(), e);
+      }
+      if (uploadedJarId == null) {
+        String name = loaderJar.uploadName();
+        uploadedJarId =
+            client.listJars().stream()
+                .filter(jar -> jar.name().equals(name))
+                .max(Comparator.comparingLong(JarFile::uploaded))
+                .map(JarFile::id)
+                .orElseGet(() -> client.uploadJar(loaderJarPath, name));
+      }
+      return uploadedJarId;
+    }
+  }
+
+  private void forgetUploadedJar(String jarId) {
+    synchronized (jarLock) {
+      if (jarId.equals(uploadedJarId)) {
+        uploadedJarId = null;
+      }
+    }
+  }
+
+  /** The scheduler cannot change parallelism in place (not the adaptive one), or Flink is older. */
+  private static boolean cannotRescaleInPlace(RuntimeException e) {
+    FlinkErrors errors = errors(e);
+    return errors.contains("UnsupportedOperationException")
+        || errors.contains("does not support")
+        || (e instanceof FlinkRejectedException rejected && rejected.status() == 404);
+  }
+
+  private static FlinkErrors errors(RuntimeException e) {
+    if (e instanceof FlinkRejectedException rejected) {
+      return rejected.errors();
+    }
+    if (e instanceof FlinkUnavailableException unavailable) {
+      return unavailable.errors();
+    }
+    return new FlinkErrors(List.of());
+  }
+}

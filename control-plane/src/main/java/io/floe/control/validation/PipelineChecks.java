@@ -1,0 +1,206 @@
+package io.floe.control.validation;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.catalog.Catalogs;
+import io.floe.control.catalog.TableDefinitions;
+import io.floe.control.kafka.KafkaTopics;
+import io.floe.control.kafka.KafkaUnavailableException;
+import io.floe.control.pipeline.FieldProblem;
+import io.floe.control.pipeline.PipelineSpec;
+import io.floe.control.pipeline.UnresolvablePipelineException;
+import io.floe.loader.credentials.CredentialsException;
+import io.floe.loader.credentials.CredentialsResolver;
+import io.floe.loader.credentials.KafkaSecurityProperties;
+import io.floe.loader.schema.WritableTypes;
+import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.MetadataField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a pipeline against the real world before it is saved: the credentials reference resolves,
+ * the topics exist, the parallelism fits their partitions, the table exists (or can be created) and
+ * has only types the loader writes, and the columns the parsing options name exist.
+ */
+@Component
+public class PipelineChecks {
+  private final KafkaTopics kafka;
+  private final Catalogs catalogs;
+  private final CredentialsResolver credentials;
+
+  public PipelineChecks(KafkaTopics kafka, Catalogs catalogs, CredentialsResolver credentials) {
+    this.kafka = requireNonNull(kafka, "kafka is null");
+    this.catalogs = requireNonNull(catalogs, "catalogs is null");
+    this.credentials = requireNonNull(credentials, "credentials is null");
+  }
+
+  /** What the checks found out, for the save that follows. */
+  public record Findings(int partitions, Optional<TableToCreate> tableToCreate) {}
+
+  /** A table that does not exist yet and will be created when the pipeline is saved. */
+  public record TableToCreate(
+      String catalog,
+      TableIdentifier identifier,
+      Schema schema,
+      PartitionSpec spec,
+      Map<String, String> properties) {}
+
+  /**
+   * @param forceParallelism accept a parallelism above the partition count
+   * @throws UnresolvablePipelineException naming every field whose target is missing or wrong
+   */
+  public Findings check(PipelineSpec spec, LoaderSettings settings, boolean forceParallelism) {
+    List<FieldProblem> problems = new ArrayList<>();
+    int partitions = checkKafka(settings, problems);
+    if (partitions > 0
+        && settings.job().parallelism().isPresent()
+        && settings.job().parallelism().get() > partitions
+        && !forceParallelism) {
+      problems.add(
+          new FieldProblem(
+              "runtime.parallelism",
+              settings.job().parallelism().get()
+                  + " is above the "
+                  + partitions
+                  + " partitions of the source topics: the extra readers would sit idle (force"
+                  + " it with force=true)"));
+    }
+    Optional<TableToCreate> toCreate = checkTable(spec, settings, problems);
+    if (!problems.isEmpty()) {
+      throw new UnresolvablePipelineException(problems);
+    }
+    return new Findings(partitions, toCreate);
+  }
+
+  /** The partition count of the source topics, or 0 when they cannot be checked. */
+  private int checkKafka(LoaderSettings settings, List<FieldProblem> problems) {
+    Properties client;
+    try {
+      client = new KafkaSecurityProperties(credentials).forSource(settings.source());
+    } catch (CredentialsException e) {
+      problems.add(new FieldProblem("source.credentialsSecret", e.getMessage()));
+      return 0;
+    }
+    client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
+    try {
+      int partitions;
+      if (settings.source().topicPattern().isPresent()) {
+        Map<String, Integer> matching =
+            kafka.partitionsMatching(client, settings.source().topicPattern().get());
+        if (matching.isEmpty()) {
+          problems.add(
+              new FieldProblem(
+                  "source.topicPattern",
+                  "no topic matches " + settings.source().topicPattern().get()));
+        }
+        partitions = matching.values().stream().mapToInt(Integer::intValue).sum();
+      } else {
+        Map<String, Integer> found = kafka.partitions(client, settings.source().topics());
+        for (String topic : settings.source().topics()) {
+          if (!found.containsKey(topic)) {
+            problems.add(new FieldProblem("source.topics", "topic '" + topic + "' does not exist"));
+          }
+        }
+        partitions = found.values().stream().mapToInt(Integer::intValue).sum();
+      }
+      Optional<String> deadLetters = settings.badMessages().deadLetterTopic();
+      if (deadLetters.isPresent()
+          && !kafka.partitions(client, List.of(deadLetters.get())).containsKey(deadLetters.get())) {
+        problems.add(
+            new FieldProblem(
+                "badMessages.deadLetterTopic", "topic '" + deadLetters.get() + "' does not exist"));
+      }
+      return partitions;
+    } catch (KafkaUnavailableException e) {
+      problems.add(new FieldProblem("source.bootstrapServers", e.getMessage()));
+      return 0;
+    }
+  }
+
+  private Optional<TableToCreate> checkTable(
+      PipelineSpec spec, LoaderSettings settings, List<FieldProblem> problems) {
+    String catalogName = settings.table().catalogName();
+    TableIdentifier identifier =
+        TableIdentifier.of(
+            Namespace.of(settings.table().namespace().toArray(new String[0])),
+            settings.table().name());
+    Catalog catalog;
+    try {
+      catalog = catalogs.catalog(catalogName);
+    } catch (RuntimeException e) {
+      problems.add(
+          new FieldProblem(
+              "table.catalog", "cannot open catalog '" + catalogName + "': " + e.getMessage()));
+      return Optional.empty();
+    }
+    Schema schema;
+    Optional<TableToCreate> toCreate = Optional.empty();
+    try {
+      if (catalog.tableExists(identifier)) {
+        schema = catalog.loadTable(identifier).schema();
+      } else if (spec.table().createIfMissing() != null) {
+        PipelineSpec.TableCreation creation = spec.table().createIfMissing();
+        try {
+          schema = TableDefinitions.schema(creation);
+          PartitionSpec partitions = TableDefinitions.partitionSpec(schema, creation.partitionBy());
+          toCreate =
+              Optional.of(
+                  new TableToCreate(
+                      catalogName,
+                      identifier,
+                      schema,
+                      partitions,
+                      creation.properties() == null ? Map.of() : creation.properties()));
+        } catch (TableDefinitions.InvalidDefinitionException e) {
+          problems.addAll(e.problems());
+          return Optional.empty();
+        }
+      } else {
+        problems.add(
+            new FieldProblem(
+                "table.name",
+                "table "
+                    + identifier
+                    + " does not exist in catalog '"
+                    + catalogName
+                    + "'; create it, or give table.createIfMissing"));
+        return Optional.empty();
+      }
+    } catch (RuntimeException e) {
+      problems.add(
+          new FieldProblem(
+              "table.catalog", "catalog '" + catalogName + "' failed: " + e.getMessage()));
+      return Optional.empty();
+    }
+    String field = toCreate.isPresent() ? "table.createIfMissing.columns" : "table.name";
+    for (String problem : WritableTypes.problems(schema)) {
+      problems.add(new FieldProblem(field, "column " + problem));
+    }
+    for (String column : settings.parsing().projections().keySet()) {
+      if (schema.findField(column) == null) {
+        problems.add(
+            new FieldProblem("parsing.projections." + column, "the table has no column " + column));
+      }
+    }
+    for (Map.Entry<MetadataField, String> metadata :
+        settings.parsing().metadataColumns().entrySet()) {
+      if (schema.findField(metadata.getValue()) == null) {
+        problems.add(
+            new FieldProblem(
+                "parsing.metadataColumns." + metadata.getKey().name().toLowerCase(),
+                "the table has no column " + metadata.getValue()));
+      }
+    }
+    return toCreate;
+  }
+}

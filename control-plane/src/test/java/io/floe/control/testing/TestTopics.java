@@ -1,0 +1,111 @@
+package io.floe.control.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Topics and messages for control-plane tests: {"id": n, "name": ..., "at": ...} events. */
+public final class TestTopics implements AutoCloseable {
+  private final Admin admin;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  public TestTopics(String bootstrapServers) {
+    this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("acks", "all");
+    props.put("enable.idempotence", "true");
+    props.put("linger.ms", "5");
+    this.producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public void create(String topic, int partitions) {
+    try {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static byte[] event(long id) {
+    return ("{\"id\": "
+            + id
+            + ", \"name\": \"event-"
+            + id
+            + "\", \"at\": \""
+            + Instant.ofEpochSecond(1_700_000_000L + id * 60)
+            + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  public void send(String topic, long fromId, long toId) {
+    for (long id = fromId; id <= toId; id++) {
+      producer.send(
+          new ProducerRecord<>(
+              topic, Long.toString(id).getBytes(StandardCharsets.UTF_8), event(id)));
+    }
+    producer.flush();
+  }
+
+  /** Publishes ids from {@code fromId} on, about {@code perSecond} a second, until stopped. */
+  public Publisher publish(String topic, long fromId, int perSecond) {
+    return new Publisher(topic, fromId, perSecond);
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    admin.close();
+  }
+
+  /** A background publisher; {@link #stop()} returns the last id it published. */
+  public final class Publisher {
+    private final AtomicLong last;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private Publisher(String topic, long fromId, int perSecond) {
+      this.last = new AtomicLong(fromId - 1);
+      this.thread =
+          new Thread(
+              () -> {
+                long id = fromId;
+                int batch = Math.max(1, perSecond / 10);
+                while (running.get()) {
+                  long to = id + batch - 1;
+                  send(topic, id, to);
+                  last.set(to);
+                  id = to + 1;
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "test-publisher");
+      thread.start();
+    }
+
+    public long published() {
+      return last.get();
+    }
+
+    public long stop() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      return last.get();
+    }
+  }
+}

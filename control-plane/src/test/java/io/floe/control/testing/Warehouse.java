@@ -1,0 +1,45 @@
+package io.floe.control.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+
+/** The Hadoop-catalog warehouse a test's control plane writes into, read back by the test. */
+public final class Warehouse {
+  private final HadoopCatalog catalog;
+
+  public Warehouse(Path dir) {
+    this.catalog =
+        new HadoopCatalog(new Configuration(), dir.resolve("warehouse").toUri().toString());
+  }
+
+  public Table table(String namespace, String name) {
+    return catalog.loadTable(TableIdentifier.of(namespace, name));
+  }
+
+  /** How often each id occurs in the table: exactly once means every count is 1. */
+  public Map<Long, Integer> idCounts(String namespace, String name) {
+    Map<Long, Integer> counts = new HashMap<>();
+    if (!catalog.tableExists(TableIdentifier.of(namespace, name))) {
+      return counts;
+    }
+    Table table = table(namespace, name);
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("id").build()) {
+      for (Record record : records) {
+        counts.merge((Long) record.getField("id"), 1, Integer::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return counts;
+  }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.CrashAfterSubmit;
 import io.floe.control.testing.TestTopics;
 import io.floe.control.testing.Warehouse;
 import io.floe.local.LocalFlinkCluster;
@@ -185,5 +186,160 @@ class ControlPlaneIT {
     JsonNode anEvent = api.get("/pipelines/orders/events").body().get(0);
     assertThat(anEvent.path("requestId").asString()).isNotBlank();
     assertThat(anEvent.path("actor").asString()).isEqualTo("admin");
+  }
+
+  @Test
+  @Order(3)
+  void badRequestsGetTheirOwnStatusAndNameTheField() {
+    Map<String, Object> unknownField = pipeline("orders", "orders", 1);
+    unknownField.put("tabel", Map.of());
+    assertProblem(api.put("/pipelines/other", unknownField), 400, "tabel");
+
+    Map<String, Object> unknownNested = pipeline("orders", "orders", 1);
+    unknownNested.put("runtime", Map.of("paralellism", 2));
+    assertProblem(api.put("/pipelines/other", unknownNested), 400, "runtime.paralellism");
+
+    assertProblem(api.put("/pipelines/Bad_Name", pipeline("orders", "orders", 1)), 400, "name");
+    assertProblem(api.put("/pipelines/other", "{\"source\": ", new String[0]), 400, null);
+    assertProblem(
+        api.post("/pipelines/orders/parallelism", Map.of("parallelism", "two")),
+        400,
+        "parallelism");
+    assertProblem(
+        api.post("/pipelines/orders/parallelism", Map.of("parallelism", 5)), 422, "parallelism");
+    assertProblem(
+        api.put("/pipelines/ghost", pipeline("no-such-topic", "ghost", 1)), 422, "source.topics");
+
+    Map<String, Object> badDuration = pipeline("orders", "other", 1);
+    badDuration.put("runtime", Map.of("flushInterval", "soon"));
+    assertProblem(api.put("/pipelines/other", badDuration), 400, "runtime.flushInterval");
+
+    Map<String, Object> secured = pipeline("orders", "other", 1);
+    secured.put(
+        "source",
+        Map.of(
+            "bootstrapServers", kafka.bootstrapServers(),
+            "topics", List.of("orders"),
+            "securityProtocol", "sasl_ssl",
+            "saslMechanism", "scram-sha-256",
+            "credentialsSecret", "env:FLOE_NO_SUCH_VARIABLE"));
+    assertProblem(api.put("/pipelines/other", secured), 422, "source.credentialsSecret");
+
+    assertProblem(
+        api.put("/pipelines/orders", pipeline("orders", "orders", 1), "If-Match", "\"999\""),
+        412,
+        "If-Match");
+    assertProblem(api.post("/pipelines/orders", pipeline("orders", "orders", 1)), 405, null);
+    assertProblem(api.get("/pipelines/nothing-here"), 404, null);
+
+    ApiClient.Response noToken = api.as(null).get("/pipelines");
+    assertProblem(noToken, 401, null);
+    assertThat(noToken.header("WWW-Authenticate")).isEqualTo("Bearer");
+    assertProblem(api.as("not-a-token").get("/pipelines"), 401, null);
+    assertProblem(api.as(ControlPlane.VIEWER).post("/pipelines/orders/stop", Map.of()), 403, null);
+    assertProblem(
+        api.as(ControlPlane.OPERATOR).put("/pipelines/orders", pipeline("orders", "orders", 1)),
+        403,
+        null);
+    assertThat(api.as(ControlPlane.VIEWER).get("/pipelines/orders").status()).isEqualTo(200);
+    assertThat(api.as(null).get("/actuator/health/readiness").status()).isEqualTo(200);
+    assertThat(api.as(null).get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertProblem(api.as(null).get("/actuator/prometheus"), 401, null);
+    assertThat(api.get("/pipelines/other").status()).as("nothing was saved").isEqualTo(404);
+  }
+
+  private static void assertProblem(ApiClient.Response response, int status, String field) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(status);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.body().path("status").asInt()).isEqualTo(status);
+    assertThat(response.body().path("detail").asString()).isNotBlank();
+    if (field != null) {
+      assertThat(response.body().path("field").asString()).as(response.toString()).isEqualTo(field);
+      assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo(field);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aControlPlaneKilledBetweenSubmitAndRecordComesBackWithoutASecondJob() throws Exception {
+    topics.create("crash", 1);
+    topics.create("crash-dlq", 1);
+    Map<String, Object> properties = ControlPlane.properties(dir.resolve("crash"));
+    properties.put("floe.runtime.default-target", "flink-cluster");
+    properties.put("floe.runtime.flink-cluster.rest-url", flink.restUrl().toString());
+    CrashAfterSubmit.frozen = new java.util.concurrent.CountDownLatch(1);
+    String operationId;
+    try (ControlPlane first = ControlPlane.start(properties, new CrashAfterSubmit())) {
+      ApiClient.Response created =
+          first.admin().put("/pipelines/crashy", pipeline("crash", "crashy", 1));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      assertThat(CrashAfterSubmit.frozen.await(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+      operationId =
+          first.admin().get("/pipelines/crashy/operations").body().get(0).path("id").asString();
+    }
+    try (ControlPlane second = ControlPlane.start(properties)) {
+      ApiClient restarted = second.admin();
+      JsonNode operation = restarted.awaitOperation(operationId, OPERATION);
+      assertThat(operation.path("state").asString())
+          .as(operation.toString())
+          .isEqualTo("SUCCEEDED");
+      restarted.awaitState("crashy", "RUNNING", OPERATION);
+      topics.send("crash", 1, 50);
+      Warehouse crashWarehouse = new Warehouse(dir.resolve("crash"));
+      assertExactlyOnce(
+          await(
+              "50 ids",
+              () -> crashWarehouse.idCounts("db", "crashy"),
+              c -> c.size() >= 50,
+              Duration.ofMinutes(2)),
+          50);
+      assertThat(flinkJobs("floe-crashy")).as("jobs of the pipeline on the cluster").hasSize(1);
+      run(restarted, restarted.post("/pipelines/crashy/stop", Map.of()));
+    }
+  }
+
+  private static JsonNode run(ApiClient client, ApiClient.Response response) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(202);
+    JsonNode operation = client.awaitOperation(response.body().path("id").asString(), OPERATION);
+    assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("SUCCEEDED");
+    return operation;
+  }
+
+  /** The jobs with this name that the cluster has, in any state. */
+  private static List<JsonNode> flinkJobs(String name) {
+    JsonNode overview = new ApiClient(flink.restUrl(), null).get("/jobs/overview").body();
+    return overview
+        .path("jobs")
+        .valueStream()
+        .filter(job -> job.path("name").asString().equals(name))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  @Order(5)
+  void theServedApiIsExactlyOpenapiYaml() throws Exception {
+    JsonNode served = api.as(null).get("/v3/api-docs").body();
+    Path contract = Path.of("..", "openapi.yaml").toAbsolutePath().normalize();
+    tools.jackson.dataformat.yaml.YAMLMapper yaml =
+        tools.jackson.dataformat.yaml.YAMLMapper.builder()
+            .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES)
+            .disable(tools.jackson.dataformat.yaml.YAMLWriteFeature.WRITE_DOC_START_MARKER)
+            .disable(tools.jackson.dataformat.yaml.YAMLWriteFeature.SPLIT_LINES)
+            .build();
+    boolean write =
+        Boolean.getBoolean("floe.openapi.write") || System.getenv("FLOE_OPENAPI_WRITE") != null;
+    if (write) {
+      java.nio.file.Files.writeString(
+          contract,
+          "# The Floe API contract: the control plane serves exactly this at /v3/api-docs\n"
+              + "# (ControlPlaneIT checks it). Regenerate with FLOE_OPENAPI_WRITE=1 after an API change.\n"
+              + yaml.writeValueAsString(served));
+    }
+    JsonNode expected = yaml.readTree(java.nio.file.Files.readString(contract));
+    assertThat(served)
+        .as(
+            "the served API differs from openapi.yaml; if the change is intended, rerun with"
+                + " FLOE_OPENAPI_WRITE=1 and review the diff of openapi.yaml")
+        .isEqualTo(expected);
   }
 }

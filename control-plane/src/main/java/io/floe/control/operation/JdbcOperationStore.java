@@ -43,7 +43,7 @@ public class JdbcOperationStore implements OperationStore {
             json.writeValueAsString(operation.progress()),
             operation.requestId().orElse(null),
             operation.actor().orElse(null),
-            operation.outcome().orElse(null),
+            storable(operation.outcome().orElse(null)),
             time(operation.createdAt()),
             time(operation.updatedAt()),
             operation.finishedAt().map(JdbcOperationStore::time).orElse(null))
@@ -58,7 +58,7 @@ public class JdbcOperationStore implements OperationStore {
         .params(
             operation.state().name(),
             json.writeValueAsString(operation.progress()),
-            operation.outcome().orElse(null),
+            storable(operation.outcome().orElse(null)),
             time(operation.updatedAt()),
             operation.finishedAt().map(JdbcOperationStore::time).orElse(null),
             operation.id())
@@ -102,7 +102,7 @@ public class JdbcOperationStore implements OperationStore {
             event.pipeline(),
             time(event.at()),
             event.type(),
-            event.message(),
+            storable(event.message()),
             event.operationId().orElse(null),
             event.requestId().orElse(null),
             event.actor().orElse(null))
@@ -149,6 +149,14 @@ public class JdbcOperationStore implements OperationStore {
         instant(rs, "created_at"),
         instant(rs, "updated_at"),
         Optional.ofNullable(finished).map(OffsetDateTime::toInstant));
+  }
+
+  /**
+   * Free text as every database can hold it: PostgreSQL's text cannot hold U+0000 (H2's can), so
+   * one in an outcome or event from outside would fail the save. It becomes U+FFFD.
+   */
+  private static String storable(String text) {
+    return text == null ? null : text.replace('\u0000', '\uFFFD');
   }
 
   private static OffsetDateTime time(Instant instant) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,11 @@ public class JdbcPipelineStore implements PipelineStore {
 
   @Override
   public List<Pipeline> list() {
-    return jdbc.sql("select * from pipeline order by name").query(this::pipeline).list();
+    // Sorted here rather than by the database, whose collation decides otherwise: a linguistic one
+    // (en_US on many PostgreSQL servers) ignores the hyphens that H2 and code points order by.
+    return jdbc.sql("select * from pipeline").query(this::pipeline).list().stream()
+        .sorted(Comparator.comparing(Pipeline::name))
+        .toList();
   }
 
   @Override
@@ -92,6 +97,7 @@ public class JdbcPipelineStore implements PipelineStore {
   @Override
   @Transactional
   public void delete(String name) {
+    jdbc.sql("delete from idempotency_key where pipeline = ?").param(name).update();
     jdbc.sql("delete from pipeline_status where name = ?").param(name).update();
     jdbc.sql("delete from pipeline where name = ?").param(name).update();
   }
@@ -119,7 +125,7 @@ public class JdbcPipelineStore implements PipelineStore {
                 status.restorePath().orElse(null),
                 status.restoreSource().orElse(null),
                 status.lastOperationId().orElse(null),
-                status.lastError().orElse(null),
+                storable(status.lastError().orElse(null)),
                 time(status.updatedAt()),
                 status.name())
             .update();
@@ -142,7 +148,7 @@ public class JdbcPipelineStore implements PipelineStore {
             status.restorePath().orElse(null),
             status.restoreSource().orElse(null),
             status.lastOperationId().orElse(null),
-            status.lastError().orElse(null),
+            storable(status.lastError().orElse(null)),
             time(status.updatedAt()))
         .update();
   }
@@ -187,6 +193,14 @@ public class JdbcPipelineStore implements PipelineStore {
         Optional.ofNullable(rs.getString("last_operation_id")),
         Optional.ofNullable(rs.getString("last_error")),
         instant(rs, "updated_at"));
+  }
+
+  /**
+   * Free text as every database can hold it: PostgreSQL's text cannot hold U+0000 (H2's can), so
+   * one in an error message from outside would fail every save of the status. It becomes U+FFFD.
+   */
+  private static String storable(String text) {
+    return text == null ? null : text.replace('\u0000', '\uFFFD');
   }
 
   static OffsetDateTime time(Instant instant) {

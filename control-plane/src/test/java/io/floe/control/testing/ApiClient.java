@@ -101,6 +101,15 @@ public final class ApiClient {
     return last;
   }
 
+  /** Keeps failure messages readable: big collections by their size only. */
+  static String summary(Object value) {
+    if (value instanceof Map<?, ?> map && map.size() > 20) {
+      return map.size() + " entries";
+    }
+    String text = String.valueOf(value);
+    return text.length() > 2000 ? text.substring(0, 2000) + "..." : text;
+  }
+
   private HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));

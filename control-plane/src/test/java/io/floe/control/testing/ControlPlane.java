@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -55,16 +56,19 @@ public final class ControlPlane implements AutoCloseable {
     properties.put("floe.security.tokens[" + index + "].sha256", StaticTokens.sha256(token));
   }
 
-  public static ControlPlane start(Map<String, Object> properties, Class<?>... extraConfiguration) {
-    Class<?>[] sources = new Class<?>[extraConfiguration.length + 1];
-    sources[0] = FloeApplication.class;
-    System.arraycopy(extraConfiguration, 0, sources, 1, extraConfiguration.length);
+  @SafeVarargs
+  public static ControlPlane start(
+      Map<String, Object> properties,
+      ApplicationContextInitializer<ConfigurableApplicationContext>... initializers) {
     // As arguments: they override application.yaml, which default properties would not.
     String[] arguments =
         properties.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).run(arguments);
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(FloeApplication.class)
+            .initializers(initializers)
+            .run(arguments);
     return new ControlPlane(context);
   }
 

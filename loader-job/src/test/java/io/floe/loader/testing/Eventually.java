@@ -14,8 +14,12 @@ public final class Eventually {
     T last = value.get();
     while (!done.test(last)) {
       if (Instant.now().isAfter(deadline)) {
+        String shown =
+            last instanceof java.util.Map && ((java.util.Map<?, ?>) last).size() > 20
+                ? ((java.util.Map<?, ?>) last).size() + " entries"
+                : String.valueOf(last);
         throw new AssertionError(
-            "Timed out after " + timeout + " waiting for " + what + "; last: " + last);
+            "Timed out after " + timeout + " waiting for " + what + "; last: " + shown);
       }
       try {
         Thread.sleep(250);

@@ -270,6 +270,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
       config.put("taskmanager.numberOfTaskSlots", Integer.toString(taskSlots));
       config.put("parallelism.default", "1");
       config.put("jobmanager.scheduler", "adaptive");
+      // Rescale in place within seconds of a request (the default waits 30 s after a start).
+      config.put("jobmanager.adaptive-scheduler.scaling-interval.min", "5s");
       config.put("state.checkpoints.dir", workDir.resolve("checkpoints").toUri().toString());
       config.put("state.savepoints.dir", workDir.resolve("savepoints").toUri().toString());
       config.put("state.checkpoints.num-retained", "3");

@@ -64,17 +64,20 @@ class FlinkClusterRuntimeIT {
     assertThat(LOADER_JAR).as("the loader JAR the build copies for the tests").isRegularFile();
     CompletableFuture<LocalKafka> broker =
         CompletableFuture.supplyAsync(() -> LocalKafka.start(dir.resolve("kafka")));
-    flink =
-        LocalFlinkCluster.builder(dir.resolve("flink"))
-            .taskSlots(4)
-            // Rescale at once rather than 30 s after the job started running.
-            .config("jobmanager.adaptive-scheduler.scaling-interval.min", "1s")
-            // Forget savepoint results soon, so the test sees a forgotten trigger.
-            .config("rest.async.store-duration", "4s")
-            // The REST API caches a job's details this long (3 s by default); a restart shows.
-            .config("web.refresh-interval", "1s")
-            .start();
-    kafka = broker.get();
+    try {
+      flink =
+          LocalFlinkCluster.builder(dir.resolve("flink"))
+              .taskSlots(4)
+              // Rescale at once rather than 30 s after the job started running.
+              .config("jobmanager.adaptive-scheduler.scaling-interval.min", "1s")
+              // Forget savepoint results soon, so the test sees a forgotten trigger.
+              .config("rest.async.store-duration", "4s")
+              // The REST API caches a job's details this long (3 s by default); a restart shows.
+              .config("web.refresh-interval", "1s")
+              .start();
+    } finally {
+      kafka = broker.get();
+    }
     warehouse = dir.resolve("warehouse").toUri().toString();
     catalog = new HadoopCatalog(new Configuration(), warehouse);
   }
@@ -128,6 +131,22 @@ class FlinkClusterRuntimeIT {
                   && run.get().parallelism() == 2);
       publish(topic, 6, 5);
       awaitRows("orders", 10);
+      FlinkRestClient client = runtime.client();
+      String source =
+          client.jobDetails(firstRun).orElseThrow().vertices().stream()
+              .filter(vertex -> vertex.name().startsWith("Source: "))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      await(
+          "the source's numRecordsOut",
+          () -> client.metrics(firstRun, source, List.of("numRecordsOut")),
+          metrics ->
+              metrics.containsKey("numRecordsOut") && metrics.get("numRecordsOut").sum() > 0);
+      await(
+          "the job's uptime",
+          () -> client.jobMetrics(firstRun, List.of("uptime", "numRestarts")),
+          metrics -> metrics.containsKey("uptime"));
 
       String trigger = newId();
       runtime.stopWithSavepoint(firstRun, trigger);
@@ -147,6 +166,7 @@ class FlinkClusterRuntimeIT {
 
       // Once Flink forgot the trigger, the stop's savepoint is still found.
       Thread.sleep(5_000);
+      assertThat(runtime.client().savepointStatus(firstRun, trigger)).isEmpty();
       assertThat(runtime.savepoint(firstRun, trigger))
           .isEqualTo(SavepointOutcome.completed(savepoint));
 
@@ -224,7 +244,6 @@ class FlinkClusterRuntimeIT {
 
   @Test
   void aKilledTaskManagerRestartsTheRun() throws Exception {
-    System.out.println("TIMING start " + java.time.Instant.now());
     String topic = createTopic("failover", 1);
     createTable("failover");
     publish(topic, 1, 3);
@@ -236,10 +255,8 @@ class FlinkClusterRuntimeIT {
     try {
       awaitState(runtime, run, RunState.RUNNING);
       awaitRows("failover", 3);
-      System.out.println("TIMING T0 " + java.time.Instant.now());
 
       flink.killTaskManager();
-      System.out.println("TIMING T1 " + java.time.Instant.now());
       RunObservation restarting;
       try {
         restarting =
@@ -253,22 +270,18 @@ class FlinkClusterRuntimeIT {
       } finally {
         flink.startTaskManager();
       }
-      System.out.println("TIMING T2 " + java.time.Instant.now());
       assertThat(restarting.failure()).isPresent();
       assertThat(restarting.restarts()).isGreaterThanOrEqualTo(1);
 
       RunObservation recovered = awaitState(runtime, run, RunState.RUNNING);
-      System.out.println("TIMING T3 " + java.time.Instant.now());
       assertThat(recovered.restarts()).isGreaterThanOrEqualTo(1);
       assertThat(recovered.failure()).isEmpty();
       publish(topic, 4, 2);
       awaitRows("failover", 5);
-      System.out.println("TIMING T4 " + java.time.Instant.now());
     } finally {
       runtime.client().cancel(run);
     }
     RunObservation cancelled = awaitState(runtime, run, RunState.STOPPED);
-    System.out.println("TIMING T5 " + java.time.Instant.now());
     assertThat(cancelled.runtimeState()).isEqualTo("CANCELED");
     assertThat(runtime.savepoint(run, newId()).failure())
         .hasValueSatisfying(

@@ -72,6 +72,15 @@ public final class TableDefinitions {
     return new Schema(fields);
   }
 
+  /**
+   * One type from its text, e.g. for a column added to a table (the table assigns its ids).
+   *
+   * @throws IllegalArgumentException saying what is wrong with the text
+   */
+  public static Type type(String text) {
+    return new TypeParser(text, new AtomicInteger(1)).parse();
+  }
+
   public static PartitionSpec partitionSpec(Schema schema, List<String> partitionBy) {
     PartitionSpec.Builder builder = PartitionSpec.builderFor(schema);
     List<FieldProblem> problems = new ArrayList<>();

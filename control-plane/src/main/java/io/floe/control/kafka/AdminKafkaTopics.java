@@ -13,8 +13,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.stereotype.Component;
 
@@ -66,6 +70,53 @@ public class AdminKafkaTopics implements KafkaTopics {
       throw unavailable(clientProperties, e);
     }
     return matching.isEmpty() ? Map.of() : partitions(clientProperties, matching);
+  }
+
+  @Override
+  public long lag(Properties clientProperties, String groupId, Collection<String> topics) {
+    try (Admin admin = admin(clientProperties)) {
+      Map<String, TopicDescription> described =
+          admin
+              .describeTopics(topics)
+              .allTopicNames()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
+      described.forEach(
+          (topic, description) ->
+              description
+                  .partitions()
+                  .forEach(
+                      partition -> {
+                        TopicPartition key = new TopicPartition(topic, partition.partition());
+                        latest.put(key, OffsetSpec.latest());
+                        earliest.put(key, OffsetSpec.earliest());
+                      }));
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+          admin.listOffsets(earliest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long lag = 0;
+      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
+          ends.entrySet()) {
+        OffsetAndMetadata offset = committed.get(end.getKey());
+        long position = offset != null ? offset.offset() : starts.get(end.getKey()).offset();
+        lag += Math.max(0, end.getValue().offset() - position);
+      }
+      return lag;
+    } catch (ExecutionException e) {
+      throw unavailable(clientProperties, e.getCause());
+    } catch (TimeoutException e) {
+      throw unavailable(clientProperties, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(clientProperties, e);
+    }
   }
 
   private static Admin admin(Properties clientProperties) {

@@ -17,4 +17,10 @@ public interface KafkaTopics {
 
   /** Partition counts of every topic whose name matches {@code pattern} entirely. */
   Map<String, Integer> partitionsMatching(Properties clientProperties, Pattern pattern);
+
+  /**
+   * Messages in {@code topics} after the consumer group's committed offsets (from the beginning of
+   * partitions the group has no offset for).
+   */
+  long lag(Properties clientProperties, String groupId, Collection<String> topics);
 }

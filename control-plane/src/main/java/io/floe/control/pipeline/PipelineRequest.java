@@ -13,11 +13,12 @@ public record PipelineRequest(
     PipelineSpec.BadMessages badMessages,
     PipelineSpec.Parsing parsing,
     PipelineSpec.Runtime runtime,
+    PipelineSpec.Health health,
     DesiredState desiredState,
     Map<String, String> labels) {
 
   public PipelineSpec spec() {
-    return new PipelineSpec(source, table, badMessages, parsing, runtime);
+    return new PipelineSpec(source, table, badMessages, parsing, runtime, health);
   }
 
   public DesiredState desiredStateOrDefault() {

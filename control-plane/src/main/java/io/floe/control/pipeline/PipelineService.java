@@ -7,7 +7,7 @@ import io.floe.control.catalog.Catalogs;
 import io.floe.control.operation.EventView;
 import io.floe.control.operation.Events;
 import io.floe.control.operation.Operation;
-import io.floe.control.operation.OperationState;
+import io.floe.control.operation.OperationQueue;
 import io.floe.control.operation.OperationStore;
 import io.floe.control.operation.OperationType;
 import io.floe.control.operation.OperationView;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Catalog;
 import org.springframework.stereotype.Service;
@@ -47,6 +46,7 @@ public class PipelineService {
   private final RuntimeRegistry runtimes;
   private final Events events;
   private final Reconciler reconciler;
+  private final OperationQueue queue;
   private final Clock clock;
   private final JsonMapper canonicalJson;
 
@@ -59,6 +59,7 @@ public class PipelineService {
       RuntimeRegistry runtimes,
       Events events,
       Reconciler reconciler,
+      OperationQueue queue,
       Clock clock,
       JsonMapper json) {
     this.store = requireNonNull(store, "store is null");
@@ -69,6 +70,7 @@ public class PipelineService {
     this.runtimes = requireNonNull(runtimes, "runtimes is null");
     this.events = requireNonNull(events, "events is null");
     this.reconciler = requireNonNull(reconciler, "reconciler is null");
+    this.queue = requireNonNull(queue, "queue is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.canonicalJson =
         json.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -307,7 +309,8 @@ public class PipelineService {
             pipeline.spec().table(),
             pipeline.spec().badMessages(),
             pipeline.spec().parsing(),
-            changed);
+            changed,
+            pipeline.spec().health());
     Map<String, String> settings;
     try {
       settings = validate(name, spec);
@@ -411,26 +414,7 @@ public class PipelineService {
 
   private Operation enqueue(
       String name, OperationType type, Map<String, String> parameters, RequestContext context) {
-    Instant now = clock.instant();
-    Operation operation =
-        new Operation(
-            UUID.randomUUID().toString(),
-            name,
-            type,
-            OperationState.PENDING,
-            parameters,
-            Map.of(),
-            Optional.of(context.requestId()),
-            context.actor(),
-            Optional.empty(),
-            now,
-            now,
-            Optional.empty());
-    operations.insert(operation);
-    events.record(
-        operation,
-        "OPERATION_REQUESTED",
-        type + " requested" + (parameters.isEmpty() ? "" : " " + parameters));
+    Operation operation = queue.enqueue(name, type, parameters, context);
     reconciler.wake(name);
     return operation;
   }

@@ -9,7 +9,12 @@ import java.util.Map;
  * messages go, and how to run. Never holds a secret, only references to where secrets live.
  */
 public record PipelineSpec(
-    Source source, Table table, BadMessages badMessages, Parsing parsing, Runtime runtime) {
+    Source source,
+    Table table,
+    BadMessages badMessages,
+    Parsing parsing,
+    Runtime runtime,
+    Health health) {
 
   /** The Kafka side. */
   public record Source(
@@ -26,13 +31,20 @@ public record PipelineSpec(
       String passwordField,
       Map<String, String> kafkaProperties) {}
 
-  /** The Iceberg side: a table in one of the catalogs the control plane is configured with. */
+  /**
+   * The Iceberg side: a table in one of the catalogs the control plane is configured with.
+   *
+   * @param schemaChanges what happens when the table's schema changes under a running loader:
+   *     {@code auto} (the default) restarts it with its state, {@code manual} reports "restart
+   *     needed" in its health
+   */
   public record Table(
       String catalog,
       String namespace,
       String name,
       TableCreation createIfMissing,
-      Map<String, String> writeProperties) {}
+      Map<String, String> writeProperties,
+      String schemaChanges) {}
 
   /** The table to create when it does not exist yet. */
   public record TableCreation(
@@ -51,6 +63,25 @@ public record PipelineSpec(
       String fieldNameCase,
       Map<String, String> metadataColumns,
       String maxMessageSize) {}
+
+  /**
+   * When the pipeline's health turns DEGRADED or FAILING; every field has a default.
+   *
+   * @param lateAfterIntervals no commit for this many flush intervals while data waits: DEGRADED
+   *     (default 3)
+   * @param failingAfterIntervals no commit for this many flush intervals while data waits: FAILING
+   *     (default 10)
+   * @param deadLetterRatio dead letters above this share of the messages: DEGRADED (default 0.01)
+   * @param smallFileRatio average data file below this share of the target size, with more than 100
+   *     files: DEGRADED (default 0.1)
+   * @param restartLoop this many restarts within the window: FAILING (default 3)
+   */
+  public record Health(
+      Integer lateAfterIntervals,
+      Integer failingAfterIntervals,
+      Double deadLetterRatio,
+      Double smallFileRatio,
+      Integer restartLoop) {}
 
   /** Where and how the loader runs. */
   public record Runtime(

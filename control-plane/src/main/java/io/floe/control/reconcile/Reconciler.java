@@ -2,8 +2,10 @@ package io.floe.control.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.health.SchemaDrift;
 import io.floe.control.operation.Events;
 import io.floe.control.operation.Operation;
+import io.floe.control.operation.OperationQueue;
 import io.floe.control.operation.OperationStore;
 import io.floe.control.pipeline.DesiredState;
 import io.floe.control.pipeline.ObservedState;
@@ -46,6 +48,8 @@ public class Reconciler implements DisposableBean {
   private final RuntimeRegistry runtimes;
   private final PipelineLeases leases;
   private final Events events;
+  private final OperationQueue queue;
+  private final SchemaDrift schemaDrift;
   private final Clock clock;
   private final ReconcileProperties properties;
   private final String owner;
@@ -59,6 +63,8 @@ public class Reconciler implements DisposableBean {
       RuntimeRegistry runtimes,
       PipelineLeases leases,
       Events events,
+      OperationQueue queue,
+      SchemaDrift schemaDrift,
       Clock clock,
       ReconcileProperties properties) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
@@ -67,6 +73,8 @@ public class Reconciler implements DisposableBean {
     this.runtimes = requireNonNull(runtimes, "runtimes is null");
     this.leases = requireNonNull(leases, "leases is null");
     this.events = requireNonNull(events, "events is null");
+    this.queue = requireNonNull(queue, "queue is null");
+    this.schemaDrift = requireNonNull(schemaDrift, "schemaDrift is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.properties = requireNonNull(properties, "properties is null");
     this.owner =
@@ -136,8 +144,14 @@ public class Reconciler implements DisposableBean {
     }
   }
 
-  /** Without an operation to carry out: keep the observed state true to what the runtime says. */
+  /**
+   * Without an operation to carry out: keep the observed state true to what the runtime says, and
+   * restart a loader whose table's schema changed under it (unless the pipeline says manual).
+   */
   private void observe(Pipeline pipeline, PipelineStatus status) {
+    if (restartForSchemaChange(pipeline, status)) {
+      return;
+    }
     if (status.runId().isEmpty() || !isActive(status.observedState())) {
       return;
     }
@@ -209,6 +223,33 @@ public class Reconciler implements DisposableBean {
             Optional.of("reconciler"));
       }
     }
+  }
+
+  private boolean restartForSchemaChange(Pipeline pipeline, PipelineStatus status) {
+    if (pipeline.desiredState() != DesiredState.RUNNING
+        || status.observedState() != ObservedState.RUNNING
+        || status.runId().isEmpty()
+        || "manual".equalsIgnoreCase(pipeline.spec().table().schemaChanges())) {
+      return false;
+    }
+    Optional<SchemaDrift.Drift> drift = schemaDrift.drift(pipeline.name());
+    if (drift.isEmpty() || !drift.get().runId().equals(status.runId().get())) {
+      return false;
+    }
+    events.record(
+        pipeline.name(),
+        "SCHEMA_CHANGED",
+        drift.get().description() + ": restarting the loader with its state",
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of("schema-watcher"));
+    queue.enqueue(
+        pipeline.name(),
+        io.floe.control.operation.OperationType.RESTART,
+        java.util.Map.of("reason", "schema change: " + drift.get().description()),
+        new io.floe.control.api.RequestContext(
+            "schema-" + status.runId().get(), Optional.of("schema-watcher")));
+    return true;
   }
 
   private static boolean isActive(ObservedState state) {

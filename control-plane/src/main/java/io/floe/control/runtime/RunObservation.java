@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param restarts how often the run restarted after failures since it was submitted
  * @param latestCheckpoint the path of the latest completed, retained checkpoint, if any
  * @param failure the root failure when the run failed or restarts, if the runtime says
+ * @param completedCheckpoints checkpoints completed since the run was submitted
+ * @param failedCheckpoints checkpoints failed since the run was submitted
  */
 public record RunObservation(
     String runId,
@@ -22,7 +24,9 @@ public record RunObservation(
     int parallelism,
     long restarts,
     Optional<String> latestCheckpoint,
-    Optional<String> failure) {
+    Optional<String> failure,
+    long completedCheckpoints,
+    long failedCheckpoints) {
   public RunObservation {
     requireNonNull(runId, "runId is null");
     requireNonNull(state, "state is null");

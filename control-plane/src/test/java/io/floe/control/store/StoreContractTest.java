@@ -879,11 +879,13 @@ abstract class StoreContractTest {
                     new PipelineSpec.Column("tags", "list<string>", false, "ünïcödé 日本")),
                 List.of("day(ts)", "bucket(16, id)"),
                 Map.of("format-version", "2")),
-            Map.of("write.target-file-size-bytes", "134217728")),
+            Map.of("write.target-file-size-bytes", "134217728"),
+            "manual"),
         new PipelineSpec.BadMessages("dead-letter", topic + "-dlq"),
         new PipelineSpec.Parsing(
             "/items", Map.of("id", "/order/id"), "snake", Map.of("_offset", "kafka.offset"), "1MB"),
-        new PipelineSpec.Runtime("local", 2, 8, "10s"));
+        new PipelineSpec.Runtime("local", 2, 8, "10s"),
+        new PipelineSpec.Health(2, 5, 0.05, 0.2, 4));
   }
 
   private static Operation operation(String id, String pipeline, Instant at) {

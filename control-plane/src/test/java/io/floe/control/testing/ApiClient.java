@@ -57,6 +57,22 @@ public final class ApiClient {
     return send(request(path, headers).POST(json(body)));
   }
 
+  /** The body as text, for endpoints that do not answer JSON (Prometheus). */
+  public String getText(String path) {
+    try {
+      return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response patch(String path) {
+    return send(request(path).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+  }
+
   public Response delete(String path, String... headers) {
     return send(request(path, headers).DELETE());
   }

@@ -38,15 +38,22 @@ public final class TestTopics implements AutoCloseable {
     }
   }
 
+  /** An event; {@code extra} and {@code more} fill columns that tests add to the table later. */
   public static byte[] event(long id) {
-    return ("{\"id\": "
-            + id
-            + ", \"name\": \"event-"
-            + id
-            + "\", \"at\": \""
-            + Instant.ofEpochSecond(1_700_000_000L + id * 60)
-            + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
+    String json =
+        String.format(
+            "{\"id\": %d, \"name\": \"event-%d\", \"at\": \"%s\", \"extra\": \"extra-%d\","
+                + " \"more\": %d}",
+            id, id, Instant.ofEpochSecond(1_700_000_000L + id * 60), id, id % 1000);
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public void sendRaw(String topic, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, null, value));
+  }
+
+  public void flush() {
+    producer.flush();
   }
 
   public void send(String topic, long fromId, long toId) {

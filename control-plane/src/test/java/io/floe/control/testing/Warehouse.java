@@ -26,6 +26,26 @@ public final class Warehouse {
     return catalog.loadTable(TableIdentifier.of(namespace, name));
   }
 
+  /** Changes a table's schema as a user would, retrying while the loader's commits race it. */
+  public void updateSchema(
+      String namespace,
+      String name,
+      java.util.function.Consumer<org.apache.iceberg.UpdateSchema> change) {
+    for (int attempt = 1; ; attempt++) {
+      Table table = table(namespace, name);
+      org.apache.iceberg.UpdateSchema update = table.updateSchema();
+      change.accept(update);
+      try {
+        update.commit();
+        return;
+      } catch (org.apache.iceberg.exceptions.CommitFailedException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** How often each id occurs in the table: exactly once means every count is 1. */
   public Map<Long, Integer> idCounts(String namespace, String name) {
     Map<Long, Integer> counts = new HashMap<>();

@@ -75,9 +75,9 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     RunState state = state(job);
     JobExceptions exceptions =
         client.jobExceptions(runId).orElse(new JobExceptions(Optional.empty(), 0, false));
+    Optional<CheckpointStatistics> checkpoints = client.checkpointStatistics(runId);
     Optional<String> latestCheckpoint =
-        client
-            .checkpointStatistics(runId)
+        checkpoints
             .flatMap(CheckpointStatistics::latestCompleted)
             .filter(checkpoint -> !checkpoint.discarded())
             .map(CheckpointStatistics.Checkpoint::externalPath);
@@ -93,7 +93,9 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             parallelism(job),
             restarts(runId, state, exceptions),
             latestCheckpoint,
-            failure));
+            failure,
+            checkpoints.map(CheckpointStatistics::completed).orElse(0L),
+            checkpoints.map(CheckpointStatistics::failed).orElse(0L)));
   }
 
   @Override

@@ -1,0 +1,36 @@
+package io.floe.control.health;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pipeline's commits as its table records them (oldest first), and the table's totals: what
+ * health is judged on, read from the table alone.
+ */
+public record CommitHistory(
+    List<Commit> commits,
+    long tableFiles,
+    long tableBytes,
+    long targetFileBytes,
+    int tableSchemaId) {
+  public CommitHistory {
+    commits = List.copyOf(commits);
+  }
+
+  /** One snapshot the pipeline committed. */
+  public record Commit(
+      Instant at,
+      String jobId,
+      long records,
+      long deadLettered,
+      long skipped,
+      long addedFiles,
+      long addedBytes,
+      Optional<Integer> schemaId,
+      long maxRecordTimestamp) {}
+
+  public Optional<Commit> last() {
+    return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
+  }
+}

@@ -1,0 +1,348 @@
+package io.floe.control.health;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.kafka.KafkaTopics;
+import io.floe.control.pipeline.LoaderSettingsRenderer;
+import io.floe.control.pipeline.Pipeline;
+import io.floe.control.pipeline.PipelineStatus;
+import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.runtime.RunObservation;
+import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.loader.credentials.CredentialsResolver;
+import io.floe.loader.credentials.KafkaSecurityProperties;
+import io.floe.loader.settings.LoaderSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks every pipeline's health on a schedule from its three sources (the table's commits, Kafka's
+ * offsets, the runtime) and keeps the latest result for the API, the actuator and Prometheus. Only
+ * reads: acting on a schema change is the reconciler's job.
+ */
+@Component
+public class HealthMonitor implements SchemaDrift {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+  private static final int LAG_SAMPLES = 4;
+
+  private final PipelineStore pipelines;
+  private final LoaderSettingsRenderer renderer;
+  private final TableCommitReader commits;
+  private final KafkaTopics kafka;
+  private final CredentialsResolver credentials;
+  private final RuntimeRegistry runtimes;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Map<String, PipelineHealth> latest = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Long>> lagHistory = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Sample>> restartHistory = new ConcurrentHashMap<>();
+  private final Map<String, SchemaDrift.Drift> drifts = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
+
+  public HealthMonitor(
+      PipelineStore pipelines,
+      LoaderSettingsRenderer renderer,
+      TableCommitReader commits,
+      KafkaTopics kafka,
+      CredentialsResolver credentials,
+      RuntimeRegistry runtimes,
+      MeterRegistry meters,
+      Clock clock) {
+    this.pipelines = requireNonNull(pipelines, "pipelines is null");
+    this.renderer = requireNonNull(renderer, "renderer is null");
+    this.commits = requireNonNull(commits, "commits is null");
+    this.kafka = requireNonNull(kafka, "kafka is null");
+    this.credentials = requireNonNull(credentials, "credentials is null");
+    this.runtimes = requireNonNull(runtimes, "runtimes is null");
+    this.meters = requireNonNull(meters, "meters is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  private record Sample(Instant at, String runId, long restarts) {}
+
+  /** Checks every pipeline; forgets the deleted ones. */
+  @Scheduled(
+      fixedDelayString = "${floe.health.interval:10s}",
+      initialDelayString = "${floe.health.interval:10s}")
+  public void checkAll() {
+    Set<String> names = new HashSet<>();
+    for (Pipeline pipeline : pipelines.list()) {
+      names.add(pipeline.name());
+      try {
+        check(pipeline);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
+      }
+    }
+    for (String gone : new HashSet<>(latest.keySet())) {
+      if (!names.contains(gone)) {
+        forget(gone);
+      }
+    }
+  }
+
+  /** The latest health of a pipeline, computed now if it has none yet. */
+  public Optional<PipelineHealth> health(String name) {
+    PipelineHealth known = latest.get(name);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    return pipelines.find(name).map(this::check);
+  }
+
+  public Map<String, PipelineHealth> all() {
+    return Map.copyOf(latest);
+  }
+
+  @Override
+  public Optional<SchemaDrift.Drift> drift(String pipeline) {
+    return Optional.ofNullable(drifts.get(pipeline));
+  }
+
+  PipelineHealth check(Pipeline pipeline) {
+    Instant now = clock.instant();
+    String name = pipeline.name();
+    PipelineStatus status = pipelines.status(name).orElse(PipelineStatus.pending(name, now));
+    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    HealthThresholds thresholds =
+        HealthThresholds.of(pipeline.spec().health(), settings.job().flushInterval());
+
+    Optional<CommitHistory> history = Optional.empty();
+    Optional<String> historyProblem = Optional.empty();
+    try {
+      history = Optional.of(commits.read(name, settings.table(), now.minus(thresholds.window())));
+    } catch (RuntimeException e) {
+      historyProblem = Optional.of(String.valueOf(e.getMessage()));
+    }
+
+    Optional<Long> lag = Optional.empty();
+    try {
+      Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
+      client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
+      List<String> topics =
+          settings.source().topicPattern().isPresent()
+              ? new ArrayList<>(
+                  kafka.partitionsMatching(client, settings.source().topicPattern().get()).keySet())
+              : settings.source().topics();
+      lag = Optional.of(kafka.lag(client, settings.source().groupId(), topics));
+    } catch (RuntimeException e) {
+      LOG.debug("No lag for {}: {}", name, e.getMessage());
+    }
+    boolean lagGrowing = lag.map(records -> recordLag(name, records)).orElse(false);
+
+    Optional<RunObservation> run = Optional.empty();
+    if (status.runId().isPresent()) {
+      try {
+        String target =
+            pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
+        run = runtimes.forTarget(target).observe(status.runId().get());
+      } catch (RuntimeException e) {
+        LOG.debug("No run observation for {}: {}", name, e.getMessage());
+      }
+    }
+    long restartsInWindow =
+        run.map(r -> restartsInWindow(name, r, now, thresholds.window())).orElse(0L);
+
+    Optional<String> drift = history.flatMap(h -> Optional.ofNullable(driftOf(h, status)));
+    Optional<String> restartNeeded = Optional.empty();
+    if (drift.isPresent()) {
+      drifts.put(name, new SchemaDrift.Drift(status.runId().orElseThrow(), drift.get()));
+      if ("manual".equalsIgnoreCase(schemaChanges(pipeline))) {
+        restartNeeded = Optional.of("restart needed: " + drift.get());
+      }
+    } else {
+      drifts.remove(name);
+    }
+
+    PipelineHealth health =
+        HealthAssessor.assess(
+            new HealthAssessor.Inputs(
+                name,
+                pipeline.desiredState(),
+                status,
+                history,
+                historyProblem,
+                lag,
+                lagGrowing,
+                run,
+                restartsInWindow,
+                restartNeeded,
+                thresholds,
+                now));
+    PipelineHealth previous = latest.put(name, health);
+    if (previous == null) {
+      registerGauges(name);
+    }
+    if (previous != null && previous.status() != health.status()) {
+      LOG.info("{} is {}: {}", name, health.status(), health.reasons());
+    }
+    return health;
+  }
+
+  private static String schemaChanges(Pipeline pipeline) {
+    return pipeline.spec().table() == null ? null : pipeline.spec().table().schemaChanges();
+  }
+
+  /** The drift between the current run's last commit and the table, or null. */
+  private static String driftOf(CommitHistory history, PipelineStatus status) {
+    Optional<CommitHistory.Commit> last = history.last();
+    if (last.isEmpty()
+        || status.runId().isEmpty()
+        || !status.runId().get().equals(last.get().jobId())) {
+      return null;
+    }
+    Optional<Integer> written = last.get().schemaId();
+    if (written.isEmpty() || written.get() == history.tableSchemaId()) {
+      return null;
+    }
+    return "the table's schema is now "
+        + history.tableSchemaId()
+        + ", the loader writes with "
+        + written.get();
+  }
+
+  private boolean recordLag(String name, long records) {
+    Deque<Long> samples = lagHistory.computeIfAbsent(name, k -> new ArrayDeque<>());
+    synchronized (samples) {
+      samples.addLast(records);
+      while (samples.size() > LAG_SAMPLES) {
+        samples.removeFirst();
+      }
+      if (samples.size() < LAG_SAMPLES || records == 0) {
+        return false;
+      }
+      Long previous = null;
+      for (Long sample : samples) {
+        if (previous != null && sample <= previous) {
+          return false;
+        }
+        previous = sample;
+      }
+      return true;
+    }
+  }
+
+  private long restartsInWindow(String name, RunObservation run, Instant now, Duration window) {
+    Deque<Sample> samples = restartHistory.computeIfAbsent(name, k -> new ArrayDeque<>());
+    synchronized (samples) {
+      samples.addLast(new Sample(now, run.runId(), run.restarts()));
+      while (!samples.isEmpty()
+          && (samples.peekFirst().at().isBefore(now.minus(window))
+              || !samples.peekFirst().runId().equals(run.runId()))) {
+        samples.removeFirst();
+      }
+      return run.restarts() - samples.peekFirst().restarts();
+    }
+  }
+
+  private void registerGauges(String name) {
+    List<Meter> registered = new ArrayList<>();
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.health",
+            "0 healthy, 1 stopped, 2 degraded, 3 failing, -1 unknown",
+            h -> h.status() == HealthStatus.UNKNOWN ? -1 : h.status().ordinal()));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.freshness.seconds",
+            "Seconds since the pipeline's last commit",
+            h -> value(h.commits().freshnessSeconds())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.lag.records",
+            "Messages waiting in Kafka",
+            h -> value(h.lag().records())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.lag.seconds",
+            "Age of the newest committed row while messages wait",
+            h -> value(h.lag().seconds())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.records.per.minute",
+            "Rows committed per minute",
+            h -> value(h.commits().recordsPerMinute())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.commits.per.minute",
+            "Commits per minute",
+            h ->
+                h.commits().secondsBetweenCommits() == null
+                    ? Double.NaN
+                    : 60.0 / h.commits().secondsBetweenCommits()));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.dead.letters.per.minute",
+            "Bad messages dead-lettered per minute",
+            h -> value(h.commits().deadLetteredPerMinute())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.restarts",
+            "Restarts of the current run",
+            h -> value(h.runtime().restarts())));
+    registered.add(
+        gauge(
+            name,
+            "floe.pipeline.failed.checkpoints",
+            "Failed checkpoints of the current run",
+            h -> value(h.runtime().failedCheckpoints())));
+    gauges.put(name, registered);
+  }
+
+  private Meter gauge(
+      String name, String metric, String description, ToDoubleFunction<PipelineHealth> value) {
+    return Gauge.builder(
+            metric,
+            latest,
+            map -> {
+              PipelineHealth health = map.get(name);
+              return health == null ? Double.NaN : value.applyAsDouble(health);
+            })
+        .description(description)
+        .tags(Tags.of("pipeline", name))
+        .register(meters);
+  }
+
+  private static double value(Number number) {
+    return number == null ? Double.NaN : number.doubleValue();
+  }
+
+  private void forget(String name) {
+    latest.remove(name);
+    lagHistory.remove(name);
+    restartHistory.remove(name);
+    drifts.remove(name);
+    List<Meter> registered = gauges.remove(name);
+    if (registered != null) {
+      registered.forEach(meters::remove);
+    }
+  }
+}

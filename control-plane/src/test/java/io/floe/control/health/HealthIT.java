@@ -1,0 +1,342 @@
+package io.floe.control.health;
+
+import static io.floe.control.testing.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.Warehouse;
+import io.floe.local.LocalKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Health and schema changes end to end, on the local runtime target (the control plane starts its
+ * own Flink cluster), with a real broker and catalog, while a publisher keeps sending.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HealthIT {
+  private static final Duration LONG = Duration.ofMinutes(3);
+  private static final int RATE = 50;
+  private static final int FLUSH_SECONDS = 3;
+
+  @TempDir static Path dir;
+  static LocalKafka kafka;
+  static TestTopics topics;
+  static ControlPlane controlPlane;
+  static ApiClient api;
+  static Warehouse warehouse;
+  static TestTopics.Publisher publisher;
+
+  @BeforeAll
+  static void start() {
+    kafka = LocalKafka.start(dir.resolve("kafka"));
+    topics = new TestTopics(kafka.bootstrapServers());
+    Map<String, Object> properties = ControlPlane.properties(dir);
+    properties.put("floe.local.flink", "true");
+    properties.put(
+        "floe.local.flink-rest-port", Integer.toString(io.floe.local.LocalProcess.freePort()));
+    properties.put("floe.runtime.default-target", "local");
+    properties.put("floe.health.interval", "1s");
+    controlPlane = ControlPlane.start(properties);
+    api = controlPlane.admin();
+    warehouse = new Warehouse(dir);
+    topics.create("events", 2);
+    topics.create("events-dlq", 1);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source",
+        Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("events")));
+    body.put(
+        "table",
+        Map.of(
+            "namespace",
+            "db",
+            "name",
+            "events",
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")))));
+    body.put("badMessages", Map.of("deadLetterTopic", "events-dlq"));
+    body.put("runtime", Map.of("parallelism", 1, "flushInterval", FLUSH_SECONDS + "s"));
+    assertThat(api.put("/pipelines/events", body).status()).isEqualTo(201);
+    api.awaitState("events", "RUNNING", LONG);
+    publisher = topics.publish("events", 1, RATE);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (publisher != null) {
+      publisher.stop();
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    if (topics != null) {
+      topics.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static JsonNode health() {
+    return api.get("/pipelines/events/health").body();
+  }
+
+  private static JsonNode awaitHealth(String status, Duration timeout) {
+    return await(
+        "health " + status,
+        HealthIT::health,
+        h -> h.path("status").asString().equals(status),
+        timeout);
+  }
+
+  @Test
+  @Order(1)
+  void aRunningPipelineIsHealthyWithFiguresThatMatchWhatWasPublished() {
+    JsonNode health =
+        await(
+            "ten commits in the window",
+            HealthIT::health,
+            h -> h.path("commits").path("commitsInWindow").asInt() >= 10,
+            LONG);
+    health = awaitHealth("HEALTHY", LONG);
+
+    double perMinute = health.path("commits").path("recordsPerMinute").asDouble();
+    assertThat(perMinute).as(health.toString()).isBetween(RATE * 60 * 0.75, RATE * 60 * 1.25);
+    assertThat(health.path("commits").path("freshnessSeconds").asLong())
+        .as(health.toString())
+        .isLessThan(2L * FLUSH_SECONDS);
+    assertThat(health.path("commits").path("expectedIntervalSeconds").asLong())
+        .isEqualTo(FLUSH_SECONDS);
+    assertThat(health.path("commits").path("secondsBetweenCommits").asDouble())
+        .isBetween(FLUSH_SECONDS * 0.5, FLUSH_SECONDS * 2.0);
+    assertThat(health.path("lag").path("records").asLong())
+        .isLessThan(RATE * 2L * FLUSH_SECONDS + 100);
+    assertThat(health.path("runtime").path("state").asString()).isEqualTo("RUNNING");
+    assertThat(health.path("reasons").get(0).asString()).isEqualTo("loading on time");
+  }
+
+  @Test
+  @Order(2)
+  void aBurstOfMalformedMessagesIsDegradedWithTheDeadLetterRate() {
+    for (int i = 0; i < 400; i++) {
+      topics.sendRaw(
+          "events",
+          ("{\"id\": " + (1_000_000 + i) + ", \"name\": ").getBytes(StandardCharsets.UTF_8));
+    }
+    topics.flush();
+
+    JsonNode health = awaitHealth("DEGRADED", LONG);
+
+    assertThat(health.path("commits").path("deadLetteredPerMinute").asDouble()).isGreaterThan(0);
+    assertThat(
+            health
+                .path("reasons")
+                .valueStream()
+                .map(JsonNode::asString)
+                .collect(Collectors.toList()))
+        .anySatisfy(reason -> assertThat(reason).startsWith("dead letters: "));
+    JsonNode actuator = api.get("/actuator/health").body();
+    assertThat(actuator.path("components").path("pipelines").path("status").asString())
+        .isEqualTo("PIPELINES_DEGRADED");
+    assertThat(api.as(null).get("/actuator/health/readiness").status())
+        .as("a degraded pipeline does not take the control plane out of its load balancer")
+        .isEqualTo(200);
+  }
+
+  @Test
+  @Order(3)
+  void aColumnAddedInTheCatalogIsDetectedAndFilledAfterAnAutomaticRestart() {
+    warehouse.updateSchema(
+        "db", "events", update -> update.addColumn("extra", Types.StringType.get()));
+    long addedAt = publisher.published();
+
+    await(
+        "the schema watcher restarts the loader",
+        () -> eventTypes(),
+        types -> types.contains("SCHEMA_CHANGED"),
+        LONG);
+    await(
+        "rows with the new column",
+        () -> rowsWith("extra"),
+        rows ->
+            rows.stream()
+                .anyMatch(r -> r.getField("extra") != null && (Long) r.getField("id") > addedAt),
+        LONG);
+    for (Record row : rowsWith("extra")) {
+      long id = (Long) row.getField("id");
+      if (row.getField("extra") != null) {
+        assertThat(row.getField("extra")).isEqualTo("extra-" + id);
+      }
+    }
+    assertExactlyOnceSoFar();
+  }
+
+  @Test
+  @Order(4)
+  void columnsAddedAndDroppedThroughTheApiRestartTheLoaderWithoutLoss() {
+    ApiClient.Response added =
+        api.post(
+            "/pipelines/events/schema/columns",
+            Map.of("name", "more", "type", "int", "after", "name"));
+    assertThat(added.status()).as(added.toString()).isEqualTo(202);
+    assertThat(added.body().path("schema").path("columns").get(2).path("name").asString())
+        .isEqualTo("more");
+    awaitSucceeded(added.body().path("restart").path("id").asString());
+    long afterAdd = publisher.published();
+    await(
+        "rows with more",
+        () -> rowsWith("more"),
+        rows ->
+            rows.stream()
+                .anyMatch(r -> r.getField("more") != null && (Long) r.getField("id") > afterAdd),
+        LONG);
+
+    ApiClient.Response dropped = api.delete("/pipelines/events/schema/columns/extra");
+    assertThat(dropped.status()).as(dropped.toString()).isEqualTo(202);
+    awaitSucceeded(dropped.body().path("restart").path("id").asString());
+    // The old run writes the dropped column until its savepoint; the restarted run does not.
+    long snapshotBeforeDrop = warehouse.table("db", "events").currentSnapshot().snapshotId();
+    long afterDrop = publisher.published();
+    await(
+        "rows after the drop",
+        () -> warehouse.idCounts("db", "events"),
+        ids -> ids.containsKey(afterDrop + RATE),
+        LONG);
+
+    Table table = warehouse.table("db", "events");
+    assertThat(table.schema().findField("extra")).isNull();
+    List<DataFile> newFiles = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table
+            .newIncrementalAppendScan()
+            .fromSnapshotExclusive(snapshotBeforeDrop)
+            .includeColumnStats()
+            .planFiles()) {
+      tasks.forEach(task -> newFiles.add(task.file()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    int extraFieldId = 4;
+    assertThat(newFiles).isNotEmpty();
+    assertThat(newFiles)
+        .allSatisfy(file -> assertThat(file.valueCounts()).doesNotContainKey(extraFieldId));
+    assertThat(
+            api.get("/pipelines/events/schema")
+                .body()
+                .path("columns")
+                .valueStream()
+                .map(c -> c.path("name").asString())
+                .collect(Collectors.toList()))
+        .containsExactly("id", "name", "more", "at");
+    assertExactlyOnceSoFar();
+  }
+
+  @Test
+  @Order(5)
+  void prometheusHasThePipelinesSeries() {
+    String metrics = api.getText("/actuator/prometheus");
+    assertThat(metrics)
+        .contains("floe_pipeline_freshness_seconds{pipeline=\"events\"}")
+        .contains("floe_pipeline_lag_records{pipeline=\"events\"}")
+        .contains("floe_pipeline_records_per_minute{pipeline=\"events\"}")
+        .contains("floe_pipeline_commits_per_minute{pipeline=\"events\"}")
+        .contains("floe_pipeline_dead_letters_per_minute{pipeline=\"events\"}")
+        .contains("floe_pipeline_health{pipeline=\"events\"}");
+  }
+
+  @Test
+  @Order(6)
+  void aJobStoppedBehindTheControlPlanesBackIsFailingWithThatReason() {
+    String runId = api.get("/pipelines/events").body().path("status").path("runId").asString();
+    String flinkUrl =
+        "http://localhost:"
+            + controlPlane
+                .bean(io.floe.control.local.LocalStack.class)
+                .flinkRestUrl()
+                .orElseThrow()
+                .getPort();
+    new ApiClient(java.net.URI.create(flinkUrl), null).patch("/jobs/" + runId + "?mode=cancel");
+
+    JsonNode health = awaitHealth("FAILING", LONG);
+
+    assertThat(health.path("reasons").get(0).asString()).contains(runId).contains("CANCELED");
+    assertThat(health.path("lag").path("records").asLong()).isGreaterThanOrEqualTo(0);
+    assertThat(
+            api.get("/actuator/health")
+                .body()
+                .path("components")
+                .path("pipelines")
+                .path("status")
+                .asString())
+        .isEqualTo("PIPELINES_FAILING");
+    assertThat(api.as(null).get("/actuator/health/readiness").status()).isEqualTo(200);
+  }
+
+  private static void awaitSucceeded(String operationId) {
+    JsonNode operation = api.awaitOperation(operationId, LONG);
+    assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("SUCCEEDED");
+  }
+
+  private static List<String> eventTypes() {
+    return api.get("/pipelines/events/events?limit=500")
+        .body()
+        .valueStream()
+        .map(e -> e.path("type").asString())
+        .collect(Collectors.toList());
+  }
+
+  private static List<Record> rowsWith(String column) {
+    Table table = warehouse.table("db", "events");
+    if (table.schema().findField(column) == null) {
+      return List.of();
+    }
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).select("id", column).build()) {
+      records.forEach(r -> rows.add(r.copy()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** Every id published so far and already loaded exactly once, with no gap below the highest. */
+  private static void assertExactlyOnceSoFar() {
+    Map<Long, Integer> counts = warehouse.idCounts("db", "events");
+    long highest = counts.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    assertThat(counts.values()).allMatch(n -> n == 1, "no id twice");
+    assertThat(counts.keySet())
+        .as("no id missing below the highest loaded")
+        .containsAll(LongStream.rangeClosed(1, highest).boxed().collect(Collectors.toSet()));
+  }
+}

@@ -1,0 +1,157 @@
+package io.floe.benchmarks;
+
+import io.floe.benchmarks.environment.Versions;
+import io.floe.benchmarks.report.Markdown;
+import io.floe.benchmarks.throughput.ThroughputBenchmark;
+import io.floe.benchmarks.throughput.ThroughputOptions;
+import io.floe.benchmarks.throughput.ThroughputReport;
+import io.floe.benchmarks.throughput.ThroughputResult;
+import io.floe.loader.sample.SampleMessages;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.jar.JarFile;
+import org.apache.iceberg.IcebergBuild;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+/**
+ * The one entry point of Floe's benchmarks: {@code java -jar benchmarks.jar <benchmark> [options]}.
+ * Each benchmark prints its figures and writes a Markdown report; none asserts a timing, and none
+ * runs in the build.
+ */
+public final class Benchmarks {
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar benchmarks/target/benchmarks.jar <benchmark> [options]",
+          "",
+          "Benchmarks:",
+          "  throughput   the loader's end-to-end throughput, CPU and heap on this machine",
+          "",
+          "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
+
+  private Benchmarks() {}
+
+  public static void main(String[] args) {
+    int exitCode = run(List.of(args), System.out, System.err);
+    System.exit(exitCode);
+  }
+
+  /**
+   * Runs a benchmark; returns 0 when it ran and its results are correct, 1 when it failed or the
+   * results are wrong (the report still says how), 2 for a bad command line.
+   */
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
+      (args.isEmpty() ? err : out).println(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    List<String> options = args.subList(1, args.size());
+    switch (args.get(0)) {
+      case "throughput":
+        return throughput(options, out, err);
+      default:
+        err.println("error: unknown benchmark '" + args.get(0) + "'");
+        err.println();
+        err.println(USAGE);
+        return 2;
+    }
+  }
+
+  private static int throughput(List<String> args, PrintStream out, PrintStream err) {
+    ThroughputOptions.Parsed parsed = ThroughputOptions.parse(args, targetDir());
+    if (parsed.help()) {
+      out.println(ThroughputOptions.USAGE);
+      return 0;
+    }
+    if (parsed.options().isEmpty()) {
+      parsed.problems().forEach(problem -> err.println("error: " + problem));
+      err.println();
+      err.println(ThroughputOptions.USAGE);
+      return 2;
+    }
+    ThroughputOptions options = parsed.options().get();
+    Path loaderJar = options.loaderJar().orElseGet(Benchmarks::bundledLoaderJar);
+    try {
+      requireLoaderJar(loaderJar);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+    ThroughputResult result;
+    try {
+      result = new ThroughputBenchmark(options, loaderJar, out).run();
+    } catch (RuntimeException e) {
+      err.println("error: the throughput benchmark failed: " + e.getMessage());
+      e.printStackTrace(err);
+      err.println("Logs of the broker and the Flink cluster are in " + options.workDir());
+      return 1;
+    }
+    Markdown report =
+        new ThroughputReport(
+                result,
+                Versions.ofBuild(),
+                IcebergBuild.version(),
+                AppInfoParser.getVersion(),
+                args,
+                ZonedDateTime.now())
+            .render();
+    report.writeTo(options.report());
+    out.println();
+    out.println(report.render());
+    out.println("Report written to " + options.report().toAbsolutePath());
+    if (!result.allExact()) {
+      err.println("error: a table did not hold exactly ids 1..N; see the report");
+      return 1;
+    }
+    return 0;
+  }
+
+  /**
+   * The folder holding this benchmark's JAR (or classes): benchmarks/target when run as built. The
+   * defaults of work folders and reports are in it, whatever the current directory.
+   */
+  private static Path targetDir() {
+    try {
+      Path location =
+          Path.of(Benchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return location.toAbsolutePath().getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The shaded loader JAR this benchmark runs with (target/lib/loader-job-*.jar): the JAR the
+   * sample messages come from is the JAR the cluster runs.
+   */
+  private static Path bundledLoaderJar() {
+    try {
+      return Path.of(
+          SampleMessages.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void requireLoaderJar(Path jar) {
+    String hint =
+        ": build with ./mvnw -q -B package -DskipTests -pl benchmarks -am, or give --loader-jar";
+    if (!Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) {
+      throw new IllegalArgumentException("The loader is not a JAR file: " + jar + hint);
+    }
+    try (JarFile file = new JarFile(jar.toFile())) {
+      if (file.getEntry("io/floe/loader/LoaderJob.class") == null
+          || file.getEntry("org/apache/iceberg/flink/FlinkCatalog.class") == null) {
+        throw new IllegalArgumentException("Not the shaded loader JAR: " + jar + hint);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + jar, e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.floe.benchmarks.environment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The versions a benchmark ran with: those the build declared (Floe, Flink, Iceberg, Kafka broker
+ * and client), recorded into the benchmark JAR by Maven resource filtering.
+ */
+public final class Versions {
+  private static final String RESOURCE = "/io/floe/benchmarks/build.properties";
+
+  private final Properties properties;
+
+  private Versions(Properties properties) {
+    this.properties = properties;
+  }
+
+  public static Versions ofBuild() {
+    Properties properties = new Properties();
+    try (InputStream in = Versions.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + RESOURCE);
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Versions(properties);
+  }
+
+  public String floe() {
+    return get("floe.version");
+  }
+
+  public String flink() {
+    return get("flink.version");
+  }
+
+  public String iceberg() {
+    return get("iceberg.version");
+  }
+
+  public String kafkaBroker() {
+    return get("kafka-broker.version");
+  }
+
+  public String kafkaClients() {
+    return get("kafka-clients.version");
+  }
+
+  private String get(String key) {
+    return properties.getProperty(key, "unknown");
+  }
+}

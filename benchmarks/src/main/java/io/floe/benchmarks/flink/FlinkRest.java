@@ -1,0 +1,221 @@
+package io.floe.benchmarks.flink;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.UUID;
+
+/**
+ * The few calls of a Flink session cluster's REST API (1.20) a benchmark makes: upload and run the
+ * loader JAR, follow and cancel the job, read TaskManager metrics. Deliberately not the control
+ * plane's client: benchmarks stay free of Spring and measure the loader alone.
+ */
+public final class FlinkRest {
+  private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
+
+  private final URI baseUrl;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public FlinkRest(URI baseUrl) {
+    this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+  }
+
+  /** The Flink version the cluster reports in {@code GET /overview}. */
+  public String flinkVersion() {
+    return get("/overview").path("flink-version").asText("unknown");
+  }
+
+  /** {@code POST /jars/upload} (multipart field {@code jarfile}); returns the JAR's id. */
+  public String uploadJar(Path jar) {
+    String boundary = "floe-benchmark-" + UUID.randomUUID();
+    String head =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"loader-job.jar\""
+            + "\r\nContent-Type: application/x-java-archive\r\n\r\n";
+    BodyPublisher file;
+    try {
+      file = BodyPublishers.ofFile(jar);
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("No JAR at " + jar, e);
+    }
+    JsonNode answer =
+        send(
+            HttpRequest.newBuilder(baseUrl.resolve("/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(
+                    BodyPublishers.concat(
+                        BodyPublishers.ofString(head, StandardCharsets.UTF_8),
+                        file,
+                        BodyPublishers.ofString(
+                            "\r\n--" + boundary + "--\r\n", StandardCharsets.UTF_8))));
+    String stored = answer.path("filename").asText("");
+    if (stored.isEmpty()) {
+      throw new IllegalStateException("POST /jars/upload answered without filename: " + answer);
+    }
+    return Path.of(stored).getFileName().toString();
+  }
+
+  /** {@code POST /jars/:jarid/run}; returns the id of the job the JAR's main() submitted. */
+  public String runJar(String jarId, String entryClass, List<String> programArgs, int parallelism) {
+    ObjectNode body = json.createObjectNode();
+    body.put("entryClass", entryClass);
+    programArgs.forEach(body.putArray("programArgsList")::add);
+    body.put("parallelism", parallelism);
+    JsonNode answer =
+        send(
+            HttpRequest.newBuilder(baseUrl.resolve("/jars/" + encode(jarId) + "/run"))
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
+    String jobId = answer.path("jobid").asText("");
+    if (jobId.isEmpty()) {
+      throw new IllegalStateException("POST /jars/" + jarId + "/run answered " + answer);
+    }
+    return jobId;
+  }
+
+  /** {@code GET /jobs/:jobid}: the job's state and its vertices' states. */
+  public JobStatus job(String jobId) {
+    JsonNode body = get("/jobs/" + encode(jobId));
+    List<String> vertexStates = new ArrayList<>();
+    for (JsonNode vertex : body.path("vertices")) {
+      vertexStates.add(vertex.path("status").asText(""));
+    }
+    return new JobStatus(body.path("state").asText(""), vertexStates);
+  }
+
+  /** The root exception of the job's last failure, or a note that there is none. */
+  public String rootException(String jobId) {
+    JsonNode body = get("/jobs/" + encode(jobId) + "/exceptions");
+    String root = body.path("root-exception").asText("");
+    if (root.isEmpty()) {
+      root = body.path("exceptionHistory").path("entries").path(0).path("stacktrace").asText("");
+    }
+    return root.isEmpty() ? "(no exception recorded)" : root;
+  }
+
+  /** {@code GET /jobs/:jobid/metrics?get=name}: a job metric such as numRestarts. */
+  public Optional<String> jobMetric(String jobId, String name) {
+    for (JsonNode metric : get("/jobs/" + encode(jobId) + "/metrics?get=" + encode(name))) {
+      if (name.equals(metric.path("id").asText())) {
+        return Optional.of(metric.path("value").asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code PATCH /jobs/:jobid?mode=cancel}. */
+  public void cancel(String jobId) {
+    send(
+        HttpRequest.newBuilder(baseUrl.resolve("/jobs/" + encode(jobId) + "?mode=cancel"))
+            .method("PATCH", BodyPublishers.noBody()));
+  }
+
+  /** The ids of the registered TaskManagers ({@code GET /taskmanagers}). */
+  public List<String> taskManagerIds() {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode taskManager : get("/taskmanagers").path("taskmanagers")) {
+      ids.add(taskManager.path("id").asText());
+    }
+    return ids;
+  }
+
+  /**
+   * {@code GET /taskmanagers/:id/metrics?get=name}, e.g. Status.JVM.Memory.Heap.Used; empty until
+   * the JobManager has fetched it.
+   */
+  public OptionalDouble taskManagerMetric(String taskManagerId, String name) {
+    for (JsonNode metric :
+        get("/taskmanagers/" + encode(taskManagerId) + "/metrics?get=" + encode(name))) {
+      if (name.equals(metric.path("id").asText())) {
+        try {
+          return OptionalDouble.of(Double.parseDouble(metric.path("value").asText()));
+        } catch (NumberFormatException e) {
+          return OptionalDouble.empty();
+        }
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
+  private JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(baseUrl.resolve(path)).GET());
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    HttpRequest built = request.timeout(CALL_TIMEOUT).build();
+    String call = built.method() + " " + built.uri().getRawPath();
+    HttpResponse<String> response;
+    try {
+      response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(call + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted during " + call, e);
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          call + " answered " + response.statusCode() + ": " + response.body());
+    }
+    try {
+      return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(call + " answered with invalid JSON: " + response.body(), e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** A job's state (RUNNING, FAILED, ...) and the states of its vertices. */
+  public record JobStatus(String state, List<String> vertexStates) {
+    public JobStatus {
+      requireNonNull(state, "state is null");
+      vertexStates = List.copyOf(vertexStates);
+    }
+
+    /** The job runs and so does every task: the sources are reading. */
+    public boolean fullyRunning() {
+      return state.equals("RUNNING")
+          && !vertexStates.isEmpty()
+          && vertexStates.stream().allMatch("RUNNING"::equals);
+    }
+
+    /** FINISHED, CANCELED or FAILED: the job will not run again. */
+    public boolean terminal() {
+      return state.equals("FINISHED") || state.equals("CANCELED") || state.equals("FAILED");
+    }
+
+    /** Failing, restarting or failed: a benchmark run with a failover measures the failover. */
+    public boolean troubled() {
+      return state.equals("FAILING") || state.equals("RESTARTING") || state.equals("FAILED");
+    }
+  }
+}

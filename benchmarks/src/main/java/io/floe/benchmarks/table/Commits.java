@@ -1,0 +1,103 @@
+package io.floe.benchmarks.table;
+
+import io.floe.loader.summary.CommitSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
+
+/**
+ * The commits of a table in order, each with its time and the rows it added, read from the
+ * snapshots alone: the loader's {@code floe.records-written} summary key, else Iceberg's {@code
+ * added-records}.
+ */
+public final class Commits {
+  private final List<Commit> commits;
+
+  private Commits(List<Commit> commits) {
+    this.commits = List.copyOf(commits);
+  }
+
+  /** One snapshot: when it was committed, the rows and the data files it added. */
+  public record Commit(Instant committedAt, long records, long dataFiles) {}
+
+  /** The table's commits as of its latest metadata (the table is refreshed first). */
+  public static Commits of(Table table) {
+    table.refresh();
+    List<Commit> commits = new ArrayList<>();
+    StreamSupport.stream(table.snapshots().spliterator(), false)
+        .sorted(Comparator.comparingLong(Snapshot::sequenceNumber))
+        .forEach(
+            snapshot ->
+                commits.add(
+                    new Commit(
+                        Instant.ofEpochMilli(snapshot.timestampMillis()),
+                        records(snapshot.summary()),
+                        Long.parseLong(
+                            snapshot
+                                .summary()
+                                .getOrDefault(SnapshotSummary.ADDED_FILES_PROP, "0")))));
+    return new Commits(commits);
+  }
+
+  public static Commits of(List<Commit> commits) {
+    return new Commits(commits);
+  }
+
+  public List<Commit> all() {
+    return commits;
+  }
+
+  public long totalRecords() {
+    return commits.stream().mapToLong(Commit::records).sum();
+  }
+
+  /** How many commits it took to hold at least {@code records} rows; empty if not there yet. */
+  public Optional<Integer> commitsToReach(long records) {
+    long sum = 0;
+    for (int i = 0; i < commits.size(); i++) {
+      sum += commits.get(i).records();
+      if (sum >= records) {
+        return Optional.of(i + 1);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The rate between commits, unaffected by the start and by the flush interval rounding the end
+   * up: rows of the commits after the first up to the one before the last needed, over the time
+   * from the first to that one. Empty with fewer than 3 commits with rows.
+   */
+  public Optional<Double> steadyRecordsPerSecond(int commitsUsed) {
+    List<Commit> withRows =
+        commits.subList(0, commitsUsed).stream().filter(c -> c.records() > 0).toList();
+    if (withRows.size() < 3) {
+      return Optional.empty();
+    }
+    Commit first = withRows.get(0);
+    Commit beforeLast = withRows.get(withRows.size() - 2);
+    long rows = 0;
+    for (Commit commit : withRows.subList(1, withRows.size() - 1)) {
+      rows += commit.records();
+    }
+    double seconds =
+        Duration.between(first.committedAt(), beforeLast.committedAt()).toNanos() / 1e9;
+    return seconds <= 0 ? Optional.empty() : Optional.of(rows / seconds);
+  }
+
+  private static long records(Map<String, String> summary) {
+    String written = summary.get(CommitSummary.RECORDS_WRITTEN);
+    if (written == null) {
+      written = summary.getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0");
+    }
+    return Long.parseLong(written);
+  }
+}

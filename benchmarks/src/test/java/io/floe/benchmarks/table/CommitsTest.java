@@ -1,0 +1,43 @@
+package io.floe.benchmarks.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.benchmarks.table.Commits.Commit;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommitsTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static Commit commit(int secondsAfter, long records) {
+    return new Commit(T0.plusSeconds(secondsAfter), records, 2);
+  }
+
+  @Test
+  void countsTheCommitsUntilAllRowsAreIn() {
+    Commits commits =
+        Commits.of(List.of(commit(10, 400), commit(20, 500), commit(30, 100), commit(40, 0)));
+
+    assertThat(commits.totalRecords()).isEqualTo(1000);
+    assertThat(commits.commitsToReach(1000)).contains(3);
+    assertThat(commits.commitsToReach(400)).contains(1);
+    assertThat(commits.commitsToReach(1001)).isEmpty();
+  }
+
+  @Test
+  void steadyRateLeavesOutTheFirstAndTheLastCommit() {
+    // First commit: start-up; last: a partial interval. Between 10 s and 30 s: 500 + 600 rows.
+    Commits commits =
+        Commits.of(List.of(commit(10, 200), commit(20, 500), commit(30, 600), commit(35, 50)));
+
+    assertThat(commits.steadyRecordsPerSecond(4)).contains(1100 / 20.0);
+  }
+
+  @Test
+  void noSteadyRateWithFewerThanThreeCommitsWithRows() {
+    Commits commits = Commits.of(List.of(commit(5, 0), commit(10, 200), commit(20, 800)));
+
+    assertThat(commits.steadyRecordsPerSecond(3)).isEmpty();
+  }
+}

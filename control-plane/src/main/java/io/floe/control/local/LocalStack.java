@@ -8,7 +8,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +52,22 @@ public class LocalStack implements DisposableBean {
                 LocalFlinkCluster.builder(properties.dir().resolve("flink").toAbsolutePath())
                     .restPort(properties.flinkRestPort())
                     .taskSlots(properties.flinkSlots())
+                    // The JDBC catalog's driver on Flink's own class path, as if in its lib/:
+                    // DriverManager only hands a driver to the class loader that registered it,
+                    // so with the job's copy every job after the first cannot open the catalog.
+                    .addToClasspath(List.of(jarOf(org.postgresql.Driver.class)))
+                    .config("classloader.parent-first-patterns.additional", "org.postgresql.")
                     .start())
             : Optional.empty();
     flink.ifPresent(f -> LOG.info("Local Flink cluster at {}", f.restUrl()));
+  }
+
+  private static String jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("Cannot locate the JAR of " + type.getName(), e);
+    }
   }
 
   private static EmbeddedPostgres startCatalog(LocalProperties properties) {

@@ -16,6 +16,7 @@ import io.floe.loader.sink.TableWriterOperator;
 import io.floe.loader.sink.WrittenFiles;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.source.KafkaSources;
+import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +76,12 @@ public final class LoaderJob {
     Properties clientProperties =
         new KafkaSecurityProperties(new CredentialsResolver()).forSource(settings.source());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    new LoaderJob(settings, clientProperties).build(env);
+    try {
+      new LoaderJob(settings, clientProperties).build(env);
+    } finally {
+      // The tasks open the catalog in class loaders of their own; this one is done with it.
+      PackagedJdbcDrivers.deregister();
+    }
     env.execute("floe-" + settings.pipelineName());
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.summary.CommitSummary;
+import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -87,6 +88,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     LoaderSettings loaderSettings = LoaderSettings.parse(settings);
     pipeline = loaderSettings.pipelineName();
     tableLoader = TableAccess.tableLoader(loaderSettings.table());
+    PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
     tableLoader.open();
     table = tableLoader.loadTable();
     jobId = getContainingTask().getEnvironment().getJobID().toString();

@@ -10,6 +10,7 @@ import io.floe.loader.settings.BadMessagePolicy;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
+import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.util.HashMap;
@@ -80,6 +81,7 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
     loaderSettings = LoaderSettings.parse(settings);
     policy = loaderSettings.badMessages().policy();
     tableLoader = TableAccess.tableLoader(loaderSettings.table());
+    PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
     tableLoader.open();
     Table table = tableLoader.loadTable();
     schemaId = table.schema().schemaId();

@@ -36,7 +36,10 @@ public final class TableAccess {
       impl = implementationOf(properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE));
       properties.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
     }
-    return CatalogLoader.custom(settings.catalogName(), properties, new Configuration(), impl);
+    CatalogLoader loader =
+        CatalogLoader.custom(settings.catalogName(), properties, new Configuration(), impl);
+    String uri = properties.getOrDefault(CatalogProperties.URI, "");
+    return uri.startsWith("jdbc:") ? new JdbcCatalogLoader(loader) : loader;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.floe.local.LocalKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -18,8 +19,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -154,6 +160,94 @@ class SamplePublisherIT {
     }
     assertThat(records.stream().map(ConsumerRecord::key).map(Long::valueOf))
         .containsExactlyInAnyOrderElementsOf(LongStream.range(1_000, 1_100).boxed().toList());
+  }
+
+  /**
+   * The README's command, as written, run in a shell from the checkout's root (so the JAR glob
+   * expands there) with this broker's address: it must work with the built loader JAR alone.
+   * Stopping it as Ctrl-C would (a signal) prints the final counts.
+   */
+  @Test
+  void theReadmeCommandRunsWithTheLoaderJarAlone() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    String command = readmeCommand(root.resolve("README.md"), "SamplePublisher");
+    assertThat(command).startsWith("java -cp loader-job/target/loader-job-*.jar ");
+    String topic = argument(command, "--topic");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+    // The JVM running this test, wherever java is on the PATH.
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String runnable =
+        "exec "
+            + java
+            + command
+                .substring("java".length())
+                .replace("localhost:9092", kafka.bootstrapServers());
+    Path output = dir.resolve("readme-command.out");
+    Process process =
+        new ProcessBuilder("bash", "-c", runnable)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (messagesIn(topic) < 2_000 && process.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(process.isAlive())
+          .as("the command still publishes; its output:%n%s", Files.readString(output))
+          .isTrue();
+      assertThat(messagesIn(topic)).isGreaterThanOrEqualTo(2_000);
+    } finally {
+      process.destroy();
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String printed = Files.readString(output);
+    assertThat(printed)
+        .doesNotContain("Exception")
+        .containsPattern("published \\d+ messages \\(\\d+ malformed\\) in ");
+    List<ConsumerRecord<String, byte[]>> records = consumeAll(topic, 2_000);
+    long malformed =
+        records.stream()
+            .filter(r -> wellFormedSample(r.value(), Long.parseLong(r.key())).isEmpty())
+            .count();
+    assertThat(malformed).as("the README's --malformed-share 0.01").isPositive();
+  }
+
+  /**
+   * The command of the README's code block that mentions {@code word}, continuation lines joined.
+   */
+  private static String readmeCommand(Path readme, String word) throws IOException {
+    String[] blocks = Files.readString(readme).split("```");
+    for (int i = 1; i < blocks.length; i += 2) {
+      if (blocks[i].contains(word)) {
+        return blocks[i].replaceAll("\\\\\\s*\n\\s*", " ").strip();
+      }
+    }
+    throw new AssertionError("No code block with " + word + " in " + readme);
+  }
+
+  private static String argument(String command, String name) {
+    Matcher matcher = Pattern.compile(Pattern.quote(name) + "\\s+(\\S+)").matcher(command);
+    assertThat(matcher.find()).as("%s in %s", name, command).isTrue();
+    return matcher.group(1);
+  }
+
+  /** How many messages the topic holds (its partitions' end offsets). */
+  private static long messagesIn(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   /** The message as JSON when it is a well-formed sample with this id; empty when malformed. */

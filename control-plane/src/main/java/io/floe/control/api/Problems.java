@@ -1,5 +1,7 @@
 package io.floe.control.api;
 
+import io.floe.control.artifact.ArtifactException;
+import io.floe.control.maintenance.MaintenanceRunNotFoundException;
 import io.floe.control.pipeline.FieldProblem;
 import io.floe.control.pipeline.InvalidPipelineException;
 import io.floe.control.pipeline.OperationNotFoundException;
@@ -52,7 +54,11 @@ public class Problems {
         e.problems());
   }
 
-  @ExceptionHandler({PipelineNotFoundException.class, OperationNotFoundException.class})
+  @ExceptionHandler({
+    PipelineNotFoundException.class,
+    OperationNotFoundException.class,
+    MaintenanceRunNotFoundException.class
+  })
   ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
     return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), List.of());
   }
@@ -85,6 +91,53 @@ public class Problems {
         "Stale version",
         e.getMessage() + "; GET the pipeline for its current ETag",
         List.of(new FieldProblem("If-Match", "is stale")));
+  }
+
+  @ExceptionHandler(ArtifactException.class)
+  ResponseEntity<ProblemDetail> artifact(ArtifactException e) {
+    switch (e.kind()) {
+      case TOO_LARGE:
+        return problem(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "artifact-too-large",
+            "Artifact too large",
+            e.getMessage(),
+            List.of(new FieldProblem("file", "is over 512 MiB")));
+      case NOT_A_JAR:
+        return problem(
+            HttpStatus.BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            e.getMessage(),
+            List.of(new FieldProblem("file", "is not a JAR")));
+      case NOT_FOUND:
+        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), List.of());
+      case NOT_CONFIGURED:
+        return problem(
+            HttpStatus.CONFLICT,
+            "not-configured",
+            "Not configured here",
+            e.getMessage(),
+            List.of());
+      default:
+        return problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "artifact-store-unavailable",
+            "Artifact store unavailable",
+            e.getMessage(),
+            List.of());
+    }
+  }
+
+  @ExceptionHandler(org.springframework.web.multipart.MaxUploadSizeExceededException.class)
+  ResponseEntity<ProblemDetail> uploadTooLarge(
+      org.springframework.web.multipart.MaxUploadSizeExceededException e) {
+    return problem(
+        HttpStatus.CONTENT_TOO_LARGE,
+        "artifact-too-large",
+        "Artifact too large",
+        "The upload is larger than 512 MiB, the Managed Flink limit on application code",
+        List.of(new FieldProblem("file", "is over 512 MiB")));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)

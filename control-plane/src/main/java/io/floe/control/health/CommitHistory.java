@@ -30,6 +30,11 @@ public record CommitHistory(
       Optional<Integer> schemaId,
       long maxRecordTimestamp) {}
 
+  /** The same history judged against another target file size (the pipeline's compaction's). */
+  public CommitHistory withTargetFileBytes(long target) {
+    return new CommitHistory(commits, tableFiles, tableBytes, target, tableSchemaId);
+  }
+
   public Optional<Commit> last() {
     return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
   }

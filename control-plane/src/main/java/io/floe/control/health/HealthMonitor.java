@@ -3,6 +3,7 @@ package io.floe.control.health;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.kafka.KafkaTopics;
+import io.floe.control.maintenance.MaintenancePolicy;
 import io.floe.control.pipeline.LoaderSettingsRenderer;
 import io.floe.control.pipeline.Pipeline;
 import io.floe.control.pipeline.PipelineStatus;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,6 +116,15 @@ public class HealthMonitor implements SchemaDrift {
     return Map.copyOf(latest);
   }
 
+  /** The target file size the pipeline's compaction works to, when it sets its own. */
+  private static OptionalLong compactionTarget(Pipeline pipeline) {
+    try {
+      return MaintenancePolicy.of(pipeline.spec().maintenance()).compaction().targetFileSize();
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
   @Override
   public Optional<SchemaDrift.Drift> drift(String pipeline) {
     return Optional.ofNullable(drifts.get(pipeline));
@@ -131,6 +142,10 @@ public class HealthMonitor implements SchemaDrift {
     Optional<String> historyProblem = Optional.empty();
     try {
       history = Optional.of(commits.read(name, settings.table(), now.minus(thresholds.window())));
+      OptionalLong compactionTarget = compactionTarget(pipeline);
+      if (compactionTarget.isPresent()) {
+        history = Optional.of(history.get().withTargetFileBytes(compactionTarget.getAsLong()));
+      }
     } catch (RuntimeException e) {
       historyProblem = Optional.of(String.valueOf(e.getMessage()));
     }

@@ -14,11 +14,12 @@ public record PipelineRequest(
     PipelineSpec.Parsing parsing,
     PipelineSpec.Runtime runtime,
     PipelineSpec.Health health,
+    PipelineSpec.Maintenance maintenance,
     DesiredState desiredState,
     Map<String, String> labels) {
 
   public PipelineSpec spec() {
-    return new PipelineSpec(source, table, badMessages, parsing, runtime, health);
+    return new PipelineSpec(source, table, badMessages, parsing, runtime, health, maintenance);
   }
 
   public DesiredState desiredStateOrDefault() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.control.api.RequestContext;
 import io.floe.control.catalog.Catalogs;
+import io.floe.control.maintenance.MaintenancePolicy;
 import io.floe.control.operation.EventView;
 import io.floe.control.operation.Events;
 import io.floe.control.operation.Operation;
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ public class PipelineService {
   private final OperationQueue queue;
   private final Clock clock;
   private final JsonMapper canonicalJson;
+  private final io.floe.control.artifact.ArtifactService artifacts;
 
   public PipelineService(
       PipelineStore store,
@@ -61,7 +64,8 @@ public class PipelineService {
       Reconciler reconciler,
       OperationQueue queue,
       Clock clock,
-      JsonMapper json) {
+      JsonMapper json,
+      io.floe.control.artifact.ArtifactService artifacts) {
     this.store = requireNonNull(store, "store is null");
     this.operations = requireNonNull(operations, "operations is null");
     this.renderer = requireNonNull(renderer, "renderer is null");
@@ -72,6 +76,7 @@ public class PipelineService {
     this.reconciler = requireNonNull(reconciler, "reconciler is null");
     this.queue = requireNonNull(queue, "queue is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.canonicalJson =
         json.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
   }
@@ -224,7 +229,8 @@ public class PipelineService {
     if (after.desiredState() != DesiredState.RUNNING) {
       return Optional.empty();
     }
-    if (!withoutParallelism(oldSettings).equals(withoutParallelism(newSettings))) {
+    if (!withoutParallelism(oldSettings).equals(withoutParallelism(newSettings))
+        || !Objects.equals(artifactOf(before), artifactOf(after))) {
       return Optional.of(enqueue(name, OperationType.UPDATE, Map.of(), context));
     }
     if (!Objects.equals(oldSettings.get("job.parallelism"), newSettings.get("job.parallelism"))) {
@@ -236,6 +242,10 @@ public class PipelineService {
               context));
     }
     return Optional.empty();
+  }
+
+  private static String artifactOf(Pipeline pipeline) {
+    return pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().artifact();
   }
 
   private static Map<String, String> withoutParallelism(Map<String, String> settings) {
@@ -302,7 +312,8 @@ public class PipelineService {
             runtime == null ? null : runtime.target(),
             parallelism,
             runtime == null ? null : runtime.maxParallelism(),
-            runtime == null ? null : runtime.flushInterval());
+            runtime == null ? null : runtime.flushInterval(),
+            runtime == null ? null : runtime.artifact());
     PipelineSpec spec =
         new PipelineSpec(
             pipeline.spec().source(),
@@ -310,7 +321,8 @@ public class PipelineService {
             pipeline.spec().badMessages(),
             pipeline.spec().parsing(),
             changed,
-            pipeline.spec().health());
+            pipeline.spec().health(),
+            pipeline.spec().maintenance());
     Map<String, String> settings;
     try {
       settings = validate(name, spec);
@@ -421,7 +433,21 @@ public class PipelineService {
 
   /** Renders and validates the spec with the loader's model; 400 problems name API fields. */
   private Map<String, String> validate(String name, PipelineSpec spec) {
-    Map<String, String> settings = renderer.render(name, spec);
+    List<FieldProblem> problems = new ArrayList<>();
+    Map<String, String> settings = Map.of();
+    try {
+      settings = renderer.render(name, spec);
+    } catch (InvalidPipelineException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      MaintenancePolicy.of(spec.maintenance());
+    } catch (InvalidPipelineException e) {
+      problems.addAll(e.problems());
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPipelineException(problems);
+    }
     String target =
         spec.runtime() == null || spec.runtime().target() == null
             ? runtimes.defaultTarget()
@@ -436,7 +462,43 @@ public class PipelineService {
 
   private PipelineChecks.Findings check(
       PipelineSpec spec, Map<String, String> settings, boolean force) {
-    return checks.check(spec, LoaderSettings.parse(settings), force);
+    PipelineChecks.Findings findings = checks.check(spec, LoaderSettings.parse(settings), force);
+    checkRuntime(spec, settings);
+    return findings;
+  }
+
+  /** The target runtime's own limits, and the artifact the spec pins (422 naming each field). */
+  private void checkRuntime(PipelineSpec spec, Map<String, String> settings) {
+    String target =
+        spec.runtime() == null || spec.runtime().target() == null
+            ? runtimes.defaultTarget()
+            : spec.runtime().target();
+    List<FieldProblem> problems = new java.util.ArrayList<>();
+    String artifact = spec.runtime() == null ? null : spec.runtime().artifact();
+    if (artifact != null) {
+      if (!target.equals("managed-flink")) {
+        problems.add(
+            new FieldProblem(
+                "runtime.artifact", "applies to the managed-flink target only, not " + target));
+      } else if (artifacts.find(artifact).isEmpty()) {
+        problems.add(
+            new FieldProblem(
+                "runtime.artifact", "no artifact " + artifact + " is registered (GET /artifacts)"));
+      }
+    }
+    int parallelism =
+        spec.runtime() == null || spec.runtime().parallelism() == null
+            ? 1
+            : spec.runtime().parallelism();
+    for (String limit : runtimes.forTarget(target).limits(settings, parallelism)) {
+      FieldProblem problem = LoaderSettingsRenderer.toFieldProblem(limit);
+      problems.add(
+          new FieldProblem(
+              problem.field(), problem.message() + " (a limit of the " + target + " target)"));
+    }
+    if (!problems.isEmpty()) {
+      throw new UnresolvablePipelineException(problems);
+    }
   }
 
   private void createTable(

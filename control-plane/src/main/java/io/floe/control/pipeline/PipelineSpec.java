@@ -14,7 +14,8 @@ public record PipelineSpec(
     BadMessages badMessages,
     Parsing parsing,
     Runtime runtime,
-    Health health) {
+    Health health,
+    Maintenance maintenance) {
 
   /** The Kafka side. */
   public record Source(
@@ -83,7 +84,76 @@ public record PipelineSpec(
       Double smallFileRatio,
       Integer restartLoop) {}
 
-  /** Where and how the loader runs. */
+  /**
+   * Where and how the loader runs.
+   *
+   * @param artifact the loader artifact to deploy (an uploaded artifact's sha256 or id; Managed
+   *     Flink only): changing it restarts the loader with its state
+   */
   public record Runtime(
-      String target, Integer parallelism, Integer maxParallelism, String flushInterval) {}
+      String target,
+      Integer parallelism,
+      Integer maxParallelism,
+      String flushInterval,
+      String artifact) {
+    public Runtime(
+        String target, Integer parallelism, Integer maxParallelism, String flushInterval) {
+      this(target, parallelism, maxParallelism, flushInterval, null);
+    }
+  }
+
+  /**
+   * Table maintenance, each task on its own schedule; every field has a default (see
+   * docs/maintenance.md).
+   */
+  public record Maintenance(
+      Compaction compaction,
+      SnapshotExpiry snapshotExpiry,
+      Retention retention,
+      OrphanFiles orphanFiles) {}
+
+  /**
+   * Rewrites small data files into files near the target size, newest partitions first.
+   *
+   * @param enabled default true
+   * @param every how often, default 1h
+   * @param targetFileSize default the table's write.target-file-size-bytes
+   * @param minInputFiles a partition is rewritten once it has this many small files, default 5
+   * @param lookback only partitions of a time-partitioned table this recent, default 7d (0 = all)
+   */
+  public record Compaction(
+      Boolean enabled,
+      String every,
+      String targetFileSize,
+      Integer minInputFiles,
+      String lookback) {}
+
+  /**
+   * Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it).
+   *
+   * @param enabled default true
+   * @param every how often, default 1h
+   * @param olderThan snapshots older than this may go, default 1d
+   * @param retainLast at least this many of the newest snapshots stay, default 10
+   */
+  public record SnapshotExpiry(
+      Boolean enabled, String every, String olderThan, Integer retainLast) {}
+
+  /**
+   * Deletes rows older than a period by an event-time column; off unless a column is named.
+   *
+   * @param column a date, timestamp or timestamptz column
+   * @param olderThan rows whose column is older than this go, e.g. 30d
+   * @param every how often, default 1d
+   */
+  public record Retention(String column, String olderThan, String every) {}
+
+  /**
+   * Deletes files under the table's location that no snapshot references.
+   *
+   * @param enabled default true
+   * @param every how often, default 1d
+   * @param olderThan only files older than this (the safety window), default 3d, at least 1h
+   */
+  public record OrphanFiles(Boolean enabled, String every, String olderThan) {}
 }

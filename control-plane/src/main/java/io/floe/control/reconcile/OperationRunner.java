@@ -106,6 +106,9 @@ public class OperationRunner {
       case "in-place":
         return rescaleInPlace(operation, pipeline, status);
       case "remove":
+        if (!runtime(pipeline).remove(pipeline.name())) {
+          return false;
+        }
         pipelines.delete(pipeline.name());
         events.record(operation, "DELETED", "Pipeline removed; its table is kept");
         return true;
@@ -232,7 +235,13 @@ public class OperationRunner {
               .withState(ObservedState.STARTING, Optional.empty(), clock.instant())
               .withRun(runId.get(), parallelism, pipeline.generation(), clock.instant()));
       runtime.submit(
-          new RunSubmission(runId.get(), pipeline.name(), settings, parallelism, restore));
+          new RunSubmission(
+              runId.get(),
+              pipeline.name(),
+              settings,
+              parallelism,
+              restore,
+              Optional.ofNullable(pipeline.spec().runtime()).map(spec -> spec.artifact())));
       save(operation.withProgress(SUBMITTED_AT, clock.instant().toString(), clock.instant()));
       events.record(
           operation,

@@ -1,12 +1,8 @@
 package io.floe.control.reconcile;
 
-import static java.util.Objects.requireNonNull;
-
+import io.floe.control.lease.Leases;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -16,44 +12,18 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class PipelineLeases {
-  private final JdbcClient jdbc;
-  private final Clock clock;
+  private final Leases leases;
 
   public PipelineLeases(JdbcClient jdbc, Clock clock) {
-    this.jdbc = requireNonNull(jdbc, "jdbc is null");
-    this.clock = requireNonNull(clock, "clock is null");
+    this.leases = new Leases(jdbc, clock, "pipeline_lease", "pipeline");
   }
 
   /** Takes or renews the lease; false when another owner holds an unexpired one. */
   public boolean tryAcquire(String pipeline, String owner, Duration duration) {
-    Instant now = clock.instant();
-    int updated =
-        jdbc.sql(
-                "update pipeline_lease set owner = ?, expires_at = ? where pipeline = ?"
-                    + " and (owner = ? or expires_at < ?)")
-            .params(
-                owner,
-                now.plus(duration).atOffset(ZoneOffset.UTC),
-                pipeline,
-                owner,
-                now.atOffset(ZoneOffset.UTC))
-            .update();
-    if (updated > 0) {
-      return true;
-    }
-    try {
-      jdbc.sql("insert into pipeline_lease (pipeline, owner, expires_at) values (?, ?, ?)")
-          .params(pipeline, owner, now.plus(duration).atOffset(ZoneOffset.UTC))
-          .update();
-      return true;
-    } catch (DuplicateKeyException e) {
-      return false;
-    }
+    return leases.tryAcquire(pipeline, owner, duration);
   }
 
   public void release(String pipeline, String owner) {
-    jdbc.sql("delete from pipeline_lease where pipeline = ? and owner = ?")
-        .params(pipeline, owner)
-        .update();
+    leases.release(pipeline, owner);
   }
 }

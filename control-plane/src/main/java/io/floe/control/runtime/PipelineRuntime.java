@@ -1,5 +1,7 @@
 package io.floe.control.runtime;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,4 +34,21 @@ public interface PipelineRuntime {
    * which case the caller stops with a savepoint and resubmits.
    */
   boolean rescaleInPlace(String runId, int parallelism);
+
+  /**
+   * What this runtime cannot run, beyond the loader's own validation (the service's limits), as
+   * {@code "<loader key>: <problem>"}; none by default.
+   */
+  default List<String> limits(Map<String, String> settings, int parallelism) {
+    return List.of();
+  }
+
+  /**
+   * Removes what the runtime keeps for a deleted pipeline between runs (Managed Flink: its
+   * application), after its run was stopped; true once nothing is left. Idempotent; nothing to do
+   * by default.
+   */
+  default boolean remove(String pipeline) {
+    return true;
+  }
 }

@@ -2,10 +2,12 @@ package io.floe.control.runtime;
 
 import io.floe.control.local.LocalStack;
 import io.floe.control.runtime.flink.FlinkClusterRuntime;
+import io.floe.control.runtime.managed.ManagedFlinkRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,8 +15,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class RuntimeConfiguration {
   @Bean
-  RuntimeRegistry runtimeRegistry(RuntimeProperties properties, LocalStack local) {
+  RuntimeRegistry runtimeRegistry(
+      RuntimeProperties properties,
+      LocalStack local,
+      ObjectProvider<ManagedFlinkRuntime> managedFlink) {
     Map<String, PipelineRuntime> runtimes = new HashMap<>();
+    managedFlink.ifAvailable(runtime -> runtimes.put("managed-flink", runtime));
     if (properties.flinkCluster() != null && properties.flinkCluster().restUrl() != null) {
       runtimes.put(
           "flink-cluster",

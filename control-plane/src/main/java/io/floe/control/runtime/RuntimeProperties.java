@@ -14,14 +14,92 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param loaderJar the shaded loader JAR to deploy
  * @param flinkCluster the Flink session cluster of the flink-cluster target, if any
  * @param httpTimeout how long one call to a runtime may take
+ * @param managedFlink Amazon Managed Service for Apache Flink, the managed-flink target, if any
  */
 @ConfigurationProperties("floe.runtime")
 public record RuntimeProperties(
     @DefaultValue("local") String defaultTarget,
     Path loaderJar,
     FlinkCluster flinkCluster,
-    @DefaultValue("30s") Duration httpTimeout) {
+    @DefaultValue("30s") Duration httpTimeout,
+    ManagedFlink managedFlink) {
 
   /** A Flink session cluster reached through its REST API. */
   public record FlinkCluster(URI restUrl) {}
+
+  /**
+   * Amazon Managed Service for Apache Flink (kinesisanalyticsv2): one application per pipeline.
+   *
+   * @param region the AWS region of the applications and the artifact bucket
+   * @param endpoint an endpoint override for kinesisanalyticsv2 (tests, VPC endpoints), if any
+   * @param s3Endpoint an endpoint override for S3 (path-style addressing), if any
+   * @param serviceRoleArn the applications' service execution role
+   * @param artifactBucket the versioned S3 bucket that holds the loader JARs
+   * @param snapshotsToKeep the newest snapshots kept per application; older ones are deleted
+   * @param kpuLimit the account's KPU limit per application: parallelism is refused above this
+   *     limit times parallelismPerKpu
+   * @param parallelismPerKpu the parallel tasks per KPU
+   * @param autoscaling whether the service may scale applications on its own
+   * @param logGroup the CloudWatch Logs group of the applications' log streams (one stream per
+   *     application, named as the application), if any
+   * @param applicationPrefix the prefix of application names: {@code <prefix><pipeline>}
+   * @param steadyStateTimeout how long one call waits for an application in transition before it
+   *     lets the reconciler come back later
+   */
+  public record ManagedFlink(
+      String region,
+      URI endpoint,
+      URI s3Endpoint,
+      String serviceRoleArn,
+      String artifactBucket,
+      @DefaultValue("10") int snapshotsToKeep,
+      @DefaultValue("64") int kpuLimit,
+      @DefaultValue("1") int parallelismPerKpu,
+      @DefaultValue("false") boolean autoscaling,
+      String logGroup,
+      @DefaultValue("floe-") String applicationPrefix,
+      @DefaultValue("20s") Duration steadyStateTimeout) {
+    public ManagedFlink {
+      require(region != null && !region.isBlank(), "region", "is required");
+      require(
+          serviceRoleArn != null && serviceRoleArn.startsWith("arn:aws"),
+          "service-role-arn",
+          "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), was " + serviceRoleArn);
+      require(
+          artifactBucket != null && artifactBucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+          "artifact-bucket",
+          "must be an S3 bucket name, was " + artifactBucket);
+      require(snapshotsToKeep >= 1, "snapshots-to-keep", "must be at least 1");
+      require(kpuLimit >= 1, "kpu-limit", "must be at least 1");
+      require(parallelismPerKpu >= 1, "parallelism-per-kpu", "must be at least 1");
+      require(
+          applicationPrefix != null && applicationPrefix.matches("[a-zA-Z0-9_.-]{0,60}"),
+          "application-prefix",
+          "must be up to 60 of [a-zA-Z0-9_.-]");
+      require(
+          steadyStateTimeout != null && !steadyStateTimeout.isNegative(),
+          "steady-state-timeout",
+          "must not be negative");
+      require(
+          logGroup == null || logGroup.matches("[\\w#/.-]{1,512}"),
+          "log-group",
+          "is not a log group name: " + logGroup);
+    }
+
+    /** The most parallelism the account's KPU limit allows an application. */
+    public int maxParallelism() {
+      return kpuLimit * parallelismPerKpu;
+    }
+
+    /** The account the applications run in, read from the service role's ARN. */
+    public String accountId() {
+      return serviceRoleArn.split(":")[4];
+    }
+
+    private static void require(boolean condition, String key, String message) {
+      if (!condition) {
+        throw new IllegalArgumentException("floe.runtime.managed-flink." + key + " " + message);
+      }
+    }
+  }
 }

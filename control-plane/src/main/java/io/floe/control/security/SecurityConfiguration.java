@@ -60,6 +60,8 @@ public class SecurityConfiguration {
                         "/pipelines",
                         "/pipelines/**",
                         "/operations/**",
+                        "/artifacts",
+                        "/artifacts/**",
                         "/actuator/**")
                     .hasRole(Role.VIEWER.name())
                     .requestMatchers(
@@ -67,7 +69,8 @@ public class SecurityConfiguration {
                         "/pipelines/*/start",
                         "/pipelines/*/stop",
                         "/pipelines/*/restart",
-                        "/pipelines/*/parallelism")
+                        "/pipelines/*/parallelism",
+                        "/pipelines/*/maintenance/*/run")
                     .hasRole(Role.OPERATOR.name())
                     .anyRequest()
                     .hasRole(Role.ADMIN.name()))

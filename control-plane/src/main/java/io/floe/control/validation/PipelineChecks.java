@@ -25,6 +25,8 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 import org.springframework.stereotype.Component;
 
 /**
@@ -201,6 +203,29 @@ public class PipelineChecks {
                 "the table has no column " + metadata.getValue()));
       }
     }
+    checkRetentionColumn(spec, schema, problems);
     return toCreate;
+  }
+
+  /** Retention reads an event time: the column must exist and be a date or a timestamp. */
+  private static void checkRetentionColumn(
+      PipelineSpec spec, Schema schema, List<FieldProblem> problems) {
+    if (spec.maintenance() == null
+        || spec.maintenance().retention() == null
+        || spec.maintenance().retention().column() == null) {
+      return;
+    }
+    String column = spec.maintenance().retention().column();
+    Types.NestedField field = schema.findField(column);
+    if (field == null) {
+      problems.add(
+          new FieldProblem("maintenance.retention.column", "the table has no column " + column));
+    } else if (field.type().typeId() != Type.TypeID.DATE
+        && field.type().typeId() != Type.TypeID.TIMESTAMP) {
+      problems.add(
+          new FieldProblem(
+              "maintenance.retention.column",
+              "column " + column + " is a " + field.type() + ", not a date or timestamp"));
+    }
   }
 }

@@ -4,6 +4,11 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floe.control.lease.Leases;
+import io.floe.control.maintenance.JdbcMaintenanceRuns;
+import io.floe.control.maintenance.MaintenanceRun;
+import io.floe.control.maintenance.MaintenanceRuns;
+import io.floe.control.maintenance.MaintenanceTask;
 import io.floe.control.operation.Event;
 import io.floe.control.operation.JdbcOperationStore;
 import io.floe.control.operation.Operation;
@@ -72,6 +77,8 @@ abstract class StoreContractTest {
   private PipelineStore pipelines;
   private OperationStore operations;
   private PipelineLeases leases;
+  private Leases tableLeases;
+  private MaintenanceRuns maintenanceRuns;
   private MutableClock clock;
 
   /** A new, empty database (or schema) for this test class, which nothing else uses. */
@@ -100,6 +107,8 @@ abstract class StoreContractTest {
     operations = new JdbcOperationStore(jdbc, json);
     clock = new MutableClock(T0);
     leases = new PipelineLeases(jdbc, clock);
+    tableLeases = new Leases(jdbc, clock, "table_lease", "table_name");
+    maintenanceRuns = new JdbcMaintenanceRuns(jdbc, json);
   }
 
   @AfterAll
@@ -116,7 +125,9 @@ abstract class StoreContractTest {
             "operation",
             "pipeline_event",
             "idempotency_key",
-            "pipeline_lease")) {
+            "pipeline_lease",
+            "maintenance_run",
+            "table_lease")) {
       jdbc.sql("delete from " + table).update();
     }
     clock.set(T0);
@@ -810,6 +821,152 @@ abstract class StoreContractTest {
     assertThat(leases.tryAcquire("orders", "replica-dead", LEASE)).isFalse();
   }
 
+  @Test
+  void tableLeasesAreHeldPerTableByOneOwner() throws Exception {
+    String table = "glue." + "analytics_" + "x".repeat(400) + ".events";
+    assertThat(tableLeases.tryAcquire(table, "replica-a", LEASE)).isTrue();
+    assertThat(tableLeases.tryAcquire(table, "replica-b", LEASE)).isFalse();
+    assertThat(tableLeases.tryAcquire("glue.analytics.other", "replica-b", LEASE)).isTrue();
+    clock.advance(LEASE.plusSeconds(1));
+    assertThat(tableLeases.tryAcquire(table, "replica-b", LEASE)).isTrue();
+    tableLeases.release(table, "replica-b");
+
+    int owners = 6;
+    ExecutorService executor = Executors.newFixedThreadPool(owners);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Boolean>> attempts = new ArrayList<>();
+      for (int i = 0; i < owners; i++) {
+        String owner = "racer-" + i;
+        attempts.add(
+            executor.submit(
+                () -> {
+                  start.await();
+                  return tableLeases.tryAcquire(table, owner, LEASE);
+                }));
+      }
+      start.countDown();
+      int won = 0;
+      for (Future<Boolean> attempt : attempts) {
+        won += attempt.get(30, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(won).isEqualTo(1);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  // Maintenance runs
+
+  @Test
+  void maintenanceRunsAreQueuedStartedOnceAndFinishedWithTheirFigures() {
+    MaintenanceRun queued =
+        MaintenanceRun.queued(
+            "run-1",
+            "orders",
+            "local.sales.orders",
+            MaintenanceTask.COMPACTION,
+            MaintenanceRun.Trigger.REQUEST,
+            Optional.of("req-1"),
+            Optional.of("admin"),
+            T0);
+    maintenanceRuns.insert(queued);
+    assertThat(maintenanceRuns.find("run-1")).contains(queued);
+    assertThat(maintenanceRuns.queued("orders")).containsExactly(queued);
+
+    assertThat(maintenanceRuns.start("run-1", "replica-a", T0.plusSeconds(1))).isTrue();
+    assertThat(maintenanceRuns.start("run-1", "replica-b", T0.plusSeconds(1))).isFalse();
+    assertThat(maintenanceRuns.queued("orders")).isEmpty();
+
+    Map<String, Long> figures = new java.util.LinkedHashMap<>();
+    figures.put("filesRewritten", 120L);
+    figures.put("bytesWritten", 5_000_000_000L);
+    maintenanceRuns.finish(
+        "run-1",
+        MaintenanceRun.State.SUCCEEDED,
+        Optional.of("compaction: 120 files rewritten ünïcödé \u0000"),
+        figures,
+        Optional.empty(),
+        T0.plusSeconds(9));
+    MaintenanceRun finished = maintenanceRuns.find("run-1").orElseThrow();
+    assertThat(finished.state()).isEqualTo(MaintenanceRun.State.SUCCEEDED);
+    assertThat(finished.owner()).contains("replica-a");
+    assertThat(finished.figures()).containsExactlyEntriesOf(figures);
+    assertThat(finished.summary().orElseThrow())
+        .startsWith("compaction: 120 files rewritten ünïcödé");
+    assertThat(finished.startedAt()).contains(T0.plusSeconds(1));
+    assertThat(finished.finishedAt()).contains(T0.plusSeconds(9));
+    assertThat(finished.requestId()).contains("req-1");
+    assertThat(finished.actor()).contains("admin");
+  }
+
+  @Test
+  void maintenanceRunsAreListedNewestFirstPerTaskAndTheLastRunIsKnown() {
+    for (int i = 1; i <= 5; i++) {
+      maintenanceRuns.insert(
+          MaintenanceRun.queued(
+              "run-" + i,
+              "orders",
+              "local.sales.orders",
+              i % 2 == 0 ? MaintenanceTask.SNAPSHOT_EXPIRY : MaintenanceTask.COMPACTION,
+              MaintenanceRun.Trigger.SCHEDULE,
+              Optional.empty(),
+              Optional.empty(),
+              T0.plusSeconds(i)));
+    }
+    maintenanceRuns.insert(
+        MaintenanceRun.queued(
+            "other",
+            "refunds",
+            "local.sales.refunds",
+            MaintenanceTask.COMPACTION,
+            MaintenanceRun.Trigger.SCHEDULE,
+            Optional.empty(),
+            Optional.empty(),
+            T0.plusSeconds(99)));
+
+    assertThat(maintenanceRuns.list("orders", Optional.empty(), 10))
+        .extracting(MaintenanceRun::id)
+        .containsExactly("run-5", "run-4", "run-3", "run-2", "run-1");
+    assertThat(maintenanceRuns.list("orders", Optional.of(MaintenanceTask.COMPACTION), 2))
+        .extracting(MaintenanceRun::id)
+        .containsExactly("run-5", "run-3");
+    assertThat(maintenanceRuns.queued("orders"))
+        .extracting(MaintenanceRun::id)
+        .containsExactly("run-1", "run-2", "run-3", "run-4", "run-5");
+    assertThat(maintenanceRuns.lastRun("orders", MaintenanceTask.SNAPSHOT_EXPIRY))
+        .contains(T0.plusSeconds(4));
+    assertThat(maintenanceRuns.lastRun("orders", MaintenanceTask.RETENTION)).isEmpty();
+  }
+
+  @Test
+  void runsLeftRunningOnATableAreFailedByTheNextLeaseHolder() {
+    for (String id : List.of("a", "b")) {
+      maintenanceRuns.insert(
+          MaintenanceRun.queued(
+              id,
+              "orders",
+              "local.sales.orders",
+              MaintenanceTask.ORPHAN_FILES,
+              MaintenanceRun.Trigger.SCHEDULE,
+              Optional.empty(),
+              Optional.empty(),
+              T0));
+    }
+    maintenanceRuns.start("a", "replica-dead", T0);
+
+    List<MaintenanceRun> abandoned =
+        maintenanceRuns.failAbandoned("local.sales.orders", "abandoned", T0.plusSeconds(60));
+
+    assertThat(abandoned).extracting(MaintenanceRun::id).containsExactly("a");
+    assertThat(maintenanceRuns.find("a").orElseThrow().state())
+        .isEqualTo(MaintenanceRun.State.FAILED);
+    assertThat(maintenanceRuns.find("a").orElseThrow().error()).contains("abandoned");
+    assertThat(maintenanceRuns.find("b").orElseThrow().state())
+        .isEqualTo(MaintenanceRun.State.QUEUED);
+    assertThat(maintenanceRuns.failAbandoned("local.sales.other", "abandoned", T0)).isEmpty();
+  }
+
   /** How many of several owners, trying at the same time, acquire the pipeline's lease. */
   private int race(String pipeline) throws Exception {
     int owners = 6;
@@ -885,7 +1042,12 @@ abstract class StoreContractTest {
         new PipelineSpec.Parsing(
             "/items", Map.of("id", "/order/id"), "snake", Map.of("_offset", "kafka.offset"), "1MB"),
         new PipelineSpec.Runtime("local", 2, 8, "10s"),
-        new PipelineSpec.Health(2, 5, 0.05, 0.2, 4));
+        new PipelineSpec.Health(2, 5, 0.05, 0.2, 4),
+        new PipelineSpec.Maintenance(
+            new PipelineSpec.Compaction(true, "30m", "64MiB", 4, "3d"),
+            new PipelineSpec.SnapshotExpiry(true, "2h", "12h", 20),
+            new PipelineSpec.Retention("ts", "90d", "1d"),
+            new PipelineSpec.OrphanFiles(false, "1d", "5d")));
   }
 
   private static Operation operation(String id, String pipeline, Instant at) {

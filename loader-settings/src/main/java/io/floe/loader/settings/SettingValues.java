@@ -16,9 +16,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The value syntaxes settings share (durations, sizes, lists, maps, enums), so that every key with
- * the same kind of value reads the same way and fails with the same kind of message.
+ * the same kind of value reads the same way and fails with the same kind of message. Public for the
+ * control plane's own settings that share these syntaxes.
  */
-final class SettingValues {
+public final class SettingValues {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|kb|mb|gb)");
 
@@ -66,7 +67,7 @@ final class SettingValues {
   /**
    * Durations such as {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT1M}.
    */
-  static Duration duration(String value) {
+  public static Duration duration(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(lower);
     if (m.matches()) {
@@ -104,7 +105,7 @@ final class SettingValues {
   }
 
   /** Sizes in bytes, with optional binary (KiB, MiB, GiB) or decimal (KB, MB, GB) units. */
-  static long bytes(String value) {
+  public static long bytes(String value) {
     Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(

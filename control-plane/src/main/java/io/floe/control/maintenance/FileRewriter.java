@@ -1,0 +1,117 @@
+package io.floe.control.maintenance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.IdentityPartitionConverters;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.PartitionUtil;
+
+/**
+ * Copies rows of Parquet data files into new data files of one partition, in the table's current
+ * schema and with its writer properties: the engine-free rewrite that compaction and retention
+ * share. Each call writes one file: its callers size their inputs (compaction packs bins by the
+ * files' sizes on disk, which predict the output far better than the writer's in-memory estimate,
+ * about three times the compressed size for typical rows).
+ */
+final class FileRewriter {
+  private final Table table;
+  private final Schema schema;
+  private final OutputFileFactory files;
+
+  FileRewriter(Table table, MaintenanceTask task, Clock clock) {
+    this.table = table;
+    this.schema = table.schema();
+    this.files =
+        OutputFileFactory.builderFor(table, 0, clock.millis())
+            .operationId(task.apiName() + "-" + UUID.randomUUID())
+            .format(FileFormat.PARQUET)
+            .build();
+  }
+
+  /** Writes the rows of {@code sources} that {@code keep} accepts into one file, none if no row. */
+  List<DataFile> rewrite(
+      PartitionSpec spec,
+      StructLike partition,
+      List<FileScanTask> sources,
+      Predicate<Record> keep) {
+    GenericAppenderFactory appenders =
+        new GenericAppenderFactory(table, schema, spec, table.properties(), null, null, null);
+    List<DataFile> written = new ArrayList<>();
+    DataWriter<Record> writer = null;
+    try {
+      for (FileScanTask source : sources) {
+        try (CloseableIterable<Record> rows = read(source)) {
+          for (Record row : rows) {
+            if (!keep.test(row)) {
+              continue;
+            }
+            if (writer == null) {
+              writer =
+                  appenders.newDataWriter(
+                      files.newOutputFile(spec, partition), FileFormat.PARQUET, partition);
+            }
+            writer.write(row);
+          }
+        }
+      }
+      if (writer != null) {
+        writer.close();
+        written.add(writer.toDataFile());
+      }
+      return written;
+    } catch (IOException e) {
+      deleteQuietly(written);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      deleteQuietly(written);
+      throw e;
+    }
+  }
+
+  /** Deletes files this rewriter wrote that will not be committed. */
+  void deleteQuietly(List<DataFile> written) {
+    for (DataFile file : written) {
+      try {
+        table.io().deleteFile(file.location());
+      } catch (RuntimeException e) {
+        // An orphan at worst: orphan-file cleanup removes it once it is old enough.
+      }
+    }
+  }
+
+  private CloseableIterable<Record> read(FileScanTask task) {
+    Map<Integer, ?> constants =
+        PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+    Parquet.ReadBuilder read =
+        Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(schema)
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema, constants));
+    String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+    if (mapping != null) {
+      read.withNameMapping(NameMappingParser.fromJson(mapping));
+    }
+    return read.build();
+  }
+}

@@ -1,0 +1,354 @@
+package io.floe.control.maintenance;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.health.TableCommitReader;
+import io.floe.control.lease.Leases;
+import io.floe.control.operation.Events;
+import io.floe.control.pipeline.InvalidPipelineException;
+import io.floe.control.pipeline.LoaderSettingsRenderer;
+import io.floe.control.pipeline.ObservedState;
+import io.floe.control.pipeline.Pipeline;
+import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.reconcile.Reconciler;
+import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.TableSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs table maintenance: requested runs as soon as their table is free, and each pipeline's tasks
+ * when they fall due. A table is maintained by one replica at a time (a lease in the database,
+ * renewed while a run lasts) and by one run at a time; every table has its own thread, apart from
+ * the reconciler's, so a long compaction delays neither another table's maintenance nor any
+ * pipeline's reconciliation.
+ */
+@Component
+public class MaintenanceScheduler implements DisposableBean {
+  private static final Logger LOG = LoggerFactory.getLogger(MaintenanceScheduler.class);
+
+  private final PipelineStore pipelines;
+  private final LoaderSettingsRenderer renderer;
+  private final TableCommitReader tables;
+  private final MaintenanceRuns runs;
+  private final Events events;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final MaintenanceProperties properties;
+  private final Leases leases;
+  private final String owner;
+  private final Set<String> busyTables = ConcurrentHashMap.newKeySet();
+  private final ExecutorService workers;
+  private final ScheduledExecutorService renewals;
+
+  public MaintenanceScheduler(
+      PipelineStore pipelines,
+      LoaderSettingsRenderer renderer,
+      TableCommitReader tables,
+      MaintenanceRuns runs,
+      Events events,
+      MeterRegistry meters,
+      JdbcClient jdbc,
+      Reconciler reconciler,
+      Clock clock,
+      MaintenanceProperties properties) {
+    this.pipelines = requireNonNull(pipelines, "pipelines is null");
+    this.renderer = requireNonNull(renderer, "renderer is null");
+    this.tables = requireNonNull(tables, "tables is null");
+    this.runs = requireNonNull(runs, "runs is null");
+    this.events = requireNonNull(events, "events is null");
+    this.meters = requireNonNull(meters, "meters is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.properties = requireNonNull(properties, "properties is null");
+    this.leases = new Leases(jdbc, clock, "table_lease", "table_name");
+    this.owner = requireNonNull(reconciler, "reconciler is null").owner();
+    this.workers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread thread = new Thread(r, "floe-maintenance");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.renewals =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "floe-maintenance-lease");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Looks at every pipeline for requested or due maintenance. */
+  @Scheduled(
+      fixedDelayString = "${floe.maintenance.interval:10s}",
+      initialDelayString = "${floe.maintenance.interval:10s}")
+  public void maintainAll() {
+    for (Pipeline pipeline : pipelines.list()) {
+      try {
+        consider(pipeline);
+      } catch (RuntimeException e) {
+        LOG.warn("Maintenance of {} not started; retrying at the next round", pipeline.name(), e);
+      }
+    }
+  }
+
+  /** Starts a requested run now if its table is free (else it waits in the queue). */
+  public void wake(String pipelineName) {
+    pipelines.find(pipelineName).ifPresent(this::consider);
+  }
+
+  /** The table a pipeline loads, as catalog.namespace.name: the key of its lease. */
+  public String tableKey(Pipeline pipeline) {
+    TableSettings table = tableSettings(pipeline);
+    return table.catalogName() + "." + String.join(".", table.namespace()) + "." + table.name();
+  }
+
+  /** When a task is next due for the pipeline (its last run, or else the pipeline's creation). */
+  public Instant nextRun(Pipeline pipeline, MaintenancePolicy policy, MaintenanceTask task) {
+    Instant last = runs.lastRun(pipeline.name(), task).orElse(pipeline.createdAt());
+    return last.plus(policy.every(task));
+  }
+
+  private void consider(Pipeline pipeline) {
+    MaintenancePolicy policy;
+    try {
+      policy = MaintenancePolicy.of(pipeline.spec().maintenance());
+    } catch (InvalidPipelineException e) {
+      LOG.warn("Pipeline {} has invalid maintenance settings: {}", pipeline.name(), e.getMessage());
+      return;
+    }
+    String table = tableKey(pipeline);
+    if (busyTables.contains(table)) {
+      return;
+    }
+    boolean work = !runs.queued(pipeline.name()).isEmpty() || !dueTasks(pipeline, policy).isEmpty();
+    if (!work || !busyTables.add(table)) {
+      return;
+    }
+    if (!leases.tryAcquire(table, owner, properties.lease())) {
+      busyTables.remove(table);
+      return;
+    }
+    try {
+      workers.execute(() -> maintain(pipeline.name(), table));
+    } catch (RuntimeException e) {
+      leases.release(table, owner);
+      busyTables.remove(table);
+      throw e;
+    }
+  }
+
+  /** Everything waiting for one pipeline's table, under the table's lease. */
+  private void maintain(String pipelineName, String table) {
+    long renewEvery = Math.max(1, properties.lease().toMillis() / 3);
+    ScheduledFuture<?> renewal =
+        renewals.scheduleAtFixedRate(
+            () -> renew(table), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    try {
+      for (MaintenanceRun abandoned :
+          runs.failAbandoned(
+              table,
+              "abandoned: the control plane running it stopped before it ended",
+              clock.instant())) {
+        events.record(
+            abandoned.pipeline(),
+            "MAINTENANCE_FAILED",
+            abandoned.task().apiName()
+                + " run "
+                + abandoned.id()
+                + " abandoned: its control plane"
+                + " stopped before it ended (nothing half-done is visible: each commit is atomic)",
+            Optional.empty(),
+            abandoned.requestId(),
+            abandoned.actor());
+      }
+      Optional<Pipeline> pipeline = pipelines.find(pipelineName);
+      if (pipeline.isEmpty()) {
+        return;
+      }
+      MaintenancePolicy policy = MaintenancePolicy.of(pipeline.get().spec().maintenance());
+      for (MaintenanceRun queued : runs.queued(pipelineName)) {
+        if (runs.start(queued.id(), owner, clock.instant())) {
+          execute(queued, pipeline.get(), policy);
+        }
+      }
+      for (MaintenanceTask task : dueTasks(pipeline.get(), policy)) {
+        MaintenanceRun run =
+            MaintenanceRun.queued(
+                UUID.randomUUID().toString(),
+                pipelineName,
+                table,
+                task,
+                MaintenanceRun.Trigger.SCHEDULE,
+                Optional.empty(),
+                Optional.empty(),
+                clock.instant());
+        runs.insert(run);
+        if (runs.start(run.id(), owner, clock.instant())) {
+          execute(run, pipeline.get(), policy);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Maintenance of {} stopped; retrying at the next round", pipelineName, e);
+    } finally {
+      renewal.cancel(false);
+      leases.release(table, owner);
+      busyTables.remove(table);
+    }
+  }
+
+  private void execute(MaintenanceRun run, Pipeline pipeline, MaintenancePolicy policy) {
+    String outcome = "succeeded";
+    try {
+      Table table = tables.table(tableSettings(pipeline));
+      TaskOutcome result = perform(run.task(), pipeline, table, policy);
+      runs.finish(
+          run.id(),
+          MaintenanceRun.State.SUCCEEDED,
+          Optional.of(result.summary()),
+          result.figures(),
+          Optional.empty(),
+          clock.instant());
+      events.record(
+          pipeline.name(),
+          "MAINTENANCE",
+          result.summary(),
+          Optional.empty(),
+          run.requestId(),
+          run.actor());
+    } catch (RuntimeException e) {
+      outcome = "failed";
+      String error = run.task().apiName() + " failed: " + describe(e);
+      LOG.warn("Maintenance run {} of {} failed", run.id(), pipeline.name(), e);
+      runs.finish(
+          run.id(),
+          MaintenanceRun.State.FAILED,
+          Optional.empty(),
+          java.util.Map.of(),
+          Optional.of(error),
+          clock.instant());
+      events.record(
+          pipeline.name(),
+          "MAINTENANCE_FAILED",
+          error,
+          Optional.empty(),
+          run.requestId(),
+          run.actor());
+    }
+    meters
+        .counter(
+            "floe.maintenance.runs",
+            "pipeline",
+            pipeline.name(),
+            "task",
+            run.task().apiName(),
+            "outcome",
+            outcome)
+        .increment();
+  }
+
+  private TaskOutcome perform(
+      MaintenanceTask task, Pipeline pipeline, Table table, MaintenancePolicy policy) {
+    switch (task) {
+      case COMPACTION:
+        return new Compaction(clock).run(table, policy.compaction());
+      case SNAPSHOT_EXPIRY:
+        return new SnapshotExpiry(clock).run(table, policy.snapshotExpiry());
+      case RETENTION:
+        if (!policy.retention().enabled()) {
+          throw new MaintenanceFailedException(
+              "retention is not configured (maintenance.retention.column)");
+        }
+        return new Retention(clock).run(table, policy.retention());
+      case ORPHAN_FILES:
+        Optional<String> failed = failedPipelineOf(tableKey(pipeline));
+        if (failed.isPresent()) {
+          return new TaskOutcome(
+              "orphan files: skipped while pipeline "
+                  + failed.get()
+                  + " is FAILED (its last checkpoint may hold files it has not committed yet)",
+              java.util.Map.of("filesDeleted", 0L));
+        }
+        return new OrphanFiles(clock).run(table, policy.orphans());
+      default:
+        throw new IllegalArgumentException("unknown task " + task);
+    }
+  }
+
+  /** A pipeline loading this table whose run FAILED, if any. */
+  private Optional<String> failedPipelineOf(String table) {
+    for (Pipeline other : pipelines.list()) {
+      if (tableKey(other).equals(table)
+          && pipelines
+              .status(other.name())
+              .map(status -> status.observedState() == ObservedState.FAILED)
+              .orElse(false)) {
+        return Optional.of(other.name());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<MaintenanceTask> dueTasks(Pipeline pipeline, MaintenancePolicy policy) {
+    if (!properties.scheduled()) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    return java.util.Arrays.stream(MaintenanceTask.values())
+        .filter(policy::enabled)
+        .filter(task -> !nextRun(pipeline, policy, task).isAfter(now))
+        .toList();
+  }
+
+  private void renew(String table) {
+    try {
+      if (!leases.tryAcquire(table, owner, properties.lease())) {
+        LOG.warn("Lost the maintenance lease of {} to another replica mid-run", table);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not renew the maintenance lease of {}", table, e);
+    }
+  }
+
+  private TableSettings tableSettings(Pipeline pipeline) {
+    return LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec())).table();
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null && text.length() < 2000; t = t.getCause()) {
+      if (text.length() > 0) {
+        text.append(": ");
+      }
+      text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void destroy() {
+    workers.shutdownNow();
+    renewals.shutdownNow();
+  }
+}

@@ -1,0 +1,693 @@
+package io.floe.control.maintenance;
+
+import static io.floe.control.testing.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.Warehouse;
+import io.floe.loader.summary.CommitSummary;
+import io.floe.local.LocalKafka;
+import io.floe.local.LocalProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Table maintenance end to end: a real control plane on the local runtime (its own Flink cluster),
+ * a real broker and real Iceberg tables, with the loader committing every second while compaction,
+ * expiry, retention and orphan cleanup run through the API.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MaintenanceIT {
+  private static final Duration LONG = Duration.ofMinutes(4);
+  private static final long MIB = 1024 * 1024;
+
+  @TempDir static Path dir;
+  static LocalKafka kafka;
+  static TestTopics topics;
+  static ControlPlane controlPlane;
+  static ApiClient api;
+  static Warehouse warehouse;
+  static int flinkPort;
+  static long lastId;
+
+  @BeforeAll
+  static void start() {
+    kafka = LocalKafka.start(dir.resolve("kafka"));
+    topics = new TestTopics(kafka.bootstrapServers());
+    Map<String, Object> properties = ControlPlane.properties(dir);
+    flinkPort = LocalProcess.freePort();
+    properties.put("floe.local.flink", "true");
+    properties.put("floe.local.flink-rest-port", Integer.toString(flinkPort));
+    properties.put("floe.runtime.default-target", "local");
+    properties.put("floe.maintenance.interval", "1s");
+    properties.put("floe.health.interval", "2s");
+    controlPlane = ControlPlane.start(properties);
+    api = controlPlane.admin();
+    warehouse = new Warehouse(dir);
+    topics.create("events", 2);
+    topics.create("daily", 1);
+    assertThat(api.put("/pipelines/events", eventsPipeline(Map.of(), "RUNNING")).status())
+        .isEqualTo(201);
+    api.awaitState("events", "RUNNING", LONG);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    if (topics != null) {
+      topics.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void compactionWhileTheLoaderCommitsKeepsEveryRowAndNoLoaderCommitFails() throws Exception {
+    Publisher publisher = new Publisher("events", 1, 3000);
+    Table table = warehouse.table("db", "events");
+    JsonNode run;
+    try {
+      await("60 loader commits", () -> loaderCommits(table).size(), n -> n >= 60, LONG);
+      run = requestAndAwait("events", "compaction");
+    } finally {
+      lastId = publisher.stop();
+    }
+
+    assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    JsonNode figures = run.path("figures");
+    long rewritten = figures.path("filesRewritten").asLong();
+    long written = figures.path("filesWritten").asLong();
+    assertThat(rewritten).as(run.toString()).isGreaterThanOrEqualTo(80);
+    assertThat(written).as(run.toString()).isLessThanOrEqualTo(rewritten / 20);
+    assertThat(figures.path("bytesWritten").asLong() / written)
+        .as("the new files are near the 1 MiB target: " + run)
+        .isGreaterThan(MIB / 2);
+    long averageBefore =
+        figures.path("tableBytesBefore").asLong() / figures.path("tableFilesBefore").asLong();
+    long averageAfter =
+        figures.path("tableBytesAfter").asLong() / figures.path("tableFilesAfter").asLong();
+    // The loader's new small files of the run's duration count in "after" too.
+    assertThat(averageAfter).as(run.toString()).isGreaterThan(averageBefore * 2);
+    assertThat(figures.path("tableFilesAfter").asLong())
+        .as(run.toString())
+        .isLessThan(figures.path("tableFilesBefore").asLong() / 2);
+    System.out.println("MaintenanceIT compaction run: " + run);
+    // The loader went on committing while the rewrite ran.
+    Instant started = Instant.parse(run.path("startedAt").asString());
+    Instant finished = Instant.parse(run.path("finishedAt").asString());
+    assertThat(
+            loaderCommits(table).stream()
+                .filter(s -> !Instant.ofEpochMilli(s.timestampMillis()).isBefore(started))
+                .filter(s -> !Instant.ofEpochMilli(s.timestampMillis()).isAfter(finished)))
+        .as("loader commits during the compaction")
+        .isNotEmpty();
+
+    awaitIds("events", lastId);
+    assertThat(TestTables.idCounts(table).values()).containsOnly(1);
+    // Every row the loader ever wrote, read from its own files, is in the table once, unchanged.
+    assertThat(TestTables.checksum(table)).isEqualTo(loaderWrittenChecksum(table));
+    assertThat(compactionCommits(table)).isNotEmpty();
+    assertThat(jobExceptions("events")).as("no loader commit (or anything else) failed").isEmpty();
+    assertThat(eventMessages("events", "MAINTENANCE"))
+        .anySatisfy(m -> assertThat(m).startsWith("compaction: ").contains("rewritten into"));
+  }
+
+  @Test
+  @Order(2)
+  void afterExpiryAStoppedLoaderResumesExactlyOnce() throws Exception {
+    Publisher publisher = new Publisher("events", lastId + 1, 500);
+    Table table = warehouse.table("db", "events");
+    try {
+      long commitsBefore = loaderCommits(table).size();
+      await(
+          "loader commits", () -> loaderCommits(table).size(), n -> n >= commitsBefore + 15, LONG);
+      awaitOperation(api.post("/pipelines/events/stop", null).body());
+
+      // Other snapshots after the loader's last commit: a second compaction of its new small files.
+      JsonNode compaction = requestAndAwait("events", "compaction");
+      assertThat(compaction.path("figures").path("partitionsRewritten").asLong())
+          .as(compaction.toString())
+          .isEqualTo(1);
+      table.refresh();
+      Snapshot lastLoaderCommit = loaderCommits(table).get(loaderCommits(table).size() - 1);
+      int snapshotsBefore = snapshots(table).size();
+
+      // Expire everything that may go: no age limit, keep only the newest snapshot.
+      Map<String, Object> aggressive =
+          Map.of("snapshotExpiry", Map.of("olderThan", "0s", "retainLast", 1));
+      assertThat(api.put("/pipelines/events", eventsPipeline(aggressive, "STOPPED")).status())
+          .isEqualTo(200);
+      JsonNode expiry = requestAndAwait("events", "snapshot-expiry");
+
+      assertThat(expiry.path("state").asString()).as(expiry.toString()).isEqualTo("SUCCEEDED");
+      table.refresh();
+      List<Snapshot> kept = snapshots(table);
+      assertThat(kept).extracting(Snapshot::snapshotId).contains(lastLoaderCommit.snapshotId());
+      assertThat(kept).hasSize(2);
+      assertThat(expiry.path("figures").path("snapshotsExpired").asLong())
+          .isEqualTo(snapshotsBefore - 2L);
+      assertThat(expiry.path("figures").path("filesDeleted").asLong())
+          .as("the small files compaction replaced are gone with the snapshots that held them")
+          .isPositive();
+
+      awaitOperation(api.post("/pipelines/events/start", null).body());
+      api.awaitState("events", "RUNNING", LONG);
+    } finally {
+      lastId = publisher.stop();
+    }
+    awaitIds("events", lastId);
+    assertThat(TestTables.idCounts(table).values()).as("exactly once").containsOnly(1);
+  }
+
+  @Test
+  @Order(3)
+  void orphanCleanupDeletesAPlantedFileAndNothingReferenced() throws Exception {
+    Table table = warehouse.table("db", "events");
+    table.refresh();
+    Path location = Path.of(URI.create(table.location()));
+    Path orphan = Files.writeString(location.resolve("data/00000-lost-by-a-crash.parquet"), "x");
+    Instant fourDaysAgo = Instant.now().minus(Duration.ofDays(4));
+    Files.setLastModifiedTime(orphan, FileTime.from(fourDaysAgo));
+    // Make every referenced file old enough to go too: only its references may protect it.
+    Set<Path> referenced = referencedFiles(table);
+    for (Path file : referenced) {
+      Files.setLastModifiedTime(file, FileTime.from(fourDaysAgo));
+    }
+    TestTables.Checksum rows = TestTables.checksum(table);
+
+    JsonNode run = requestAndAwait("events", "orphan-files");
+
+    assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(orphan).doesNotExist();
+    assertThat(run.path("figures").path("filesDeleted").asLong()).isEqualTo(1);
+    for (Path file : referenced) {
+      assertThat(file).exists();
+    }
+    assertThat(TestTables.checksum(table)).isEqualTo(rows);
+  }
+
+  @Test
+  @Order(4)
+  void retentionDropsOldDayPartitionsAndLeavesTheOthersUntouched() throws Exception {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source", Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("daily")));
+    body.put(
+        "table",
+        Map.of(
+            "namespace",
+            "db",
+            "name",
+            "daily",
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")),
+                "partitionBy",
+                List.of("day(at)"))));
+    body.put("runtime", Map.of("parallelism", 1, "flushInterval", "1s"));
+    body.put("maintenance", Map.of("retention", Map.of("column", "at", "olderThan", "3d")));
+    assertThat(api.put("/pipelines/daily", body).status()).isEqualTo(201);
+    api.awaitState("daily", "RUNNING", LONG);
+    Instant now = Instant.now();
+    long id = 0;
+    for (int day = 0; day <= 6; day++) {
+      for (int i = 0; i < 50; i++) {
+        topics.sendRaw("daily", event(++id, now.minus(Duration.ofDays(day))));
+      }
+    }
+    topics.flush();
+    awaitIds("daily", id);
+    Table table = warehouse.table("db", "daily");
+    Map<LocalDate, TestTables.Checksum> before = checksumsByDay(table);
+    assertThat(before).hasSize(7);
+    // The loader keeps committing today's rows while retention runs.
+    long[] live = {id};
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 40; i++) {
+                topics.sendRaw("daily", event(++live[0], Instant.now()));
+                topics.flush();
+                sleep(100);
+              }
+            });
+    publisher.start();
+
+    JsonNode run = requestAndAwait("daily", "retention");
+    publisher.join();
+
+    assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    LocalDate cutoffDay = now.minus(Duration.ofDays(3)).atOffset(ZoneOffset.UTC).toLocalDate();
+    awaitId("daily", live[0]);
+    Map<LocalDate, TestTables.Checksum> after = checksumsByDay(table);
+    for (Map.Entry<LocalDate, TestTables.Checksum> day : before.entrySet()) {
+      if (day.getKey().isBefore(cutoffDay)) {
+        assertThat(after).doesNotContainKey(day.getKey());
+      } else if (!day.getKey().equals(now.atOffset(ZoneOffset.UTC).toLocalDate())) {
+        assertThat(after.get(day.getKey())).as("day " + day.getKey()).isEqualTo(day.getValue());
+      }
+    }
+    assertThat(run.path("figures").path("partitionsDropped").asLong()).isEqualTo(3);
+    assertThat(run.path("figures").path("rowsDeleted").asLong()).isEqualTo(150);
+    assertThat(run.path("figures").path("filesRewritten").asLong()).isZero();
+    Snapshot delete = retentionCommit(table);
+    assertThat(delete.operation()).isEqualTo("delete");
+    assertThat(delete.summary()).doesNotContainKey("added-data-files");
+    assertThat(jobExceptions("daily")).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void badRequestsGetTheirProblemAndRolesApply() {
+    ApiClient viewer = api.as(ControlPlane.VIEWER);
+    ApiClient operator = api.as(ControlPlane.OPERATOR);
+
+    ApiClient.Response unknown = api.post("/pipelines/events/maintenance/vacuum/run", null);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().path("errors").get(0).path("field").asString()).isEqualTo("task");
+    assertThat(unknown.body().path("detail").asString()).contains("compaction, snapshot-expiry");
+
+    ApiClient.Response noRetention = api.post("/pipelines/events/maintenance/retention/run", null);
+    assertThat(noRetention.status()).isEqualTo(409);
+    assertThat(noRetention.body().path("detail").asString())
+        .contains("maintenance.retention.column");
+
+    assertThat(api.post("/pipelines/nope/maintenance/compaction/run", null).status())
+        .isEqualTo(404);
+    assertThat(api.get("/pipelines/events/maintenance/runs/nope").status()).isEqualTo(404);
+    assertThat(viewer.post("/pipelines/events/maintenance/compaction/run", null).status())
+        .isEqualTo(403);
+    assertThat(api.as(null).get("/pipelines/events/maintenance").status()).isEqualTo(401);
+
+    JsonNode overview = viewer.get("/pipelines/events/maintenance").body();
+    assertThat(overview.path("table").asString()).isEqualTo("default.db.events");
+    assertThat(overview.path("tasks").size()).isEqualTo(4);
+    JsonNode compaction = overview.path("tasks").get(0);
+    assertThat(compaction.path("task").asString()).isEqualTo("compaction");
+    assertThat(compaction.path("settings").path("targetFileSize").asString())
+        .isEqualTo(Long.toString(MIB));
+    assertThat(compaction.path("lastRun").path("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(overview.path("tasks").get(2).path("enabled").asBoolean()).isFalse();
+
+    JsonNode runs = viewer.get("/pipelines/events/maintenance/runs?task=compaction").body();
+    assertThat(runs.size()).isEqualTo(2);
+    assertThat(runs.get(0).path("trigger").asString()).isEqualTo("REQUEST");
+    assertThat(runs.get(0).path("actor").asString()).isEqualTo("admin");
+
+    Map<String, Object> invalid =
+        Map.of(
+            "orphanFiles", Map.of("olderThan", "10m"),
+            "compaction", Map.of("every", "often"));
+    ApiClient.Response rejected = api.put("/pipelines/events", eventsPipeline(invalid, "RUNNING"));
+    assertThat(rejected.status()).isEqualTo(400);
+    List<String> fields = new ArrayList<>();
+    rejected.body().path("errors").forEach(error -> fields.add(error.path("field").asString()));
+    assertThat(fields)
+        .containsExactlyInAnyOrder(
+            "maintenance.orphanFiles.olderThan", "maintenance.compaction.every");
+    Map<String, Object> wrongColumn =
+        Map.of("retention", Map.of("column", "name", "olderThan", "30d"));
+    ApiClient.Response unresolvable =
+        api.put("/pipelines/events", eventsPipeline(wrongColumn, "RUNNING"));
+    assertThat(unresolvable.status()).isEqualTo(422);
+    assertThat(unresolvable.body().path("errors").get(0).path("field").asString())
+        .isEqualTo("maintenance.retention.column");
+
+    // An operator may run maintenance.
+    JsonNode queued =
+        operator.post("/pipelines/events/maintenance/snapshot-expiry/run", null).body();
+    JsonNode done = awaitRun("events", queued.path("id").asString());
+    assertThat(done.path("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(done.path("actor").asString()).isEqualTo("operator");
+  }
+
+  @Test
+  @Order(6)
+  void tasksRunOnTheirScheduleAndOneAtATimePerTable() {
+    Map<String, Object> frequent =
+        Map.of(
+            "compaction", Map.of("every", "2s", "targetFileSize", "1MiB"),
+            "snapshotExpiry", Map.of("every", "2s", "olderThan", "1h"),
+            "orphanFiles", Map.of("every", "2s"));
+    assertThat(api.put("/pipelines/events", eventsPipeline(frequent, "RUNNING")).status())
+        .isEqualTo(200);
+
+    JsonNode runs =
+        await(
+            "scheduled runs of every enabled task",
+            () -> api.get("/pipelines/events/maintenance/runs?limit=30").body(),
+            list ->
+                scheduledTasks(list)
+                    .containsAll(Set.of("compaction", "snapshot-expiry", "orphan-files")),
+            LONG);
+    List<Instant[]> intervals = new ArrayList<>();
+    for (JsonNode run : runs) {
+      if (!run.path("finishedAt").isMissingNode() && !run.path("finishedAt").isNull()) {
+        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+        intervals.add(
+            new Instant[] {
+              Instant.parse(run.path("startedAt").asString()),
+              Instant.parse(run.path("finishedAt").asString())
+            });
+      }
+    }
+    intervals.sort((a, b) -> a[0].compareTo(b[0]));
+    for (int i = 1; i < intervals.size(); i++) {
+      assertThat(intervals.get(i)[0])
+          .as("runs on one table never overlap")
+          .isAfterOrEqualTo(intervals.get(i - 1)[1]);
+    }
+    assertThat(api.put("/pipelines/events", eventsPipeline(Map.of(), "RUNNING")).status())
+        .isEqualTo(200);
+  }
+
+  // Helpers
+
+  private static Map<String, Object> eventsPipeline(
+      Map<String, Object> maintenance, String desiredState) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source",
+        Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("events")));
+    body.put(
+        "table",
+        Map.of(
+            "namespace",
+            "db",
+            "name",
+            "events",
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")))));
+    body.put("runtime", Map.of("parallelism", 2, "flushInterval", "1s"));
+    Map<String, Object> withTarget = new LinkedHashMap<>(maintenance);
+    withTarget.putIfAbsent("compaction", Map.of("targetFileSize", "1MiB"));
+    body.put("maintenance", withTarget);
+    body.put("desiredState", desiredState);
+    return body;
+  }
+
+  private static byte[] event(long id, Instant at) {
+    return String.format(
+            "{\"id\": %d, \"name\": \"event-%d\", \"at\": \"%s\"}",
+            id, id, at.truncatedTo(ChronoUnit.MICROS))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode requestAndAwait(String pipeline, String task) {
+    ApiClient.Response response =
+        api.post("/pipelines/" + pipeline + "/maintenance/" + task + "/run", null);
+    assertThat(response.status()).as(response.toString()).isEqualTo(202);
+    assertThat(response.header("Location"))
+        .isEqualTo(
+            "/pipelines/"
+                + pipeline
+                + "/maintenance/runs/"
+                + response.body().path("id").asString());
+    return awaitRun(pipeline, response.body().path("id").asString());
+  }
+
+  private static JsonNode awaitRun(String pipeline, String id) {
+    return await(
+        "maintenance run " + id,
+        () -> api.get("/pipelines/" + pipeline + "/maintenance/runs/" + id).body(),
+        run ->
+            run.path("state").asString().equals("SUCCEEDED")
+                || run.path("state").asString().equals("FAILED"),
+        LONG);
+  }
+
+  private static void awaitOperation(JsonNode operation) {
+    JsonNode done = api.awaitOperation(operation.path("id").asString(), LONG);
+    assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+  }
+
+  /** Waits until every id from 1 to {@code lastId} is in the table. */
+  private static void awaitIds(String name, long lastId) {
+    await(
+        "ids 1.." + lastId + " in " + name,
+        () ->
+            TestTables.idCounts(warehouse.table("db", name)).keySet().stream()
+                .filter(id -> id <= lastId)
+                .count(),
+        count -> count == lastId,
+        LONG);
+  }
+
+  /** Waits until the row with this id is in the table. */
+  private static void awaitId(String name, long id) {
+    await(
+        "id " + id + " in " + name,
+        () -> TestTables.idCounts(warehouse.table("db", name)).containsKey(id),
+        found -> found,
+        LONG);
+  }
+
+  private static List<Snapshot> snapshots(Table table) {
+    List<Snapshot> snapshots = new ArrayList<>();
+    table.snapshots().forEach(snapshots::add);
+    snapshots.sort((a, b) -> Long.compare(a.sequenceNumber(), b.sequenceNumber()));
+    return snapshots;
+  }
+
+  private static List<Snapshot> loaderCommits(Table table) {
+    table.refresh();
+    return snapshots(table).stream()
+        .filter(s -> s.summary().containsKey(CommitSummary.FLINK_JOB_ID))
+        .toList();
+  }
+
+  private static List<Snapshot> compactionCommits(Table table) {
+    table.refresh();
+    return snapshots(table).stream()
+        .filter(s -> "compaction".equals(s.summary().get("floe.maintenance")))
+        .toList();
+  }
+
+  private static Snapshot retentionCommit(Table table) {
+    table.refresh();
+    return snapshots(table).stream()
+        .filter(s -> "retention".equals(s.summary().get("floe.maintenance")))
+        .reduce((a, b) -> b)
+        .orElseThrow();
+  }
+
+  /** The checksum of every row in every data file a loader commit added, read from the files. */
+  private static TestTables.Checksum loaderWrittenChecksum(Table table) throws IOException {
+    Schema schema = table.schema();
+    long rows = 0;
+    long sum = 0;
+    for (Snapshot snapshot : loaderCommits(table)) {
+      for (DataFile file : snapshot.addedDataFiles(table.io())) {
+        try (CloseableIterable<Record> records =
+            Parquet.read(table.io().newInputFile(file.location()))
+                .project(schema)
+                .createReaderFunc(s -> GenericParquetReaders.buildReader(schema, s))
+                .build()) {
+          for (Record record : records) {
+            rows++;
+            sum += TestTables.hash(record.toString());
+          }
+        }
+      }
+    }
+    return new TestTables.Checksum(rows, sum);
+  }
+
+  private static Set<Path> referencedFiles(Table table) throws IOException {
+    Set<Path> files = new HashSet<>();
+    var metadata = ((org.apache.iceberg.HasTableOperations) table).operations().current();
+    files.add(Path.of(URI.create(metadata.metadataFileLocation())));
+    List<org.apache.iceberg.TableMetadata.MetadataLogEntry> log = metadata.previousFiles();
+    for (var entry : log.subList(Math.max(0, log.size() - 10), log.size())) {
+      files.add(Path.of(URI.create(entry.file())));
+    }
+    for (Snapshot snapshot : snapshots(table)) {
+      files.add(Path.of(URI.create(snapshot.manifestListLocation())));
+      for (var manifest : snapshot.allManifests(table.io())) {
+        files.add(Path.of(URI.create(manifest.path())));
+      }
+    }
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        files.add(Path.of(URI.create(task.file().location())));
+      }
+    }
+    return files;
+  }
+
+  private static Map<LocalDate, TestTables.Checksum> checksumsByDay(Table table)
+      throws IOException {
+    table.refresh();
+    Map<LocalDate, long[]> sums = new HashMap<>();
+    try (CloseableIterable<Record> rows =
+        org.apache.iceberg.data.IcebergGenerics.read(table).build()) {
+      for (Record row : rows) {
+        LocalDate day =
+            ((java.time.OffsetDateTime) row.getField("at"))
+                .atZoneSameInstant(ZoneOffset.UTC)
+                .toLocalDate();
+        long[] sum = sums.computeIfAbsent(day, d -> new long[2]);
+        sum[0]++;
+        sum[1] += TestTables.hash(row.toString());
+      }
+    }
+    Map<LocalDate, TestTables.Checksum> checksums = new HashMap<>();
+    sums.forEach((day, sum) -> checksums.put(day, new TestTables.Checksum(sum[0], sum[1])));
+    return checksums;
+  }
+
+  private static Set<String> scheduledTasks(JsonNode runs) {
+    Set<String> tasks = new HashSet<>();
+    for (JsonNode run : runs) {
+      if (run.path("trigger").asString().equals("SCHEDULE")
+          && run.path("state").asString().equals("SUCCEEDED")) {
+        tasks.add(run.path("task").asString());
+      }
+    }
+    return tasks;
+  }
+
+  private static List<String> eventMessages(String pipeline, String type) {
+    List<String> messages = new ArrayList<>();
+    for (JsonNode event : api.get("/pipelines/" + pipeline + "/events?limit=1000").body()) {
+      if (event.path("type").asString().equals(type)) {
+        messages.add(event.path("message").asString());
+      }
+    }
+    return messages;
+  }
+
+  /** The Flink job's exception history: empty when nothing failed, no commit included. */
+  private static List<String> jobExceptions(String pipeline) {
+    String runId = api.get("/pipelines/" + pipeline).body().path("status").path("runId").asString();
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://localhost:" + flinkPort + "/jobs/" + runId + "/exceptions"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode entries =
+          JsonMapper.builder()
+              .build()
+              .readTree(response.body())
+              .path("exceptionHistory")
+              .path("entries");
+      List<String> exceptions = new ArrayList<>();
+      entries.forEach(entry -> exceptions.add(entry.path("exceptionName").asString()));
+      return exceptions;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Publishes ids from {@code fromId} on at about {@code perSecond}, with a name no compression
+   * shrinks much, so that files grow at a realistic pace; {@link #stop()} returns the last id.
+   */
+  private static final class Publisher {
+    private final java.util.concurrent.atomic.AtomicLong last;
+    private final java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final Thread thread;
+
+    Publisher(String topic, long fromId, int perSecond) {
+      last = new java.util.concurrent.atomic.AtomicLong(fromId - 1);
+      thread =
+          new Thread(
+              () -> {
+                long id = fromId;
+                while (running.get()) {
+                  for (int i = 0; i < perSecond / 10; i++, id++) {
+                    String json =
+                        String.format(
+                            "{\"id\": %d, \"name\": \"%s\", \"at\": \"%s\"}",
+                            id,
+                            java.util.UUID.nameUUIDFromBytes(
+                                Long.toString(id).getBytes(StandardCharsets.UTF_8)),
+                            Instant.now().truncatedTo(ChronoUnit.MICROS));
+                    topics.sendRaw(topic, json.getBytes(StandardCharsets.UTF_8));
+                  }
+                  topics.flush();
+                  last.set(id - 1);
+                  sleep(100);
+                }
+              },
+              "maintenance-it-publisher");
+      thread.start();
+    }
+
+    long stop() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      return last.get();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

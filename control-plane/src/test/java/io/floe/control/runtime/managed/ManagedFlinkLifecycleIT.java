@@ -1,0 +1,553 @@
+package io.floe.control.runtime.managed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.Warehouse;
+import io.floe.local.LocalKafka;
+import io.floe.testing.aws.AwsJsonFakeServer;
+import io.floe.testing.aws.FakeKinesisAnalyticsV2;
+import io.floe.testing.aws.FakeS3;
+import io.floe.testing.aws.ReceivedRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The managed-flink target of a real control plane, through the real AWS SDK clients, against the
+ * stateful fakes of kinesisanalyticsv2 and S3 (transitions take time; no code runs): the whole
+ * lifecycle with every request checked against the API's rules, a stale-token race, a create
+ * retried after a lost response, a pipeline over the property limits, and the IAM policy.
+ */
+class ManagedFlinkLifecycleIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String ROLE = "arn:aws:iam::123456789012:role/floe-loader";
+  private static final String BUCKET = "floe-artifacts";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir static Path dir;
+
+  static LocalKafka kafka;
+  static TestTopics topics;
+  static FakeKinesisAnalyticsV2 kda;
+  static AwsJsonFakeServer kdaServer;
+  static FakeS3 s3;
+  static ControlPlane controlPlane;
+  static ApiClient api;
+  static Warehouse warehouse;
+
+  @BeforeAll
+  static void start() {
+    System.setProperty("aws.accessKeyId", "akid");
+    System.setProperty("aws.secretAccessKey", "secret");
+    kafka = LocalKafka.start(dir.resolve("kafka"));
+    topics = new TestTopics(kafka.bootstrapServers());
+    kda =
+        new FakeKinesisAnalyticsV2(
+            "eu-west-1",
+            Clock.systemUTC(),
+            FakeKinesisAnalyticsV2.Delays.uniform(Duration.ofMillis(400)),
+            Optional.empty());
+    kdaServer = AwsJsonFakeServer.start(kda);
+    s3 = FakeS3.start(dir.resolve("s3"));
+    s3.createBucket(BUCKET, true);
+    Map<String, Object> properties = ControlPlane.properties(dir.resolve("cp"));
+    properties.put("floe.runtime.default-target", "managed-flink");
+    properties.put("floe.runtime.managed-flink.region", "eu-west-1");
+    properties.put("floe.runtime.managed-flink.endpoint", kdaServer.endpoint().toString());
+    properties.put("floe.runtime.managed-flink.s3-endpoint", s3.endpoint().toString());
+    properties.put("floe.runtime.managed-flink.service-role-arn", ROLE);
+    properties.put("floe.runtime.managed-flink.artifact-bucket", BUCKET);
+    properties.put("floe.runtime.managed-flink.snapshots-to-keep", "2");
+    properties.put("floe.runtime.managed-flink.kpu-limit", "4");
+    properties.put("floe.runtime.managed-flink.log-group", "/floe/loaders");
+    properties.put("floe.runtime.managed-flink.steady-state-timeout", "5s");
+    controlPlane = ControlPlane.start(properties);
+    api = controlPlane.admin();
+    warehouse = new Warehouse(dir.resolve("cp"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    if (topics != null) {
+      topics.close();
+    }
+    if (kdaServer != null) {
+      kdaServer.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void createStartRescaleRestartUpgradeStopDeleteFollowTheApiRules() throws Exception {
+    topics.create("orders", 4);
+    topics.create("orders-dlq", 1);
+    JsonNode build = awaitBuildArtifact();
+    String application = "floe-orders";
+
+    JsonNode uploaded = uploadJar("loader-v2.jar", jar("v2"));
+    assertThat(uploaded.path("versionId").asString()).isNotEmpty();
+    assertThat(uploaded.path("key").asString())
+        .isEqualTo("loader/" + uploaded.path("sha256").asString() + ".jar");
+    assertThat(uploadJar("again.jar", jar("v2")).path("sha256")).isEqualTo(uploaded.path("sha256"));
+    assertThat(s3.versions(BUCKET, uploaded.path("key").asString())).hasSize(1);
+
+    // create -> start
+    ApiClient.Response created = api.put("/pipelines/orders", pipeline("orders", 1, null));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    awaitOperation(created);
+    api.awaitState("orders", "RUNNING", WAIT);
+    ReceivedRequest create = only("CreateApplication");
+    JsonNode body = json(create);
+    assertThat(body.path("ApplicationName").asString()).isEqualTo(application);
+    assertThat(body.path("RuntimeEnvironment").asString()).isEqualTo("FLINK-1_20");
+    assertThat(body.path("ServiceExecutionRole").asString()).isEqualTo(ROLE);
+    JsonNode configuration = body.path("ApplicationConfiguration");
+    JsonNode code = configuration.path("ApplicationCodeConfiguration");
+    assertThat(code.path("CodeContentType").asString()).isEqualTo("ZIPFILE");
+    JsonNode location = code.path("CodeContent").path("S3ContentLocation");
+    assertThat(location.path("BucketARN").asString()).isEqualTo("arn:aws:s3:::" + BUCKET);
+    assertThat(location.path("FileKey").asString()).isEqualTo(build.path("key").asString());
+    assertThat(location.path("ObjectVersion").asString())
+        .isEqualTo(build.path("versionId").asString());
+    JsonNode flink = configuration.path("FlinkApplicationConfiguration");
+    assertThat(flink.path("CheckpointConfiguration").path("ConfigurationType").asString())
+        .isEqualTo("CUSTOM");
+    assertThat(flink.path("CheckpointConfiguration").path("CheckpointInterval").asLong())
+        .isEqualTo(2000);
+    assertThat(flink.path("ParallelismConfiguration").path("ConfigurationType").asString())
+        .isEqualTo("CUSTOM");
+    assertThat(flink.path("ParallelismConfiguration").path("Parallelism").asInt()).isEqualTo(1);
+    assertThat(flink.path("ParallelismConfiguration").path("ParallelismPerKPU").asInt())
+        .isEqualTo(1);
+    assertThat(flink.path("ParallelismConfiguration").path("AutoScalingEnabled").asBoolean(true))
+        .isFalse();
+    assertThat(flink.path("MonitoringConfiguration").path("ConfigurationType").asString())
+        .isEqualTo("CUSTOM");
+    assertThat(
+            configuration
+                .path("ApplicationSnapshotConfiguration")
+                .path("SnapshotsEnabled")
+                .asBoolean())
+        .isTrue();
+    List<String> groups = new ArrayList<>();
+    configuration
+        .path("EnvironmentProperties")
+        .path("PropertyGroups")
+        .forEach(g -> groups.add(g.path("PropertyGroupId").asString()));
+    assertThat(groups).contains("pipeline", "source", "table", "job");
+    assertThat(body.path("CloudWatchLoggingOptions").get(0).path("LogStreamARN").asString())
+        .isEqualTo(
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/floe/loaders:log-stream:"
+                + application);
+    JsonNode firstStart = json(last("StartApplication"));
+    assertThat(restoreType(firstStart)).isEqualTo("RESTORE_FROM_LATEST_SNAPSHOT");
+
+    // rescale: an update of the parallelism of the running application
+    awaitOperation(api.post("/pipelines/orders/parallelism", Map.of("parallelism", 2)));
+    JsonNode rescale = json(last("UpdateApplication"));
+    assertThat(
+            rescale
+                .path("ApplicationConfigurationUpdate")
+                .path("FlinkApplicationConfigurationUpdate")
+                .path("ParallelismConfigurationUpdate")
+                .path("ParallelismUpdate")
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            rescale
+                .path("RunConfigurationUpdate")
+                .path("ApplicationRestoreConfiguration")
+                .path("ApplicationRestoreType")
+                .asString())
+        .isEqualTo("RESTORE_FROM_LATEST_SNAPSHOT");
+    assertThat(
+            rescale
+                .path("RunConfigurationUpdate")
+                .path("FlinkRunConfiguration")
+                .has("AllowNonRestoredState"))
+        .isTrue();
+    JsonNode rescaled = api.awaitState("orders", "RUNNING", WAIT);
+    assertThat(rescaled.path("status").path("parallelism").asInt()).isEqualTo(2);
+    assertThat(application(application).path("ApplicationVersionId").asLong()).isEqualTo(2);
+
+    // refused above the KPU limit (4 KPUs x 1) and above the topic's partitions
+    ApiClient.Response tooMany =
+        api.post("/pipelines/orders/parallelism", Map.of("parallelism", 5));
+    assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(422);
+    assertThat(tooMany.body().toString()).contains("partitions");
+    ApiClient.Response forced =
+        api.post("/pipelines/orders/parallelism", Map.of("parallelism", 5, "force", true));
+    assertThat(forced.status()).as(forced.toString()).isEqualTo(422);
+    assertThat(forced.body().toString()).contains("KPU limit");
+
+    // schema change -> restart restoring the stop's snapshot
+    warehouse.updateSchema(
+        "db", "orders", update -> update.addColumn("extra", Types.StringType.get()));
+    awaitOperation(api.post("/pipelines/orders/restart", Map.of()));
+    api.awaitState("orders", "RUNNING", WAIT);
+    JsonNode restartStart = json(last("StartApplication"));
+    assertThat(restoreType(restartStart)).isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    String restored =
+        restartStart
+            .path("RunConfiguration")
+            .path("ApplicationRestoreConfiguration")
+            .path("SnapshotName")
+            .asString();
+    assertThat(kda.snapshotNames(application)).contains(restored);
+
+    // artifact upgrade: an UPDATE that restores the state into the new loader
+    Map<String, Object> upgraded = pipeline("orders", 2, uploaded.path("sha256").asString());
+    ApiClient.Response put = api.put("/pipelines/orders", upgraded);
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    awaitOperation(put);
+    api.awaitState("orders", "RUNNING", WAIT);
+    JsonNode codeUpdate = json(last("UpdateApplication"));
+    JsonNode s3Update =
+        codeUpdate
+            .path("ApplicationConfigurationUpdate")
+            .path("ApplicationCodeConfigurationUpdate")
+            .path("CodeContentUpdate")
+            .path("S3ContentLocationUpdate");
+    assertThat(s3Update.path("FileKeyUpdate").asString())
+        .isEqualTo(uploaded.path("key").asString());
+    assertThat(s3Update.path("ObjectVersionUpdate").asString())
+        .isEqualTo(uploaded.path("versionId").asString());
+    assertThat(
+            codeUpdate
+                .path("RunConfigurationUpdate")
+                .path("FlinkRunConfiguration")
+                .path("AllowNonRestoredState")
+                .asBoolean())
+        .isTrue();
+    JsonNode upgradeStart = json(last("StartApplication"));
+    assertThat(restoreType(upgradeStart)).isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    assertThat(
+            upgradeStart
+                .path("RunConfiguration")
+                .path("FlinkRunConfiguration")
+                .path("AllowNonRestoredState")
+                .asBoolean())
+        .isTrue();
+    assertThat(kda.snapshotNames(application)).hasSizeLessThanOrEqualTo(2);
+
+    // stop -> delete
+    awaitOperation(api.post("/pipelines/orders/stop", Map.of()));
+    api.awaitState("orders", "STOPPED", WAIT);
+    JsonNode createTimestamp = application(application).path("CreateTimestamp");
+    awaitOperation(api.delete("/pipelines/orders"));
+    ApiClient.await(
+        "application " + application + " deleted",
+        () -> kda.application(application),
+        Optional::isEmpty,
+        WAIT);
+    assertThat(api.get("/pipelines/orders").status()).isEqualTo(404);
+    JsonNode delete = json(only("DeleteApplication"));
+    assertThat(delete.path("CreateTimestamp").decimalValue())
+        .isEqualByComparingTo(createTimestamp.decimalValue());
+
+    // every request against the API's rules
+    for (ReceivedRequest request : forApplication(application)) {
+      JsonNode sent = json(request);
+      switch (request.operation()) {
+        case "UpdateApplication":
+          assertThat(sent.path("ConditionalToken").asString()).as("token of " + sent).isNotEmpty();
+          assertThat(request.errorType()).as("a current token: " + sent).isEmpty();
+          assertThat(
+                  sent.path("RunConfigurationUpdate")
+                      .path("FlinkRunConfiguration")
+                      .has("AllowNonRestoredState"))
+              .as("AllowNonRestoredState sent with " + sent)
+              .isTrue();
+          break;
+        case "StopApplication":
+          assertThat(sent.path("Force").asBoolean(false)).as("never Force").isFalse();
+          break;
+        case "StartApplication":
+          assertThat(restoreType(sent)).isNotEqualTo("SKIP_RESTORE_FROM_SNAPSHOT");
+          assertThat(
+                  sent.path("RunConfiguration")
+                      .path("FlinkRunConfiguration")
+                      .has("AllowNonRestoredState"))
+              .isTrue();
+          break;
+        default:
+          break;
+      }
+    }
+    assertThat(kdaServer.requests("DescribeApplicationOperation")).isNotEmpty();
+    List<String> events = new ArrayList<>();
+    api.get("/pipelines/orders/events?limit=1000")
+        .body()
+        .forEach(event -> events.add(event.path("type").asString()));
+    // the pipeline is deleted; its events stay readable
+    assertThat(events)
+        .contains("APPLICATION_CREATED", "APPLICATION_OPERATION_SUCCEEDED", "APPLICATION_DELETED");
+  }
+
+  @Test
+  void aStaleConditionalTokenIsResolvedByReadingAgainAndRetrying() {
+    topics.create("race", 2);
+    topics.create("race-dlq", 1);
+    awaitOperation(api.put("/pipelines/race", pipeline("race", 1, null)));
+    api.awaitState("race", "RUNNING", WAIT);
+    kda.raceNextUpdate("floe-race");
+    kdaServer.clearRequests();
+    awaitOperation(api.post("/pipelines/race/parallelism", Map.of("parallelism", 2)));
+    List<ReceivedRequest> updates = kdaServer.requests("UpdateApplication");
+    assertThat(updates).hasSize(2);
+    assertThat(updates.get(0).errorType()).contains("ConcurrentModificationException");
+    assertThat(updates.get(1).errorType()).isEmpty();
+    assertThat(json(updates.get(1)).path("ConditionalToken").asString())
+        .isNotEqualTo(json(updates.get(0)).path("ConditionalToken").asString());
+    assertThat(api.awaitState("race", "RUNNING", WAIT).path("status").path("parallelism").asInt())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aCreateRetriedAfterALostResponseReconcilesTheApplicationItCreated() {
+    topics.create("retried", 2);
+    topics.create("retried-dlq", 1);
+    kda.loseResponses("CreateApplication", 1);
+    awaitOperation(api.put("/pipelines/retried", pipeline("retried", 1, null)));
+    api.awaitState("retried", "RUNNING", WAIT);
+    List<ReceivedRequest> creates =
+        kdaServer.requests("CreateApplication").stream()
+            .filter(r -> r.text("ApplicationName").orElse("").equals("floe-retried"))
+            .toList();
+    assertThat(creates).hasSize(2);
+    assertThat(creates.get(0).httpStatus()).isEqualTo(500);
+    assertThat(creates.get(1).errorType()).contains("ResourceInUseException");
+    assertThat(kda.application("floe-retried")).isPresent();
+    List<String> events = new ArrayList<>();
+    api.get("/pipelines/retried/events").body().forEach(e -> events.add(e.path("type").asString()));
+    assertThat(events).contains("APPLICATION_EXISTS");
+  }
+
+  @Test
+  void aPipelineOverThePropertyGroupLimitsIsRefused() {
+    topics.create("wide", 1);
+    topics.create("wide-dlq", 1);
+    Map<String, Object> body = pipeline("wide", 1, null);
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    for (int i = 0; i < 55; i++) {
+      kafkaProperties.put("floe.custom." + i, "x");
+    }
+    kafkaProperties.put("client.id", "c".repeat(3000));
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("bootstrapServers", kafka.bootstrapServers());
+    source.put("topics", List.of("wide"));
+    source.put("kafkaProperties", kafkaProperties);
+    body.put("source", source);
+    ApiClient.Response refused = api.put("/pipelines/wide", body);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    List<String> fields = new ArrayList<>();
+    refused.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
+    assertThat(fields).contains("source", "source.kafkaProperties.client.id");
+    assertThat(refused.body().toString()).contains("more than 50").contains("2048");
+    assertThat(api.get("/pipelines/wide").status()).isEqualTo(404);
+    assertThat(kda.application("floe-wide")).isEmpty();
+  }
+
+  @Test
+  void theIamPolicyOfAPipelineNamesItsArtifactAndLogStream() {
+    topics.create("policy", 1);
+    topics.create("policy-dlq", 1);
+    JsonNode build = awaitBuildArtifact();
+    Map<String, Object> body = pipeline("policy", 1, null);
+    body.put("desiredState", "STOPPED");
+    assertThat(api.put("/pipelines/policy", body).status()).isEqualTo(201);
+    ApiClient.Response policy = api.get("/pipelines/policy/iam-policy");
+    assertThat(policy.status()).as(policy.toString()).isEqualTo(200);
+    Map<String, JsonNode> statements = new LinkedHashMap<>();
+    policy.body().path("Statement").forEach(s -> statements.put(s.path("Sid").asString(), s));
+    assertThat(statements.get("ReadLoaderArtifact").path("Resource").get(0).asString())
+        .isEqualTo("arn:aws:s3:::" + BUCKET + "/" + build.path("key").asString());
+    assertThat(statements.get("WriteLogs").path("Resource").get(0).asString())
+        .isEqualTo(
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/floe/loaders:log-stream:floe-policy");
+    assertThat(statements).doesNotContainKey("GlueTable").doesNotContainKey("ReadKafkaCredentials");
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static Map<String, Object> pipeline(String topic, int parallelism, String artifact) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source", Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of(topic)));
+    body.put(
+        "table",
+        Map.of(
+            "namespace",
+            "db",
+            "name",
+            topic,
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")))));
+    body.put("badMessages", Map.of("deadLetterTopic", topic + "-dlq"));
+    Map<String, Object> runtime = new LinkedHashMap<>();
+    runtime.put("target", "managed-flink");
+    runtime.put("parallelism", parallelism);
+    runtime.put("flushInterval", "2s");
+    if (artifact != null) {
+      runtime.put("artifact", artifact);
+    }
+    body.put("runtime", runtime);
+    return body;
+  }
+
+  private static JsonNode awaitBuildArtifact() {
+    JsonNode list =
+        ApiClient.await(
+            "the build's loader JAR registered",
+            () -> api.get("/artifacts").body(),
+            artifacts -> build(artifacts) != null,
+            WAIT);
+    return build(list);
+  }
+
+  private static JsonNode build(JsonNode artifacts) {
+    for (JsonNode artifact : artifacts) {
+      if (artifact.path("source").asString().equals("build")) {
+        return artifact;
+      }
+    }
+    return null;
+  }
+
+  private static void awaitOperation(ApiClient.Response response) {
+    assertThat(response.status()).as(response.toString()).isIn(200, 201, 202);
+    String id;
+    if (response.status() == 202) {
+      id = response.body().path("id").asString();
+    } else {
+      String name = response.body().path("name").asString();
+      id =
+          api.get("/pipelines/" + name + "/operations?limit=1").body().get(0).path("id").asString();
+    }
+    JsonNode operation = api.awaitOperation(id, WAIT);
+    assertThat(operation.path("state").asString())
+        .as(
+            operation
+                + " events "
+                + api.get("/pipelines/" + operation.path("pipeline").asString() + "/events").body())
+        .isEqualTo("SUCCEEDED");
+  }
+
+  private static JsonNode uploadJar(String name, byte[] content)
+      throws IOException, InterruptedException {
+    String boundary = "floe-" + UUID.randomUUID();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + name
+                + "\"\r\nContent-Type: application/java-archive\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.write(content);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(controlPlane.url() + "/artifacts"))
+                    .header("Authorization", "Bearer " + ControlPlane.ADMIN)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+    return JSON.readTree(response.body());
+  }
+
+  private static byte[] jar(String marker) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      ZipEntry entry = new ZipEntry("META-INF/MANIFEST.MF");
+      entry.setTime(0);
+      zip.putNextEntry(entry);
+      zip.write(
+          ("Manifest-Version: 1.0\nFloe-Marker: " + marker + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  private static List<ReceivedRequest> forApplication(String application) {
+    return kdaServer.requests().stream()
+        .filter(r -> r.text("ApplicationName").orElse("").equals(application))
+        .toList();
+  }
+
+  private static ReceivedRequest only(String operation) {
+    List<ReceivedRequest> requests =
+        forApplication("floe-orders").stream()
+            .filter(r -> r.operation().equals(operation))
+            .toList();
+    assertThat(requests).as(operation).hasSize(1);
+    return requests.get(0);
+  }
+
+  private static ReceivedRequest last(String operation) {
+    List<ReceivedRequest> requests =
+        forApplication("floe-orders").stream()
+            .filter(r -> r.operation().equals(operation) && r.errorType().isEmpty())
+            .toList();
+    assertThat(requests).as(operation).isNotEmpty();
+    return requests.get(requests.size() - 1);
+  }
+
+  private static String restoreType(JsonNode start) {
+    return start
+        .path("RunConfiguration")
+        .path("ApplicationRestoreConfiguration")
+        .path("ApplicationRestoreType")
+        .asString();
+  }
+
+  private static JsonNode json(ReceivedRequest request) {
+    return JSON.readTree(request.body().toString());
+  }
+
+  private static JsonNode application(String name) {
+    return JSON.readTree(kda.application(name).orElseThrow().toString());
+  }
+}

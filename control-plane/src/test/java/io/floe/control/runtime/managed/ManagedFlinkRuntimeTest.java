@@ -1,0 +1,309 @@
+package io.floe.control.runtime.managed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.control.artifact.Artifact;
+import io.floe.control.runtime.RunObservation;
+import io.floe.control.runtime.RunRejectedException;
+import io.floe.control.runtime.RunState;
+import io.floe.control.runtime.RunSubmission;
+import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.runtime.SavepointOutcome;
+import io.floe.testing.aws.AwsJsonFakeServer;
+import io.floe.testing.aws.FakeKinesisAnalyticsV2;
+import io.floe.testing.aws.ReceivedRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
+import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatus;
+
+/**
+ * The runtime against the kinesisanalyticsv2 fake through the real SDK client, on a clock that only
+ * the runtime's pauses and the test move: AUTOSCALING waited out, validation errors surfaced once,
+ * a failed update and its rollback reported as events, old snapshots deleted, statuses mapped.
+ */
+class ManagedFlinkRuntimeTest {
+  private static final Duration STEP = Duration.ofSeconds(5);
+  private static final String ROLE = "arn:aws:iam::123456789012:role/floe-loader";
+  private static final String SHA = "ab".repeat(32);
+  private static final String APPLICATION = "floe-orders";
+
+  private ManualClock clock;
+  private FakeKinesisAnalyticsV2 fake;
+  private AwsJsonFakeServer server;
+  private KinesisAnalyticsV2Client client;
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
+  private ManagedFlinkRuntime runtime;
+
+  @BeforeEach
+  void start() {
+    clock = new ManualClock(Instant.parse("2025-05-01T08:00:00.250Z"));
+    fake =
+        new FakeKinesisAnalyticsV2(
+            "eu-west-1", clock, FakeKinesisAnalyticsV2.Delays.uniform(STEP), Optional.empty());
+    server = AwsJsonFakeServer.start(fake);
+    client =
+        KinesisAnalyticsV2Client.builder()
+            .endpointOverride(server.endpoint())
+            .region(Region.EU_WEST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    runtime = runtime("loader/" + SHA + ".jar");
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void anAutoscalingApplicationIsWaitedOutBeforeItIsUpdated() {
+    running("run-1");
+    fake.autoscale(APPLICATION, 2);
+    assertThat(runtime.observe("run-1").orElseThrow().state()).isEqualTo(RunState.STARTING);
+    server.clearRequests();
+
+    assertThat(runtime.rescaleInPlace("run-1", 3)).isTrue();
+
+    List<ReceivedRequest> updates = server.requests("UpdateApplication");
+    assertThat(updates).hasSize(1);
+    assertThat(updates.get(0).errorType()).isEmpty();
+    assertThat(server.requests().stream().filter(r -> r.errorType().isPresent())).isEmpty();
+    awaitObserved("run-1", o -> o.state() == RunState.RUNNING && o.parallelism() == 3);
+  }
+
+  @Test
+  void aStaleTokenIsReadAgainAndRetriedAfterABackoffWithinOneCall() {
+    running("run-1");
+    fake.raceNextUpdate(APPLICATION);
+    server.clearRequests();
+    pauses.clear();
+
+    assertThat(runtime.rescaleInPlace("run-1", 2)).isTrue();
+
+    List<ReceivedRequest> updates = server.requests("UpdateApplication");
+    assertThat(updates).hasSize(2);
+    assertThat(updates.get(0).errorType()).contains("ConcurrentModificationException");
+    assertThat(updates.get(1).errorType()).isEmpty();
+    assertThat(updates.get(1).text("ConditionalToken"))
+        .isNotEqualTo(updates.get(0).text("ConditionalToken"));
+    assertThat(pauses).isNotEmpty();
+    List<String> order = server.requests().stream().map(ReceivedRequest::operation).toList();
+    assertThat(order.subList(order.indexOf("UpdateApplication") + 1, order.size()))
+        .as("read again before the retry")
+        .startsWith("DescribeApplication");
+    awaitObserved("run-1", o -> o.state() == RunState.RUNNING && o.parallelism() == 2);
+  }
+
+  @Test
+  void aValidationErrorIsSurfacedAndNeverRetried() {
+    ManagedFlinkRuntime broken = runtime("");
+
+    assertThatThrownBy(() -> broken.submit(submission("run-1", Optional.empty())))
+        .isInstanceOf(RunRejectedException.class)
+        .hasMessageContaining("Managed Flink refused the request")
+        .hasMessageContaining("FileKey");
+
+    List<ReceivedRequest> creates = server.requests("CreateApplication");
+    assertThat(creates).hasSize(1);
+    assertThat(creates.get(0).errorType()).contains("InvalidArgumentException");
+    assertThat(fake.application(APPLICATION)).isEmpty();
+  }
+
+  @Test
+  void aFailedUpdateAndItsRollbackBecomePipelineEvents() {
+    running("run-1");
+    fake.failNextStart(APPLICATION, "the job failed to start (injected)");
+
+    runtime.rescaleInPlace("run-1", 2);
+    awaitObserved("run-1", o -> o.state() == RunState.RESTARTING);
+    awaitObserved("run-1", o -> o.state() == RunState.RUNNING && o.parallelism() == 1);
+
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .startsWith("APPLICATION_OPERATION_FAILED UpdateApplication")
+                    .contains("the job failed to start (injected)")
+                    .contains("rolled back by operation"))
+        .anySatisfy(
+            e -> assertThat(e).startsWith("APPLICATION_OPERATION_SUCCEEDED RollbackApplication"));
+    assertThat(server.requests("DescribeApplicationOperation")).isNotEmpty();
+  }
+
+  @Test
+  void snapshotsBeyondTheNewestTwoAreDeletedOldestFirst() {
+    String run = "run-1";
+    running(run);
+    for (int cycle = 1; cycle <= 4; cycle++) {
+      String trigger = "stop-" + cycle;
+      runtime.stopWithSavepoint(run, trigger);
+      SavepointOutcome outcome = awaitSavepoint(run, trigger);
+      List<String> names = fake.snapshotNames(APPLICATION);
+      assertThat(names).hasSizeLessThanOrEqualTo(2).endsWith(outcome.path().orElseThrow());
+      run = "run-" + (cycle + 1);
+      runtime.submit(submission(run, outcome.path()));
+      String started = run;
+      awaitObserved(started, o -> o.state() == RunState.RUNNING);
+    }
+    assertThat(fake.snapshotNames(APPLICATION))
+        .containsExactly("floe-fake-auto-3", "floe-fake-auto-4");
+    List<ReceivedRequest> deletes = server.requests("DeleteApplicationSnapshot");
+    assertThat(deletes).hasSize(2).allSatisfy(d -> assertThat(d.errorType()).isEmpty());
+    assertThat(deletes.get(0).text("SnapshotName")).contains("floe-fake-auto-1");
+    assertThat(events).anySatisfy(e -> assertThat(e).startsWith("SNAPSHOTS_DELETED"));
+  }
+
+  @Test
+  void everyApplicationStatusMapsToARunState() {
+    Map<ApplicationStatus, RunState> expected =
+        Map.ofEntries(
+            Map.entry(ApplicationStatus.READY, RunState.STOPPED),
+            Map.entry(ApplicationStatus.STARTING, RunState.STARTING),
+            Map.entry(ApplicationStatus.RUNNING, RunState.RUNNING),
+            Map.entry(ApplicationStatus.UPDATING, RunState.STARTING),
+            Map.entry(ApplicationStatus.AUTOSCALING, RunState.STARTING),
+            Map.entry(ApplicationStatus.MAINTENANCE, RunState.STARTING),
+            Map.entry(ApplicationStatus.STOPPING, RunState.STOPPING),
+            Map.entry(ApplicationStatus.FORCE_STOPPING, RunState.STOPPING),
+            Map.entry(ApplicationStatus.DELETING, RunState.STOPPING),
+            Map.entry(ApplicationStatus.ROLLING_BACK, RunState.RESTARTING),
+            Map.entry(ApplicationStatus.ROLLED_BACK, RunState.FAILED));
+    for (ApplicationStatus status : ApplicationStatus.knownValues()) {
+      assertThat(ApplicationStates.runState(status))
+          .as(status.toString())
+          .isEqualTo(expected.get(status));
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private ManagedFlinkRuntime runtime(String artifactKey) {
+    RuntimeProperties.ManagedFlink config =
+        new RuntimeProperties.ManagedFlink(
+            "eu-west-1",
+            server.endpoint(),
+            null,
+            ROLE,
+            "floe-artifacts",
+            2,
+            4,
+            1,
+            false,
+            "/floe/loaders",
+            "floe-",
+            Duration.ofSeconds(30));
+    Artifact artifact =
+        new Artifact(
+            SHA,
+            SHA.substring(0, 12),
+            1,
+            "floe-artifacts",
+            artifactKey,
+            Optional.of("v1"),
+            "loader.jar",
+            "build",
+            Instant.EPOCH);
+    return new ManagedFlinkRuntime(
+        client,
+        config,
+        pin -> Optional.of(artifact),
+        (pipeline, type, message) -> events.add(type + " " + message),
+        pause -> {
+          pauses.add(pause);
+          clock.advance(pause);
+        });
+  }
+
+  private static RunSubmission submission(String runId, Optional<String> restore) {
+    Map<String, String> settings =
+        Map.of(
+            "pipeline.name", "orders",
+            "source.bootstrap-servers", "localhost:9092",
+            "source.topics", "orders",
+            "table.catalog.type", "hadoop",
+            "table.catalog.warehouse", "file:///tmp/warehouse",
+            "table.namespace", "db",
+            "table.name", "orders",
+            "bad-messages.dead-letter-topic", "orders-dlq",
+            "job.flush-interval", "2s");
+    return new RunSubmission(runId, "orders", settings, 1, restore);
+  }
+
+  private void running(String runId) {
+    runtime.submit(submission(runId, Optional.empty()));
+    awaitObserved(runId, o -> o.state() == RunState.RUNNING);
+  }
+
+  /** Observes the run, moving the clock a step at a time, until the condition holds. */
+  private RunObservation awaitObserved(String runId, Predicate<RunObservation> condition) {
+    for (int i = 0; i < 20; i++) {
+      Optional<RunObservation> observed = runtime.observe(runId);
+      if (observed.isPresent() && condition.test(observed.get())) {
+        return observed.get();
+      }
+      clock.advance(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("run " + runId + " never matched; last " + runtime.observe(runId));
+  }
+
+  private SavepointOutcome awaitSavepoint(String runId, String trigger) {
+    for (int i = 0; i < 20; i++) {
+      SavepointOutcome outcome = runtime.savepoint(runId, trigger);
+      if (outcome.path().isPresent()) {
+        return outcome;
+      }
+      assertThat(outcome.failure()).as("stop " + trigger).isEmpty();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("stop " + trigger + " never completed");
+  }
+
+  /** A clock that moves only when told. */
+  private static final class ManualClock extends Clock {
+    private volatile Instant now;
+
+    ManualClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -71,9 +71,9 @@ final class HealthAssessor {
                 r ->
                     new PipelineHealth.Runtime(
                         r.runtimeState(),
-                        r.restarts(),
-                        in.restartsInWindow(),
-                        r.failedCheckpoints(),
+                        boxed(r.restarts()),
+                        r.restarts().isPresent() ? in.restartsInWindow() : null,
+                        boxed(r.failedCheckpoints()),
                         r.failure().orElse(null)))
             .orElse(new PipelineHealth.Runtime(null, null, null, null, null));
 
@@ -192,6 +192,10 @@ final class HealthAssessor {
       reasons.add("Kafka lag unknown");
     }
     return new PipelineHealth(in.pipeline(), status, reasons, in.now(), commits, lag, runtime);
+  }
+
+  private static Long boxed(java.util.OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : null;
   }
 
   /** Seconds since the status last changed: how long the current run has had to commit. */

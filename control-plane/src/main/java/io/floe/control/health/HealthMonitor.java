@@ -176,7 +176,9 @@ public class HealthMonitor implements SchemaDrift {
       }
     }
     long restartsInWindow =
-        run.map(r -> restartsInWindow(name, r, now, thresholds.window())).orElse(0L);
+        run.filter(r -> r.restarts().isPresent())
+            .map(r -> restartsInWindow(name, r, now, thresholds.window()))
+            .orElse(0L);
 
     Optional<String> drift = history.flatMap(h -> Optional.ofNullable(driftOf(h, status)));
     Optional<String> restartNeeded = Optional.empty();
@@ -260,13 +262,15 @@ public class HealthMonitor implements SchemaDrift {
   private long restartsInWindow(String name, RunObservation run, Instant now, Duration window) {
     Deque<Sample> samples = restartHistory.computeIfAbsent(name, k -> new ArrayDeque<>());
     synchronized (samples) {
-      samples.addLast(new Sample(now, run.runId(), run.restarts()));
+      long restarts = run.restarts().orElseThrow();
+      samples.addLast(new Sample(now, run.runId(), restarts));
       while (!samples.isEmpty()
           && (samples.peekFirst().at().isBefore(now.minus(window))
               || !samples.peekFirst().runId().equals(run.runId()))) {
         samples.removeFirst();
       }
-      return run.restarts() - samples.peekFirst().restarts();
+      // A runtime may count fewer restarts later (Managed Flink's look-back): never below zero.
+      return Math.max(0, restarts - samples.peekFirst().restarts());
     }
   }
 

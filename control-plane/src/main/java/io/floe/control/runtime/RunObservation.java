@@ -3,6 +3,7 @@ package io.floe.control.runtime;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a runtime reports about one run.
@@ -11,27 +12,30 @@ import java.util.Optional;
  * @param state the mapped state
  * @param runtimeState the runtime's own state name, e.g. CANCELED
  * @param parallelism the parallelism the loader's source and writer run with
- * @param restarts how often the run restarted after failures since it was submitted
+ * @param restarts how often the run restarted after failures since it was submitted; empty when the
+ *     runtime cannot tell (Managed Flink while CloudWatch cannot be read)
  * @param latestCheckpoint the path of the latest completed, retained checkpoint, if any
  * @param failure the root failure when the run failed or restarts, if the runtime says
  * @param completedCheckpoints checkpoints completed since the run was submitted
- * @param failedCheckpoints checkpoints failed since the run was submitted
+ * @param failedCheckpoints checkpoints failed since the run was submitted; empty when unknown
  */
 public record RunObservation(
     String runId,
     RunState state,
     String runtimeState,
     int parallelism,
-    long restarts,
+    OptionalLong restarts,
     Optional<String> latestCheckpoint,
     Optional<String> failure,
     long completedCheckpoints,
-    long failedCheckpoints) {
+    OptionalLong failedCheckpoints) {
   public RunObservation {
     requireNonNull(runId, "runId is null");
     requireNonNull(state, "state is null");
     requireNonNull(runtimeState, "runtimeState is null");
     requireNonNull(latestCheckpoint, "latestCheckpoint is null");
     requireNonNull(failure, "failure is null");
+    requireNonNull(restarts, "restarts is null");
+    requireNonNull(failedCheckpoints, "failedCheckpoints is null");
   }
 }

@@ -45,6 +45,7 @@ public record RuntimeProperties(
    * @param applicationPrefix the prefix of application names: {@code <prefix><pipeline>}
    * @param steadyStateTimeout how long one call waits for an application in transition before it
    *     lets the reconciler come back later
+   * @param cloudwatch where the applications' metrics are read (defaults when absent)
    */
   public record ManagedFlink(
       String region,
@@ -58,8 +59,10 @@ public record RuntimeProperties(
       @DefaultValue("false") boolean autoscaling,
       String logGroup,
       @DefaultValue("floe-") String applicationPrefix,
-      @DefaultValue("20s") Duration steadyStateTimeout) {
+      @DefaultValue("20s") Duration steadyStateTimeout,
+      @DefaultValue CloudWatch cloudwatch) {
     public ManagedFlink {
+      cloudwatch = cloudwatch == null ? CloudWatch.DEFAULTS : cloudwatch;
       require(region != null && !region.isBlank(), "region", "is required");
       require(
           serviceRoleArn != null && serviceRoleArn.startsWith("arn:aws"),
@@ -84,6 +87,35 @@ public record RuntimeProperties(
           logGroup == null || logGroup.matches("[\\w#/.-]{1,512}"),
           "log-group",
           "is not a log group name: " + logGroup);
+    }
+
+    /**
+     * CloudWatch, where Managed Flink publishes each application's metrics (namespace
+     * AWS/KinesisAnalytics), read in the managed-flink region.
+     *
+     * @param endpoint an endpoint override for CloudWatch (tests, VPC endpoints), if any
+     * @param refresh how long one read of an application's metrics is reused; GetMetricData is
+     *     billed per metric read, and the metrics have one-minute periods
+     * @param lookback how far back a run's restarts and failed checkpoints are counted, at most
+     */
+    public record CloudWatch(
+        URI endpoint,
+        @DefaultValue("60s") Duration refresh,
+        @DefaultValue("24h") Duration lookback) {
+      /** The defaults, when nothing is configured. */
+      public static final CloudWatch DEFAULTS =
+          new CloudWatch(null, Duration.ofSeconds(60), Duration.ofHours(24));
+
+      public CloudWatch {
+        require(
+            refresh != null && !refresh.isNegative(), "cloudwatch.refresh", "must not be negative");
+        require(
+            lookback != null
+                && lookback.compareTo(Duration.ofMinutes(1)) >= 0
+                && lookback.compareTo(Duration.ofDays(15)) <= 0,
+            "cloudwatch.lookback",
+            "must be between 1 min and 15 days (CloudWatch keeps one-minute data for 15 days)");
+      }
     }
 
     /** The most parallelism the account's KPU limit allows an application. */

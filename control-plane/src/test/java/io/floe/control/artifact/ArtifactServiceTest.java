@@ -95,7 +95,8 @@ class ArtifactServiceTest {
                 false,
                 null,
                 "floe-",
-                Duration.ofSeconds(20)));
+                Duration.ofSeconds(20),
+                null));
     return new ArtifactService(
         new ArtifactStore(JdbcClient.create(dataSource)),
         beans.getBeanProvider(ArtifactBucket.class),

@@ -63,13 +63,13 @@ class HealthAssessorTest {
         state,
         state.name(),
         1,
-        restarts,
+        java.util.OptionalLong.of(restarts),
         Optional.empty(),
         state == RunState.RESTARTING
             ? Optional.of("java.lang.IllegalStateException: boom")
             : Optional.empty(),
         10,
-        0);
+        java.util.OptionalLong.of(0));
   }
 
   private static PipelineHealth assess(

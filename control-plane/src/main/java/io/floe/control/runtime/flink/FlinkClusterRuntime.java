@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -91,11 +92,11 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             state,
             job.state(),
             parallelism(job),
-            restarts(runId, state, exceptions),
+            OptionalLong.of(restarts(runId, state, exceptions)),
             latestCheckpoint,
             failure,
             checkpoints.map(CheckpointStatistics::completed).orElse(0L),
-            checkpoints.map(CheckpointStatistics::failed).orElse(0L)));
+            OptionalLong.of(checkpoints.map(CheckpointStatistics::failed).orElse(0L))));
   }
 
   @Override

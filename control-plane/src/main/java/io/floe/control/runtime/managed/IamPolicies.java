@@ -173,6 +173,11 @@ public final class IamPolicies {
     statements.add(
         statement(
             "ListApplications", List.of("kinesisanalytics:ListApplications"), List.of("*"), null));
+    // GetMetricData has no resource-level permissions: the restarts and failed checkpoints that
+    // health reads from AWS/KinesisAnalytics.
+    statements.add(
+        statement(
+            "ReadApplicationMetrics", List.of("cloudwatch:GetMetricData"), List.of("*"), null));
     statements.add(
         statement(
             "PassApplicationRole",

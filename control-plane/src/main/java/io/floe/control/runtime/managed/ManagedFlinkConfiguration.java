@@ -4,6 +4,7 @@ import io.floe.control.artifact.ArtifactBucket;
 import io.floe.control.artifact.ArtifactService;
 import io.floe.control.operation.Events;
 import io.floe.control.runtime.RuntimeProperties;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -13,6 +14,8 @@ import org.springframework.context.annotation.Lazy;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
 import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -20,8 +23,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The managed-flink target, when {@code floe.runtime.managed-flink.region} is set: the
- * kinesisanalyticsv2 and S3 clients (the SDK's default credentials), the artifact bucket and the
- * runtime.
+ * kinesisanalyticsv2, S3 and CloudWatch clients (the SDK's default credentials), the artifact
+ * bucket, the applications' metrics and the runtime.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "floe.runtime.managed-flink", name = "region")
@@ -54,9 +57,24 @@ public class ManagedFlinkConfiguration {
     return new ArtifactBucket(builder.build(), config.artifactBucket());
   }
 
+  @Bean(destroyMethod = "close")
+  CloudWatchClient cloudWatchClient(RuntimeProperties properties) {
+    RuntimeProperties.ManagedFlink config = properties.managedFlink();
+    CloudWatchClientBuilder builder =
+        CloudWatchClient.builder()
+            .region(Region.of(config.region()))
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClient(httpClient(properties.httpTimeout()));
+    if (config.cloudwatch().endpoint() != null) {
+      builder.endpointOverride(config.cloudwatch().endpoint());
+    }
+    return builder.build();
+  }
+
   @Bean
   ManagedFlinkRuntime managedFlinkRuntime(
       KinesisAnalyticsV2Client client,
+      CloudWatchClient cloudWatch,
       RuntimeProperties properties,
       @Lazy ArtifactService artifacts,
       Events events) {
@@ -71,7 +89,10 @@ public class ManagedFlinkConfiguration {
                 message,
                 Optional.empty(),
                 Optional.empty(),
-                Optional.of("managed-flink")));
+                Optional.of("managed-flink")),
+        ManagedFlinkRuntime::sleepQuietly,
+        new CloudWatchApplicationMetrics(cloudWatch),
+        Clock.systemUTC());
   }
 
   @Bean

@@ -12,6 +12,7 @@ import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.runtime.SavepointOutcome;
 import io.floe.loader.settings.PropertyGroups;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,12 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.UnsupportedOpera
  * ResourceInUse waits for a steady state; validation errors are surfaced and never retried. Every
  * operation id is polled to its outcome, which becomes a pipeline event. Snapshots beyond the
  * newest {@code snapshots-to-keep} are deleted.
+ *
+ * <p>RUNNING is not proof of a healthy job: the observation of a running application carries its
+ * restarts and failed checkpoints from Managed Flink's CloudWatch metrics ({@link JobMetrics}),
+ * read at most once per {@code cloudwatch.refresh}, and a RUNNING application whose job is in an
+ * outage ({@code downtime} above zero) is observed as RESTARTING. When CloudWatch cannot be read,
+ * those figures are unknown and the state is the application's.
  */
 public final class ManagedFlinkRuntime implements PipelineRuntime {
   /** The tag that names the run an application runs (or last ran). */
@@ -105,6 +112,12 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final Map<String, String> stopOperations = new ConcurrentHashMap<>();
   private final Map<String, String> lastFailures = new ConcurrentHashMap<>();
+  private final ApplicationMetrics metrics;
+  private final Clock clock;
+  private final Map<String, MetricsRead> metricsReads = new ConcurrentHashMap<>();
+
+  /** The latest metrics read of an application's run. */
+  private record MetricsRead(String runId, Instant at, JobMetrics figures) {}
 
   /** Pauses between attempts; tests pass one that does not sleep. */
   @FunctionalInterface
@@ -126,7 +139,14 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       RuntimeProperties.ManagedFlink config,
       Function<Optional<String>, Optional<Artifact>> artifacts,
       ApplicationEvents events) {
-    this(client, config, artifacts, events, ManagedFlinkRuntime::sleepQuietly);
+    this(
+        client,
+        config,
+        artifacts,
+        events,
+        ManagedFlinkRuntime::sleepQuietly,
+        ApplicationMetrics.NONE,
+        Clock.systemUTC());
   }
 
   public ManagedFlinkRuntime(
@@ -135,7 +155,20 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       Function<Optional<String>, Optional<Artifact>> artifacts,
       ApplicationEvents events,
       Sleeper sleeper) {
+    this(client, config, artifacts, events, sleeper, ApplicationMetrics.NONE, Clock.systemUTC());
+  }
+
+  public ManagedFlinkRuntime(
+      KinesisAnalyticsV2Client client,
+      RuntimeProperties.ManagedFlink config,
+      Function<Optional<String>, Optional<Artifact>> artifacts,
+      ApplicationEvents events,
+      Sleeper sleeper,
+      ApplicationMetrics metrics,
+      Clock clock) {
     this.client = requireNonNull(client, "client is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.clock = requireNonNull(clock, "clock is null");
     this.config = requireNonNull(config, "config is null");
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.events = requireNonNull(events, "events is null");
@@ -210,17 +243,73 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
         state == RunState.STOPPED || state == RunState.RESTARTING
             ? Optional.ofNullable(lastFailures.get(application))
             : Optional.empty();
+    JobMetrics figures = state.isTerminal() ? JobMetrics.UNKNOWN : jobMetrics(application, runId);
+    if (state == RunState.RUNNING && figures.inOutage()) {
+      state = RunState.RESTARTING;
+      failure =
+          Optional.of(
+              "the job has been failing or recovering for "
+                  + figures.downtimeMillis().getAsLong() / 1000
+                  + " s (CloudWatch downtime) while the application is RUNNING");
+    }
     return Optional.of(
         new RunObservation(
             runId,
             state,
             app.applicationStatusAsString(),
             ApplicationConfigurations.currentParallelism(app),
-            0,
+            figures.restarts(),
             latestSnapshot,
             failure,
             0,
-            0));
+            figures.failedCheckpoints()));
+  }
+
+  /**
+   * The run's figures from CloudWatch since the run's StartApplication (at most {@code
+   * cloudwatch.lookback} back), read again once {@code cloudwatch.refresh} has passed; unknown when
+   * CloudWatch cannot be read.
+   */
+  private JobMetrics jobMetrics(String application, String runId) {
+    Instant now = clock.instant();
+    MetricsRead last = metricsReads.get(application);
+    if (last != null
+        && last.runId().equals(runId)
+        && now.isBefore(last.at().plus(config.cloudwatch().refresh()))) {
+      return last.figures();
+    }
+    JobMetrics figures;
+    try {
+      Instant earliest = now.minus(config.cloudwatch().lookback());
+      Instant started = runStart(application).filter(earliest::isBefore).orElse(earliest);
+      Instant from = periodStart(started);
+      Instant to = periodStart(now).plusSeconds(ApplicationMetrics.PERIOD_SECONDS);
+      figures = JobMetrics.of(metrics.periodMaxima(application, JobMetrics.METRICS, from, to));
+    } catch (MetricsUnavailableException | RuntimeUnavailableException e) {
+      LOG.debug("No CloudWatch figures for {}: {}", application, e.getMessage());
+      figures = JobMetrics.UNKNOWN;
+    }
+    metricsReads.put(application, new MetricsRead(runId, now, figures));
+    return figures;
+  }
+
+  private static Instant periodStart(Instant at) {
+    long seconds = at.getEpochSecond();
+    return Instant.ofEpochSecond(
+        seconds - Math.floorMod(seconds, ApplicationMetrics.PERIOD_SECONDS));
+  }
+
+  /** When the application's latest StartApplication began: the start of the current run. */
+  private Optional<Instant> runStart(String application) {
+    return call(
+            () ->
+                client.listApplicationOperations(
+                    r -> r.applicationName(application).operation("StartApplication").limit(50)))
+        .applicationOperationInfoList()
+        .stream()
+        .map(ApplicationOperationInfo::startTime)
+        .filter(java.util.Objects::nonNull)
+        .max(Comparator.naturalOrder());
   }
 
   @Override
@@ -981,7 +1070,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     sleeper.sleep(Duration.ofMillis(millis / 2 + (long) (Math.random() * millis / 2)));
   }
 
-  private static void sleepQuietly(Duration duration) {
+  static void sleepQuietly(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

@@ -35,7 +35,8 @@ class ControlPlanePolicyDocumentTest {
             false,
             "/floe/loaders",
             "floe-",
-            Duration.ofSeconds(20));
+            Duration.ofSeconds(20),
+            null);
     JsonNode expected = json.valueToTree(new IamPolicies(production).controlPlanePolicy());
     JsonNode document = json.readTree(DOCUMENT.toFile());
 

@@ -37,7 +37,8 @@ class IamPoliciesTest {
         false,
         "/floe/loaders",
         "floe-",
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20),
+        null);
   }
 
   @Test

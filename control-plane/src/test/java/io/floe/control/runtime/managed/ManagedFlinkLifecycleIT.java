@@ -8,6 +8,7 @@ import io.floe.control.testing.TestTopics;
 import io.floe.control.testing.Warehouse;
 import io.floe.local.LocalKafka;
 import io.floe.testing.aws.AwsJsonFakeServer;
+import io.floe.testing.aws.FakeCloudWatch;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
 import io.floe.testing.aws.FakeS3;
 import io.floe.testing.aws.ReceivedRequest;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +59,7 @@ class ManagedFlinkLifecycleIT {
   static FakeKinesisAnalyticsV2 kda;
   static AwsJsonFakeServer kdaServer;
   static FakeS3 s3;
+  static FakeCloudWatch cloudWatch;
   static ControlPlane controlPlane;
   static ApiClient api;
   static Warehouse warehouse;
@@ -75,6 +79,7 @@ class ManagedFlinkLifecycleIT {
     kdaServer = AwsJsonFakeServer.start(kda);
     s3 = FakeS3.start(dir.resolve("s3"));
     s3.createBucket(BUCKET, true);
+    cloudWatch = FakeCloudWatch.start();
     Map<String, Object> properties = ControlPlane.properties(dir.resolve("cp"));
     properties.put("floe.runtime.default-target", "managed-flink");
     properties.put("floe.runtime.managed-flink.region", "eu-west-1");
@@ -86,6 +91,10 @@ class ManagedFlinkLifecycleIT {
     properties.put("floe.runtime.managed-flink.kpu-limit", "4");
     properties.put("floe.runtime.managed-flink.log-group", "/floe/loaders");
     properties.put("floe.runtime.managed-flink.steady-state-timeout", "5s");
+    properties.put(
+        "floe.runtime.managed-flink.cloudwatch.endpoint", cloudWatch.endpoint().toString());
+    properties.put("floe.runtime.managed-flink.cloudwatch.refresh", "1s");
+    properties.put("floe.health.interval", "1s");
     controlPlane = ControlPlane.start(properties);
     api = controlPlane.admin();
     warehouse = new Warehouse(dir.resolve("cp"));
@@ -104,6 +113,9 @@ class ManagedFlinkLifecycleIT {
     }
     if (s3 != null) {
       s3.close();
+    }
+    if (cloudWatch != null) {
+      cloudWatch.close();
     }
     if (kafka != null) {
       kafka.close();
@@ -318,6 +330,48 @@ class ManagedFlinkLifecycleIT {
   }
 
   @Test
+  void healthShowsTheRestartsAndFailedCheckpointsManagedFlinkPublishesToCloudWatch() {
+    topics.create("metered", 1);
+    topics.create("metered-dlq", 1);
+    awaitOperation(api.put("/pipelines/metered", pipeline("metered", 1, null)));
+    api.awaitState("metered", "RUNNING", WAIT);
+    JsonNode unknown = health("metered");
+    assertThat(unknown.path("runtime").path("restarts").isNumber())
+        .as("no datapoint yet: unknown, not zero: " + unknown)
+        .isFalse();
+
+    // Managed Flink re-publishes the job's running totals every 15 s.
+    Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    publish("fullRestarts", minute, 0);
+    publish("numberOfFailedCheckpoints", minute, 0);
+    publish("downtime", minute, 0);
+    ApiClient.await(
+        "restarts 0 in the health",
+        () -> health("metered"),
+        h -> h.path("runtime").path("restarts").asLong(-1) == 0,
+        WAIT);
+    publish("fullRestarts", minute.plusSeconds(15), 1, 2, 3);
+    publish("numberOfFailedCheckpoints", minute.plusSeconds(15), 1, 2, 2);
+
+    JsonNode failing =
+        ApiClient.await(
+            "three restarts in the health",
+            () -> health("metered"),
+            h -> h.path("runtime").path("restarts").asLong(-1) == 3,
+            WAIT);
+    assertThat(failing.path("runtime").path("failedCheckpoints").asLong()).isEqualTo(2);
+    assertThat(failing.path("runtime").path("state").asString()).isEqualTo("RUNNING");
+    assertThat(failing.path("status").asString()).as(failing.toString()).isEqualTo("FAILING");
+    assertThat(failing.path("reasons").toString()).contains("restarting in a loop: 3 restarts");
+    assertThat(cloudWatch.requests())
+        .isNotEmpty()
+        .allSatisfy(
+            r ->
+                assertThat(r.parameters())
+                    .containsEntry("MetricDataQueries.member.1.MetricStat.Stat", "Maximum"));
+  }
+
+  @Test
   void aStaleConditionalTokenIsResolvedByReadingAgainAndRetrying() {
     topics.create("race", 2);
     topics.create("race-dlq", 1);
@@ -509,6 +563,24 @@ class ManagedFlinkLifecycleIT {
       zip.closeEntry();
     }
     return bytes.toByteArray();
+  }
+
+  private static JsonNode health(String pipeline) {
+    ApiClient.Response response = api.get("/pipelines/" + pipeline + "/health");
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** Samples of an application metric 15 s apart from {@code start}, as Managed Flink sends. */
+  private static void publish(String metric, Instant start, double... values) {
+    for (int i = 0; i < values.length; i++) {
+      cloudWatch.record(
+          "AWS/KinesisAnalytics",
+          metric,
+          Map.of("Application", "floe-metered"),
+          start.plusSeconds(15L * i),
+          values[i]);
+    }
   }
 
   private static List<ReceivedRequest> forApplication(String application) {

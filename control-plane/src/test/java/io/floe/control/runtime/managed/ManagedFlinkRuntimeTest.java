@@ -11,6 +11,7 @@ import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.SavepointOutcome;
 import io.floe.testing.aws.AwsJsonFakeServer;
+import io.floe.testing.aws.FakeCloudWatch;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
 import io.floe.testing.aws.ReceivedRequest;
 import java.time.Clock;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatus;
 
@@ -196,9 +198,112 @@ class ManagedFlinkRuntimeTest {
     }
   }
 
+  @Test
+  void aRunningApplicationCarriesItsRestartsAndFailedCheckpointsFromCloudWatch() {
+    try (FakeCloudWatch cloudWatch = FakeCloudWatch.start(clock);
+        CloudWatchClient metricsClient = cloudWatchClient(cloudWatch)) {
+      runtime = runtime("loader/" + SHA + ".jar", new CloudWatchApplicationMetrics(metricsClient));
+      running("run-1");
+      assertThat(runtime.observe("run-1").orElseThrow().restarts())
+          .as("no datapoint yet: unknown, not zero")
+          .isEmpty();
+
+      // The job's running totals, re-published every 15 s; the third minute is a new job (an
+      // update), counting from zero again.
+      Instant minute = Instant.parse("2025-05-01T08:00:00Z");
+      publish(cloudWatch, "fullRestarts", minute, 0, 0, 1, 1, 2, 2, 2, 2, 0, 0, 1, 1);
+      publish(cloudWatch, "numberOfFailedCheckpoints", minute, 0, 1, 1, 1, 1, 1, 2, 2, 0, 0, 0, 1);
+      publish(cloudWatch, "downtime", minute, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      clock.advance(Duration.ofMinutes(3));
+
+      RunObservation observed = runtime.observe("run-1").orElseThrow();
+      assertThat(observed.state()).isEqualTo(RunState.RUNNING);
+      assertThat(observed.restarts()).hasValue(3);
+      assertThat(observed.failedCheckpoints()).hasValue(3);
+
+      List<FakeCloudWatch.Request> reads = cloudWatch.requests();
+      assertThat(reads).isNotEmpty().allSatisfy(r -> assertThat(r.errorCode()).isEmpty());
+      Map<String, String> read = reads.get(reads.size() - 1).parameters();
+      assertThat(read)
+          .containsEntry("MetricDataQueries.member.1.MetricStat.Stat", "Maximum")
+          .containsEntry("MetricDataQueries.member.1.MetricStat.Period", "60")
+          .containsEntry(
+              "MetricDataQueries.member.1.MetricStat.Metric.Namespace", "AWS/KinesisAnalytics")
+          .containsEntry(
+              "MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value",
+              APPLICATION);
+      assertThat(Instant.parse(read.get("StartTime")))
+          .as("from the run's StartApplication, on a period boundary")
+          .isEqualTo(minute);
+    }
+  }
+
+  @Test
+  void aRunningApplicationWhoseJobIsDownIsRestarting() {
+    try (FakeCloudWatch cloudWatch = FakeCloudWatch.start(clock);
+        CloudWatchClient metricsClient = cloudWatchClient(cloudWatch)) {
+      runtime = runtime("loader/" + SHA + ".jar", new CloudWatchApplicationMetrics(metricsClient));
+      running("run-1");
+      Instant minute = Instant.parse("2025-05-01T08:00:00Z");
+      publish(cloudWatch, "fullRestarts", minute, 0, 0, 0, 0, 1, 1, 2, 2);
+      publish(cloudWatch, "downtime", minute, 0, 0, 0, 0, 0, 0, 4_000, 19_000);
+      clock.advance(Duration.ofMinutes(2));
+
+      RunObservation observed = runtime.observe("run-1").orElseThrow();
+      assertThat(observed.runtimeState()).isEqualTo("RUNNING");
+      assertThat(observed.state()).isEqualTo(RunState.RESTARTING);
+      assertThat(observed.failure()).hasValueSatisfying(f -> assertThat(f).contains("19 s"));
+      assertThat(observed.restarts()).hasValue(2);
+    }
+  }
+
+  @Test
+  void unreachableCloudWatchLeavesTheFiguresUnknownAndTheStateAlone() {
+    FakeCloudWatch cloudWatch = FakeCloudWatch.start(clock);
+    try (CloudWatchClient metricsClient = cloudWatchClient(cloudWatch)) {
+      runtime = runtime("loader/" + SHA + ".jar", new CloudWatchApplicationMetrics(metricsClient));
+      running("run-1");
+      cloudWatch.close();
+
+      RunObservation observed = runtime.observe("run-1").orElseThrow();
+      assertThat(observed.state()).isEqualTo(RunState.RUNNING);
+      assertThat(observed.restarts()).isEmpty();
+      assertThat(observed.failedCheckpoints()).isEmpty();
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
+  /**
+   * Samples of a metric of the application every 15 s from {@code start}, as Managed Flink does.
+   */
+  private static void publish(
+      FakeCloudWatch cloudWatch, String metric, Instant start, double... values) {
+    for (int i = 0; i < values.length; i++) {
+      cloudWatch.record(
+          "AWS/KinesisAnalytics",
+          metric,
+          Map.of("Application", APPLICATION),
+          start.plusSeconds(15L * i),
+          values[i]);
+    }
+  }
+
+  private static CloudWatchClient cloudWatchClient(FakeCloudWatch cloudWatch) {
+    return CloudWatchClient.builder()
+        .endpointOverride(cloudWatch.endpoint())
+        .region(Region.EU_WEST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   private ManagedFlinkRuntime runtime(String artifactKey) {
+    return runtime(artifactKey, ApplicationMetrics.NONE);
+  }
+
+  private ManagedFlinkRuntime runtime(String artifactKey, ApplicationMetrics metrics) {
     RuntimeProperties.ManagedFlink config =
         new RuntimeProperties.ManagedFlink(
             "eu-west-1",
@@ -212,7 +317,9 @@ class ManagedFlinkRuntimeTest {
             false,
             "/floe/loaders",
             "floe-",
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            new RuntimeProperties.ManagedFlink.CloudWatch(
+                null, Duration.ZERO, Duration.ofHours(24)));
     Artifact artifact =
         new Artifact(
             SHA,
@@ -232,7 +339,9 @@ class ManagedFlinkRuntimeTest {
         pause -> {
           pauses.add(pause);
           clock.advance(pause);
-        });
+        },
+        metrics,
+        clock);
   }
 
   private static RunSubmission submission(String runId, Optional<String> restore) {

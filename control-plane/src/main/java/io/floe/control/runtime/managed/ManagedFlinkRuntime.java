@@ -285,7 +285,9 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       Instant from = periodStart(started);
       Instant to = periodStart(now).plusSeconds(ApplicationMetrics.PERIOD_SECONDS);
       figures = JobMetrics.of(metrics.periodMaxima(application, JobMetrics.METRICS, from, to));
-    } catch (MetricsUnavailableException | RuntimeUnavailableException e) {
+    } catch (MetricsUnavailableException
+        | RuntimeUnavailableException
+        | ResourceNotFoundException e) {
       LOG.debug("No CloudWatch figures for {}: {}", application, e.getMessage());
       figures = JobMetrics.UNKNOWN;
     }
@@ -301,15 +303,28 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
 
   /** When the application's latest StartApplication began: the start of the current run. */
   private Optional<Instant> runStart(String application) {
-    return call(
-            () ->
-                client.listApplicationOperations(
-                    r -> r.applicationName(application).operation("StartApplication").limit(50)))
-        .applicationOperationInfoList()
-        .stream()
-        .map(ApplicationOperationInfo::startTime)
-        .filter(java.util.Objects::nonNull)
-        .max(Comparator.naturalOrder());
+    Optional<Instant> latest = Optional.empty();
+    String token = null;
+    do {
+      String next = token;
+      var page =
+          call(
+              () ->
+                  client.listApplicationOperations(
+                      r ->
+                          r.applicationName(application)
+                              .operation("StartApplication")
+                              .limit(50)
+                              .nextToken(next)));
+      for (ApplicationOperationInfo operation : page.applicationOperationInfoList()) {
+        if (operation.startTime() != null
+            && latest.map(operation.startTime()::isAfter).orElse(true)) {
+          latest = Optional.of(operation.startTime());
+        }
+      }
+      token = page.nextToken();
+    } while (token != null);
+    return latest;
   }
 
   @Override
@@ -557,6 +572,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   @Override
   public boolean remove(String pipeline) {
     String application = applicationName(pipeline);
+    metricsReads.remove(application);
     Optional<ApplicationDetail> detail = describeOptional(application);
     if (detail.isEmpty()) {
       return true;

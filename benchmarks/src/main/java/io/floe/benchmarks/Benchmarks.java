@@ -1,5 +1,9 @@
 package io.floe.benchmarks;
 
+import io.floe.benchmarks.all.AllBenchmark;
+import io.floe.benchmarks.all.AllOptions;
+import io.floe.benchmarks.all.AllReport;
+import io.floe.benchmarks.all.AllResult;
 import io.floe.benchmarks.environment.Versions;
 import io.floe.benchmarks.report.Markdown;
 import io.floe.benchmarks.throughput.ThroughputBenchmark;
@@ -31,6 +35,8 @@ public final class Benchmarks {
           "usage: java -jar benchmarks/target/benchmarks.jar <benchmark> [options]",
           "",
           "Benchmarks:",
+          "  all          every figure of the benchmark issue in one run: stage ceilings and the",
+          "               limit L, loader vs Flink SQL, scaling, freshness, heap, JFR profile",
           "  throughput   the loader's end-to-end throughput, CPU and heap on this machine",
           "",
           "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
@@ -53,6 +59,8 @@ public final class Benchmarks {
     }
     List<String> options = args.subList(1, args.size());
     switch (args.get(0)) {
+      case "all":
+        return all(options, out, err);
       case "throughput":
         return throughput(options, out, err);
       default:
@@ -110,6 +118,58 @@ public final class Benchmarks {
       return 1;
     }
     return 0;
+  }
+
+  private static int all(List<String> args, PrintStream out, PrintStream err) {
+    AllOptions.Parsed parsed = AllOptions.parse(args, targetDir());
+    if (parsed.help()) {
+      out.println(AllOptions.USAGE);
+      return 0;
+    }
+    if (parsed.options().isEmpty()) {
+      parsed.problems().forEach(problem -> err.println("error: " + problem));
+      err.println();
+      err.println(AllOptions.USAGE);
+      return 2;
+    }
+    AllOptions options = parsed.options().get();
+    Path loaderJar = options.loaderJar().orElseGet(Benchmarks::bundledLoaderJar);
+    try {
+      requireLoaderJar(loaderJar);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+    AllResult result;
+    try {
+      result = new AllBenchmark(options, loaderJar, codeSource(), out).run();
+    } catch (RuntimeException e) {
+      err.println("error: the benchmark failed: " + e.getMessage());
+      e.printStackTrace(err);
+      err.println("Logs of the broker and the Flink cluster are in " + options.workDir());
+      return 1;
+    }
+    Markdown report =
+        new AllReport(result, Versions.ofBuild(), IcebergBuild.version(), args, ZonedDateTime.now())
+            .writeTo(options.reportDir());
+    out.println();
+    out.println(report.render());
+    out.println(
+        "Report written to " + options.reportDir().resolve(AllReport.REPORT).toAbsolutePath());
+    if (!result.allCorrect()) {
+      err.println("error: a table did not hold exactly what it should; see the report");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** This benchmark's JAR, or its classes folder when run from an IDE or a test. */
+  private static Path codeSource() {
+    try {
+      return Path.of(Benchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

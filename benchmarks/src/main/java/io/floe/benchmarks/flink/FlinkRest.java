@@ -109,6 +109,17 @@ public final class FlinkRest {
     return new JobStatus(body.path("state").asText(""), vertexStates);
   }
 
+  /** From the job's RUNNING to its FINISHED timestamp ({@code GET /jobs/:jobid}). */
+  public Duration runningToFinished(String jobId) {
+    JsonNode timestamps = get("/jobs/" + encode(jobId)).path("timestamps");
+    long running = timestamps.path("RUNNING").asLong(0);
+    long finished = timestamps.path("FINISHED").asLong(0);
+    if (running <= 0 || finished < running) {
+      throw new IllegalStateException("Job " + jobId + " has no RUNNING and FINISHED timestamps");
+    }
+    return Duration.ofMillis(finished - running);
+  }
+
   /** The root exception of the job's last failure, or a note that there is none. */
   public String rootException(String jobId) {
     JsonNode body = get("/jobs/" + encode(jobId) + "/exceptions");
@@ -124,6 +135,20 @@ public final class FlinkRest {
     for (JsonNode metric : get("/jobs/" + encode(jobId) + "/metrics?get=" + encode(name))) {
       if (name.equals(metric.path("id").asText())) {
         return Optional.of(metric.path("value").asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code GET /jobs/:jobid/accumulators}: a user accumulator's value (summed over subtasks), such
+   * as the record count of a benchmark's discarding sink.
+   */
+  public Optional<String> accumulator(String jobId, String name) {
+    for (JsonNode accumulator :
+        get("/jobs/" + encode(jobId) + "/accumulators").path("user-task-accumulators")) {
+      if (name.equals(accumulator.path("name").asText())) {
+        return Optional.of(accumulator.path("value").asText());
       }
     }
     return Optional.empty();

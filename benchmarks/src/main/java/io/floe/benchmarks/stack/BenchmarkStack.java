@@ -52,6 +52,14 @@ public final class BenchmarkStack implements AutoCloseable {
               .taskManagerMemory(taskManagerMemory)
               // REST metrics (TaskManager heap) fresh every second rather than every 10 s.
               .config("metrics.fetcher.update-interval", "1000")
+              // Every job loads the loader's classes in a class loader of its own, and some
+              // (Hadoop's shutdown hooks, for one) are never released: an invocation that runs
+              // dozens of jobs exhausts the default 256m of metaspace. Managed memory is unused by
+              // a streaming job on the heap state backend, so it gives the room back.
+              .config("taskmanager.memory.jvm-metaspace.size", "1536m")
+              .config("taskmanager.memory.managed.size", "256m")
+              .config("jobmanager.memory.process.size", "2048m")
+              .config("jobmanager.memory.jvm-metaspace.size", "1024m")
               .start();
       return new BenchmarkStack(dir, kafka, flink);
     } catch (RuntimeException e) {

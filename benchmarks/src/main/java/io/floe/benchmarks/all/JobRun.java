@@ -1,0 +1,86 @@
+package io.floe.benchmarks.all;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.loader.sample.SamplePayload;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * One measured job run of the {@code all} benchmark.
+ *
+ * @param kind what ran
+ * @param payload the messages (or rows) it loaded
+ * @param parallelism the job's parallelism
+ * @param round 1, 2, ... among runs of the same kind, payload and parallelism
+ * @param records N: the messages read or the rows loaded
+ * @param submitToRunning from the submission until every task ran
+ * @param runningToDone from every task running until all N were committed (table-writing jobs) or
+ *     the bounded job finished (read and parse)
+ * @param cpu TaskManager user + system CPU over runningToDone
+ * @param peakHeapBytes highest TaskManager heap sampled (once a second)
+ * @param commits commits it took to hold N rows (0 for read and parse)
+ * @param dataFiles data files those commits added
+ * @param loadBefore the machine's 1-minute load average before the run
+ * @param check what was checked afterwards, and the outcome
+ * @param correct whether the check passed
+ */
+public record JobRun(
+    Kind kind,
+    SamplePayload payload,
+    int parallelism,
+    int round,
+    long records,
+    Duration submitToRunning,
+    Duration runningToDone,
+    Duration cpu,
+    OptionalLong peakHeapBytes,
+    int commits,
+    long dataFiles,
+    double loadBefore,
+    String check,
+    boolean correct) {
+
+  /** The jobs the benchmark runs. */
+  public enum Kind {
+    READ("(a) read: Kafka source → discard"),
+    PARSE("(e) read + parse: source → loader's parser → discard"),
+    WRITE("(d) write: rows in memory → loader's Iceberg writer + committer"),
+    LOADER("(b) Floe loader"),
+    BASELINE_LOADER("(b0) Floe loader before the change (--baseline-loader-jar)"),
+    SQL("(c) Flink SQL INSERT INTO iceberg SELECT FROM kafka json");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  public JobRun {
+    requireNonNull(kind, "kind is null");
+    requireNonNull(payload, "payload is null");
+    requireNonNull(submitToRunning, "submitToRunning is null");
+    requireNonNull(runningToDone, "runningToDone is null");
+    requireNonNull(cpu, "cpu is null");
+    requireNonNull(peakHeapBytes, "peakHeapBytes is null");
+    requireNonNull(check, "check is null");
+  }
+
+  public double recordsPerSecond() {
+    return records / Math.max(runningToDone.toNanos() / 1e9, 1e-9);
+  }
+
+  /** TaskManager CPU seconds per million records. */
+  public double cpuSecondsPerMillion() {
+    return cpu.toNanos() / 1e9 / records * 1e6;
+  }
+
+  public double cpuMicrosPerRecord() {
+    return cpu.toNanos() / 1e3 / records;
+  }
+}

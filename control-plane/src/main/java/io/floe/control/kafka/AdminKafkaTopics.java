@@ -2,6 +2,7 @@ package io.floe.control.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,8 +81,8 @@ public class AdminKafkaTopics implements KafkaTopics {
               .describeTopics(topics)
               .allTopicNames()
               .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
       described.forEach(
           (topic, description) ->
               description

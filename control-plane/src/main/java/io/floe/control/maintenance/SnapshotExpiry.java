@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
@@ -103,6 +104,6 @@ final class SnapshotExpiry {
         newest.putIfAbsent(pipeline, snapshot);
       }
     }
-    return new java.util.TreeMap<>(newest);
+    return new TreeMap<>(newest);
   }
 }

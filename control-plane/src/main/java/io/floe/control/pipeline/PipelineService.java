@@ -3,6 +3,7 @@ package io.floe.control.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.api.RequestContext;
+import io.floe.control.artifact.ArtifactService;
 import io.floe.control.catalog.Catalogs;
 import io.floe.control.maintenance.MaintenancePolicy;
 import io.floe.control.operation.EventView;
@@ -51,7 +52,7 @@ public class PipelineService {
   private final OperationQueue queue;
   private final Clock clock;
   private final JsonMapper canonicalJson;
-  private final io.floe.control.artifact.ArtifactService artifacts;
+  private final ArtifactService artifacts;
 
   public PipelineService(
       PipelineStore store,
@@ -65,7 +66,7 @@ public class PipelineService {
       OperationQueue queue,
       Clock clock,
       JsonMapper json,
-      io.floe.control.artifact.ArtifactService artifacts) {
+      ArtifactService artifacts) {
     this.store = requireNonNull(store, "store is null");
     this.operations = requireNonNull(operations, "operations is null");
     this.renderer = requireNonNull(renderer, "renderer is null");
@@ -473,7 +474,7 @@ public class PipelineService {
         spec.runtime() == null || spec.runtime().target() == null
             ? runtimes.defaultTarget()
             : spec.runtime().target();
-    List<FieldProblem> problems = new java.util.ArrayList<>();
+    List<FieldProblem> problems = new ArrayList<>();
     String artifact = spec.runtime() == null ? null : spec.runtime().artifact();
     if (artifact != null) {
       if (!target.equals("managed-flink")) {

@@ -23,6 +23,7 @@ import io.floe.loader.settings.LoaderSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -133,7 +134,7 @@ public class SchemaService {
    * the refreshed table each time).
    */
   private static void commitWithRetries(
-      Table table, String what, java.util.function.Function<Table, UpdateSchema> change) {
+      Table table, String what, Function<Table, UpdateSchema> change) {
     for (int attempt = 1; ; attempt++) {
       table.refresh();
       try {

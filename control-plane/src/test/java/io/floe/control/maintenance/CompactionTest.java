@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -135,7 +136,7 @@ class CompactionTest {
   /** Data files per partition, keyed by days before NOW's day. */
   private static Map<Long, Long> filesPerDay(Table table) {
     try {
-      Map<Long, Long> counts = new java.util.HashMap<>();
+      Map<Long, Long> counts = new HashMap<>();
       long today = NOW.atOffset(ZoneOffset.UTC).toLocalDate().toEpochDay();
       for (DataFile file : files(table)) {
         counts.merge(today - file.partition().get(0, Integer.class), 1L, Long::sum);

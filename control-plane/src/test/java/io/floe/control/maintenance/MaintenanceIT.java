@@ -32,6 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
@@ -645,13 +648,12 @@ class MaintenanceIT {
    * shrinks much, so that files grow at a realistic pace; {@link #stop()} returns the last id.
    */
   private static final class Publisher {
-    private final java.util.concurrent.atomic.AtomicLong last;
-    private final java.util.concurrent.atomic.AtomicBoolean running =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicLong last;
+    private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
     Publisher(String topic, long fromId, int perSecond) {
-      last = new java.util.concurrent.atomic.AtomicLong(fromId - 1);
+      last = new AtomicLong(fromId - 1);
       thread =
           new Thread(
               () -> {
@@ -662,7 +664,7 @@ class MaintenanceIT {
                         String.format(
                             "{\"id\": %d, \"name\": \"%s\", \"at\": \"%s\"}",
                             id,
-                            java.util.UUID.nameUUIDFromBytes(
+                            UUID.nameUUIDFromBytes(
                                 Long.toString(id).getBytes(StandardCharsets.UTF_8)),
                             Instant.now().truncatedTo(ChronoUnit.MICROS));
                     topics.sendRaw(topic, json.getBytes(StandardCharsets.UTF_8));

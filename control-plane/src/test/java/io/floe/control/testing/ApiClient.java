@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +32,7 @@ public final class ApiClient {
   }
 
   /** A response: status, headers and the body as JSON (null when empty). */
-  public record Response(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
+  public record Response(int status, Map<String, List<String>> headers, JsonNode body) {
     public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -97,8 +99,7 @@ public final class ApiClient {
         timeout);
   }
 
-  public static <T> T await(
-      String what, java.util.function.Supplier<T> value, Predicate<T> done, Duration timeout) {
+  public static <T> T await(String what, Supplier<T> value, Predicate<T> done, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     T last = value.get();
     while (!done.test(last)) {

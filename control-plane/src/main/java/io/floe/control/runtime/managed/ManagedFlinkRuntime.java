@@ -21,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -1013,7 +1015,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   }
 
   private Map<String, String> tags(String arn) {
-    Map<String, String> tags = new java.util.TreeMap<>();
+    Map<String, String> tags = new TreeMap<>();
     call(() -> client.listTagsForResource(r -> r.resourceARN(arn)))
         .tags()
         .forEach(tag -> tags.put(tag.key(), tag.value()));
@@ -1058,7 +1060,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
    * to reach the service RuntimeUnavailableException; concurrency and state errors pass to the
    * caller, which retries.
    */
-  private <T> T call(java.util.function.Supplier<T> request) {
+  private <T> T call(Supplier<T> request) {
     try {
       return request.get();
     } catch (ConcurrentModificationException

@@ -27,7 +27,10 @@ import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +55,10 @@ public final class AllBenchmark {
   private static final String STAGE_ENTRY_CLASS = StageJob.ENTRY_CLASS;
   private static final String SQL_ENTRY_CLASS = SqlLoadJob.ENTRY_CLASS;
   private static final String RECORDS_ACCUMULATOR = StageJob.RECORDS_ACCUMULATOR;
+  private static final String ENDED_AT_ACCUMULATOR = StageJob.ENDED_AT_ACCUMULATOR;
+  private static final Duration IDLE_WINDOW = Duration.ofMillis(500);
+  private static final Duration IDLE_CPU = Duration.ofMillis(50);
+  private static final Duration IDLE_LIMIT = Duration.ofSeconds(15);
   private static final String HEAP_USED = "Status.JVM.Memory.Heap.Used";
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration TABLE_POLL = Duration.ofMillis(250);
@@ -122,14 +129,18 @@ public final class AllBenchmark {
             sent.averageBytes(),
             sent.took().toNanos() / 1e9);
         if (payload == payloads().get(0)) {
-          // Unmeasured: the cluster's own classes (Flink runtime, network) are JIT-compiled by
-          // the first job; without this, the first measured job would pay for that alone.
-          JobRun warmup = stage(Kind.READ, payload, topic, records, 0);
-          notes.add(
-              String.format(
-                  Locale.ROOT,
-                  "A warm-up read job ran first and is not counted (%,.0f records/s).",
-                  warmup.recordsPerSecond()));
+          // Unmeasured: the cluster's own classes (Flink runtime, network) are JIT-compiled and
+          // the TaskManager's heap sized by the first jobs; without this, the first measured job
+          // of each stage would pay for that alone.
+          for (Kind kind : List.of(Kind.READ, Kind.PARSE, Kind.WRITE)) {
+            JobRun warmup = stage(kind, payload, topic, records, 0);
+            notes.add(
+                String.format(
+                    Locale.ROOT,
+                    "A warm-up %s job ran first and is not counted (%,.0f records/s).",
+                    kind.name().toLowerCase(Locale.ROOT),
+                    warmup.recordsPerSecond()));
+          }
         }
         for (int round = 1; round <= options.stageRuns(); round++) {
           runs.add(stage(Kind.READ, payload, topic, records, round));
@@ -234,9 +245,11 @@ public final class AllBenchmark {
     add(args, StageJob.STAGE, kind.name().toLowerCase(Locale.ROOT));
     add(args, StageJob.RECORDS, Long.toString(records));
     add(args, StageJob.PAYLOAD, payload.cliName());
+    Path gate = stack.workDir().resolve("gates").resolve(name).toAbsolutePath();
+    add(args, StageJob.GATE, gate.toString());
     Instant submitted = Instant.now();
     String jobId = flink.runJar(jobJarId, STAGE_ENTRY_CLASS, args, options.parallelism());
-    Measured measured = measure(jobId, submitted, table, records);
+    Measured measured = measure(jobId, submitted, table, records, Optional.of(gate));
     String check;
     boolean correct;
     if (table.isPresent()) {
@@ -302,7 +315,7 @@ public final class AllBenchmark {
       add(args, "parallelism", Integer.toString(parallelism));
       jobId = flink.runJar(jobJarId, SQL_ENTRY_CLASS, args, parallelism);
     }
-    Measured measured = measure(jobId, submitted, Optional.of(table), records);
+    Measured measured = measure(jobId, submitted, Optional.of(table), records, Optional.empty());
     Optional<RowDigests> read = Optional.empty();
     IdCheck ids;
     if (digests) {
@@ -496,28 +509,25 @@ public final class AllBenchmark {
 
   /**
    * Waits until every task runs, then until the table holds N rows (or, without a table, until the
-   * bounded job finished), sampling the heap; the job is then cancelled (if still running).
+   * bounded job finished), sampling the heap; the job is then cancelled (if still running). A gated
+   * stage job is measured from the gate's opening, once its deployment has settled.
    */
-  private Measured measure(String jobId, Instant submitted, Optional<Table> table, long records) {
+  private Measured measure(
+      String jobId, Instant submitted, Optional<Table> table, long records, Optional<Path> gate) {
     Instant deadline = submitted.plus(options.runTimeout());
-    Duration cpuAtSubmit = taskManager.used();
-    if (table.isEmpty() && awaitRunningOrFinished(jobId, deadline)) {
-      // A bounded job too short to be seen running: its own RUNNING → FINISHED timestamps, and
-      // the CPU since submission.
-      Duration elapsed = flink.runningToFinished(jobId);
-      return new Measured(
-          Duration.between(submitted, Instant.now()).minus(elapsed),
-          elapsed,
-          taskManager.used().minus(cpuAtSubmit),
-          OptionalLong.empty(),
-          0,
-          0);
+    if (gate.isEmpty() && table.isEmpty()) {
+      throw new IllegalArgumentException("A job without a table must be gated");
     }
-    if (table.isPresent()) {
-      awaitFullyRunning(jobId, deadline);
-    }
+    awaitFullyRunning(jobId, deadline);
     Instant running = Instant.now();
+    if (gate.isPresent()) {
+      awaitIdle();
+    }
     Duration cpuAtStart = taskManager.used();
+    Instant measuredFrom = Instant.now();
+    if (gate.isPresent()) {
+      open(gate.get());
+    }
     long peakHeap = -1;
     Instant nextHeapSample = Instant.now();
     Instant done;
@@ -543,7 +553,11 @@ public final class AllBenchmark {
           break;
         }
       } else if (status.state().equals("FINISHED")) {
-        done = Instant.now();
+        done =
+            flink
+                .accumulator(jobId, ENDED_AT_ACCUMULATOR)
+                .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)))
+                .orElseGet(Instant::now);
         break;
       }
       if (status.terminal() || status.troubled()) {
@@ -563,11 +577,38 @@ public final class AllBenchmark {
     awaitTerminal(jobId);
     return new Measured(
         Duration.between(submitted, running),
-        Duration.between(running, done),
+        Duration.between(measuredFrom, done),
         cpu,
         peakHeap < 0 ? OptionalLong.empty() : OptionalLong.of(peakHeap),
         commits,
         dataFiles);
+  }
+
+  /**
+   * Waits until the TaskManager uses less than {@link #IDLE_CPU} in {@link #IDLE_WINDOW}: a
+   * deployed job still opening its operators (clients, class loading) is not yet idle.
+   */
+  private void awaitIdle() {
+    Instant limit = Instant.now().plus(IDLE_LIMIT);
+    Duration before = taskManager.used();
+    while (Instant.now().isBefore(limit)) {
+      sleep(IDLE_WINDOW);
+      Duration now = taskManager.used();
+      if (now.minus(before).compareTo(IDLE_CPU) < 0) {
+        return;
+      }
+      before = now;
+    }
+    out.println("  (the TaskManager did not become idle before the gate opened)");
+  }
+
+  private static void open(Path gate) {
+    try {
+      Files.createDirectories(gate.getParent());
+      Files.createFile(gate);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the gate " + gate, e);
+    }
   }
 
   private Table createTable(String name, SamplePayload payload) {
@@ -620,33 +661,6 @@ public final class AllBenchmark {
     if (status.terminal() || status.troubled()) {
       throw new IllegalStateException(
           "Job " + jobId + " is " + status.state() + ": " + flink.rootException(jobId));
-    }
-  }
-
-  /** Waits until every task runs; true if the job finished before that was seen. */
-  private boolean awaitRunningOrFinished(String jobId, Instant deadline) {
-    while (true) {
-      JobStatus status = flink.job(jobId);
-      if (status.fullyRunning()) {
-        return false;
-      }
-      if (status.state().equals("FINISHED")) {
-        return true;
-      }
-      if (status.terminal() || status.troubled()) {
-        throw new IllegalStateException(
-            "Job "
-                + jobId
-                + " is "
-                + status.state()
-                + " before running: "
-                + flink.rootException(jobId));
-      }
-      if (Instant.now().isAfter(deadline)) {
-        flink.cancel(jobId);
-        throw new IllegalStateException("Job " + jobId + " did not run within --run-timeout");
-      }
-      sleep(POLL);
     }
   }
 

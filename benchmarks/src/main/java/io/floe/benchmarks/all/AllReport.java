@@ -337,12 +337,17 @@ public final class AllReport {
                 + " (ids 1..N, message i to partition i mod partitions) and every job reads that"
                 + " topic from the start with its own consumer group, so all drain the same"
                 + " backlog.",
-            "records/s = N / (every task RUNNING → done). Done: for jobs that write a table, the"
-                + " commit time of the snapshot that brings it to N rows (this includes the wait"
-                + " for the last checkpoint, up to one flush interval); for (a) and (e), whose"
-                + " source is bounded at the end offsets, the job FINISHED.",
+            "records/s = N / (start → done). Start: every task RUNNING for (b) and (c); for the"
+                + " stage jobs (a), (e) and (d), the opening of a gate that holds their first"
+                + " record until the deployed job is idle (TaskManager CPU under 50 ms in 500 ms),"
+                + " so neither deployment nor records processed before the measurement count."
+                + " Done: for jobs that write a table, the commit time of the snapshot that brings"
+                + " it to N rows (this includes the wait for the last checkpoint, up to one flush"
+                + " interval); for (a) and (e), whose source is bounded at the end offsets, when"
+                + " the last subtask's sink reached its end of input (an accumulator).",
             "CPU: user + system time of the TaskManager process (`/proc/<pid>/stat`) over the same"
-                + " interval; the broker and the JobManager are not counted.",
+                + " interval; the broker and the JobManager are not counted. One unmeasured run"
+                + " of each stage goes first (JIT, heap sizing).",
             "(a) and (e) use the loader's deserializer and source settings, bounded; (e) runs the"
                 + " loader's RowParser against the payload's table schema; their sink discards,"
                 + " counting records into an accumulator (checked = N). (d) emits the rows the parser"

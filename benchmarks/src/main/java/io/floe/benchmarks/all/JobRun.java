@@ -15,8 +15,9 @@ import java.util.OptionalLong;
  * @param round 1, 2, ... among runs of the same kind, payload and parallelism
  * @param records N: the messages read or the rows loaded
  * @param submitToRunning from the submission until every task ran
- * @param runningToDone from every task running until all N were committed (table-writing jobs) or
- *     the bounded job finished (read and parse)
+ * @param runningToDone from every task running (stage jobs: from the gate's opening, once the
+ *     deployed job was idle) until all N were committed (table-writing jobs) or the last subtask of
+ *     a bounded job reached its end of input (read and parse)
  * @param cpu TaskManager user + system CPU over runningToDone
  * @param peakHeapBytes highest TaskManager heap sampled (once a second)
  * @param commits commits it took to hold N rows (0 for read and parse)

@@ -109,17 +109,6 @@ public final class FlinkRest {
     return new JobStatus(body.path("state").asText(""), vertexStates);
   }
 
-  /** From the job's RUNNING to its FINISHED timestamp ({@code GET /jobs/:jobid}). */
-  public Duration runningToFinished(String jobId) {
-    JsonNode timestamps = get("/jobs/" + encode(jobId)).path("timestamps");
-    long running = timestamps.path("RUNNING").asLong(0);
-    long finished = timestamps.path("FINISHED").asLong(0);
-    if (running <= 0 || finished < running) {
-      throw new IllegalStateException("Job " + jobId + " has no RUNNING and FINISHED timestamps");
-    }
-    return Duration.ofMillis(finished - running);
-  }
-
   /** The root exception of the job's last failure, or a note that there is none. */
   public String rootException(String jobId) {
     JsonNode body = get("/jobs/" + encode(jobId) + "/exceptions");

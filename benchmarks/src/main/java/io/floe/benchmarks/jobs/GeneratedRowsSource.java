@@ -8,9 +8,9 @@ import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunctio
 import org.apache.flink.table.data.RowData;
 
 /**
- * Emits the rows of messages 1..N in memory (subtask k of p: the ids i with i mod p = k), then
- * stays idle so checkpoints, and so commits, go on: the write stage ends, like a loader run, when
- * the table holds N rows. No Kafka, no JSON.
+ * Emits, once the gate opens, the rows of messages 1..N in memory (subtask k of p: the ids i with i
+ * mod p = k), then stays idle so checkpoints, and so commits, go on: the write stage ends, like a
+ * loader run, when the table holds N rows. No Kafka, no JSON.
  */
 final class GeneratedRowsSource extends RichParallelSourceFunction<RowData> {
   private static final long serialVersionUID = 1L;
@@ -18,11 +18,13 @@ final class GeneratedRowsSource extends RichParallelSourceFunction<RowData> {
 
   private final SamplePayload payload;
   private final long records;
+  private final Gate gate;
   private volatile boolean running = true;
 
-  GeneratedRowsSource(SamplePayload payload, long records) {
+  GeneratedRowsSource(SamplePayload payload, long records, Gate gate) {
     this.payload = requireNonNull(payload, "payload is null");
     this.records = records;
+    this.gate = requireNonNull(gate, "gate is null");
   }
 
   @Override
@@ -30,6 +32,7 @@ final class GeneratedRowsSource extends RichParallelSourceFunction<RowData> {
     int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     long id = subtask == 0 ? subtasks : subtask;
+    gate.pass();
     while (running && id <= records) {
       Instant now = Instant.now();
       synchronized (context.getCheckpointLock()) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -35,7 +36,7 @@ import org.apache.flink.table.data.RowData;
  * Kafka source, bounded at the end offsets, into a discarding sink), {@code parse} (the same plus
  * the loader's {@link RowParser}) or {@code write} (rows made in memory into the loader's Iceberg
  * writer and committer). Takes the loader's own settings ({@code --key value}) plus {@code
- * --bench.stage}, {@code --bench.records} and {@code --bench.payload}.
+ * --bench.stage}, {@code --bench.records}, {@code --bench.payload} and {@code --bench.gate}.
  */
 public final class StageJob {
   /** The entry class name, as the benchmark submits it. */
@@ -45,8 +46,14 @@ public final class StageJob {
   public static final String RECORDS = "bench.records";
   public static final String PAYLOAD = "bench.payload";
 
+  /** A file the job's first record waits for (see {@link Gate}). */
+  public static final String GATE = "bench.gate";
+
   /** The accumulator counting what the read and parse stages discarded. */
   public static final String RECORDS_ACCUMULATOR = "records";
+
+  /** The accumulator holding when the read and parse stages' last subtask reached its end. */
+  public static final String ENDED_AT_ACCUMULATOR = "ended-at-millis";
 
   private StageJob() {}
 
@@ -55,6 +62,7 @@ public final class StageJob {
     String stage = require(raw.remove(STAGE), STAGE);
     long records = Long.parseLong(require(raw.remove(RECORDS), RECORDS));
     SamplePayload payload = SamplePayload.fromCliName(require(raw.remove(PAYLOAD), PAYLOAD));
+    Gate gate = new Gate(require(raw.remove(GATE), GATE));
     LoaderSettings settings = LoaderSettings.parse(raw);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     // As the loader configures itself: checkpoint interval = flush interval, object reuse.
@@ -65,19 +73,19 @@ public final class StageJob {
     env.setParallelism(parallelism);
     switch (stage) {
       case "read":
-        source(env, settings).addSink(new CountingDiscard<>()).name("Discard");
+        source(env, settings).addSink(new CountingDiscard<>(gate)).name("Discard");
         break;
       case "parse":
         source(env, settings)
-            .map(new Parse(payload, raw))
+            .map(new Parse(payload, raw, gate))
             .returns(TypeInformation.of(RowData.class))
             .name("Parse")
-            .addSink(new CountingDiscard<>())
+            .addSink(new CountingDiscard<>(null))
             .name("Discard");
         break;
       case "write":
         String table = settings.table().qualifiedName();
-        env.addSource(new GeneratedRowsSource(payload, records), "Rows in memory")
+        env.addSource(new GeneratedRowsSource(payload, records, gate), "Rows in memory")
             .returns(TypeInformation.of(RowData.class))
             .transform(
                 "Write " + table,
@@ -125,19 +133,37 @@ public final class StageJob {
     return value;
   }
 
-  /** Discards every record, counting them in the {@code records} accumulator. */
+  /**
+   * Discards every record, counting them in the {@code records} accumulator and noting when its
+   * input ended; holds the first record at the gate, if it has one.
+   */
   private static final class CountingDiscard<T> extends RichSinkFunction<T> {
     private static final long serialVersionUID = 1L;
+    private final Gate gate;
     private final LongCounter records = new LongCounter();
+    private final LongMaximum endedAt = new LongMaximum();
+
+    CountingDiscard(Gate gate) {
+      this.gate = gate;
+    }
 
     @Override
     public void open(OpenContext context) {
       getRuntimeContext().addAccumulator(RECORDS_ACCUMULATOR, records);
+      getRuntimeContext().addAccumulator(ENDED_AT_ACCUMULATOR, endedAt);
     }
 
     @Override
-    public void invoke(T value, Context context) {
+    public void invoke(T value, Context context) throws InterruptedException {
+      if (gate != null) {
+        gate.pass();
+      }
       records.add(1L);
+    }
+
+    @Override
+    public void finish() {
+      endedAt.add(System.currentTimeMillis());
     }
   }
 
@@ -146,11 +172,13 @@ public final class StageJob {
     private static final long serialVersionUID = 1L;
     private final SamplePayload payload;
     private final HashMap<String, String> settings;
+    private final Gate gate;
     private transient RowParser parser;
 
-    Parse(SamplePayload payload, Map<String, String> settings) {
+    Parse(SamplePayload payload, Map<String, String> settings, Gate gate) {
       this.payload = payload;
       this.settings = new HashMap<>(settings);
+      this.gate = gate;
     }
 
     @Override
@@ -159,7 +187,8 @@ public final class StageJob {
     }
 
     @Override
-    public RowData map(KafkaMessage message) throws BadMessageException {
+    public RowData map(KafkaMessage message) throws BadMessageException, InterruptedException {
+      gate.pass();
       return parser.parse(message);
     }
   }

@@ -93,6 +93,38 @@ class Utf8Test {
   }
 
   @Test
+  void anInvalidByteIsFoundAtEveryOffsetOfLongerAsciiText() {
+    // ASCII is skipped eight bytes at a time: the first bad byte may sit anywhere in a word.
+    for (int length = 1; length <= 40; length++) {
+      for (int at = 0; at < length; at++) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) 'a');
+        bytes[at] = (byte) 0x80;
+        assertThat(Utf8.firstInvalidByte(bytes)).as("0x80 at %d of %d", at, length).isEqualTo(at);
+        bytes[at] = (byte) 0xC3; // a lead byte followed by ASCII, or by nothing
+        assertThat(Utf8.firstInvalidByte(bytes)).as("0xC3 at %d of %d", at, length).isEqualTo(at);
+        if (at + 1 < length) {
+          bytes[at + 1] = (byte) 0xA9; // now a valid 'é'
+          assertThat(Utf8.firstInvalidByte(bytes)).as("é at %d of %d", at, length).isEqualTo(-1);
+        }
+      }
+    }
+  }
+
+  @Test
+  void agreesWithTheJdkDecoderOnLongerMostlyAsciiText() {
+    Random random = new Random(11);
+    for (int i = 0; i < 100_000; i++) {
+      byte[] bytes = new byte[1 + random.nextInt(48)];
+      for (int k = 0; k < bytes.length; k++) {
+        bytes[k] =
+            random.nextInt(16) == 0 ? (byte) random.nextInt(256) : (byte) random.nextInt(0x80);
+      }
+      assertAgreesWithTheJdk(bytes);
+    }
+  }
+
+  @Test
   void agreesWithTheJdkDecoderOnRandomBytes() {
     Random random = new Random(42);
     for (int i = 0; i < 200_000; i++) {

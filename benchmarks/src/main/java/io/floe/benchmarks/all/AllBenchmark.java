@@ -14,6 +14,7 @@ import io.floe.benchmarks.jobs.StageJob;
 import io.floe.benchmarks.kafka.BulkPublisher;
 import io.floe.benchmarks.kafka.BulkPublisher.Published;
 import io.floe.benchmarks.kafka.SteadyPublisher;
+import io.floe.benchmarks.process.Jcmd;
 import io.floe.benchmarks.process.ProcessCpu;
 import io.floe.benchmarks.profile.JfrProfile;
 import io.floe.benchmarks.stack.BenchmarkStack;
@@ -247,6 +248,7 @@ public final class AllBenchmark {
     add(args, StageJob.PAYLOAD, payload.cliName());
     Path gate = stack.workDir().resolve("gates").resolve(name).toAbsolutePath();
     add(args, StageJob.GATE, gate.toString());
+    collectGarbage();
     Instant submitted = Instant.now();
     String jobId = flink.runJar(jobJarId, STAGE_ENTRY_CLASS, args, options.parallelism());
     Measured measured = measure(jobId, submitted, table, records, Optional.of(gate));
@@ -277,6 +279,7 @@ public final class AllBenchmark {
             measured.peakHeap(),
             measured.commits(),
             measured.dataFiles(),
+            measured.dataBytes(),
             loadBefore,
             check,
             correct));
@@ -293,6 +296,7 @@ public final class AllBenchmark {
     String name = name(kind, payload, parallelism, round);
     double loadBefore = Machine.currentLoadAverage();
     Table table = createTable(name, payload);
+    collectGarbage();
     Instant submitted = Instant.now();
     String jobId;
     if (kind == Kind.LOADER || kind == Kind.BASELINE_LOADER) {
@@ -338,6 +342,7 @@ public final class AllBenchmark {
             measured.peakHeap(),
             measured.commits(),
             measured.dataFiles(),
+            measured.dataBytes(),
             loadBefore,
             ids.describe(),
             ids.exact());
@@ -347,13 +352,15 @@ public final class AllBenchmark {
   private JobRun report(JobRun run) {
     out.printf(
         Locale.ROOT,
-        "%-6s %-6s p=%d #%d: %,9.0f records/s, %6.2f CPU s per million, peak heap %s, %s%n",
+        "%-6s %-6s p=%d #%d: %,9.0f records/s, %6.2f CPU s per million, %5.1f data bytes per"
+            + " record, peak heap %s, %s%n",
         run.kind().name().toLowerCase(Locale.ROOT),
         run.payload().cliName(),
         run.parallelism(),
         run.round(),
         run.recordsPerSecond(),
         run.cpuSecondsPerMillion(),
+        run.dataBytesPerRecord(),
         run.peakHeapBytes().isPresent()
             ? run.peakHeapBytes().getAsLong() / (1024 * 1024) + " MiB"
             : "n/a",
@@ -374,6 +381,7 @@ public final class AllBenchmark {
         run.peakHeapBytes(),
         run.commits(),
         run.dataFiles(),
+        run.dataBytes(),
         run.loadBefore(),
         check,
         run.correct() && correct);
@@ -505,7 +513,8 @@ public final class AllBenchmark {
       Duration cpu,
       OptionalLong peakHeap,
       int commits,
-      long dataFiles) {}
+      long dataFiles,
+      long dataBytes) {}
 
   /**
    * Waits until every task runs, then until the table holds N rows (or, without a table, until the
@@ -533,6 +542,7 @@ public final class AllBenchmark {
     Instant done;
     int commits = 0;
     long dataFiles = 0;
+    long dataBytes = 0;
     while (true) {
       JobStatus status = flink.job(jobId);
       if (!Instant.now().isBefore(nextHeapSample)) {
@@ -550,6 +560,7 @@ public final class AllBenchmark {
           done = used.get(used.size() - 1).committedAt();
           commits = used.size();
           dataFiles = used.stream().mapToLong(Commit::dataFiles).sum();
+          dataBytes = used.stream().mapToLong(Commit::dataBytes).sum();
           break;
         }
       } else if (status.state().equals("FINISHED")) {
@@ -581,7 +592,8 @@ public final class AllBenchmark {
         cpu,
         peakHeap < 0 ? OptionalLong.empty() : OptionalLong.of(peakHeap),
         commits,
-        dataFiles);
+        dataFiles,
+        dataBytes);
   }
 
   /**
@@ -600,6 +612,14 @@ public final class AllBenchmark {
       before = now;
     }
     out.println("  (the TaskManager did not become idle before the gate opened)");
+  }
+
+  /**
+   * A full garbage collection in the TaskManager before a measured job, so that no job pays for
+   * collecting the previous one's garbage or unloading its classes.
+   */
+  private void collectGarbage() {
+    Jcmd.run(taskManager.pid(), "GC.run");
   }
 
   private static void open(Path gate) {

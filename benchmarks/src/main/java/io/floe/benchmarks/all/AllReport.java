@@ -188,6 +188,7 @@ public final class AllReport {
                   number(
                       result.median(kind, payload, parallelism, JobRun::cpuSecondsPerMillion), 1),
                   spread(runs, JobRun::cpuSecondsPerMillion),
+                  number(result.median(kind, payload, parallelism, JobRun::dataBytesPerRecord), 1),
                   heap(runs.stream().map(JobRun::peakHeapBytes).toList()),
                   runs.stream().allMatch(JobRun::correct) ? "exact" : "NOT EXACT"));
         }
@@ -203,6 +204,7 @@ public final class AllReport {
             "spread",
             "CPU s per M records (median)",
             "spread",
+            "data bytes/record",
             "peak heap",
             "tables"),
         rows);
@@ -302,6 +304,9 @@ public final class AllReport {
               String.format(Locale.ROOT, "%.2f", run.cpuMicrosPerRecord()),
               heap(List.of(run.peakHeapBytes())),
               run.commits() == 0 ? "" : run.commits() + " / " + run.dataFiles(),
+              run.commits() == 0
+                  ? ""
+                  : String.format(Locale.ROOT, "%.1f", run.dataBytesPerRecord()),
               String.format(Locale.ROOT, "%.2f", run.loadBefore()),
               run.check()));
     }
@@ -318,6 +323,7 @@ public final class AllReport {
             "CPU µs/record",
             "peak heap",
             "commits / files",
+            "data bytes/record",
             "load before",
             "check"),
         rows);

@@ -22,6 +22,7 @@ import java.util.OptionalLong;
  * @param peakHeapBytes highest TaskManager heap sampled (once a second)
  * @param commits commits it took to hold N rows (0 for read and parse)
  * @param dataFiles data files those commits added
+ * @param dataBytes bytes of those data files
  * @param loadBefore the machine's 1-minute load average before the run
  * @param check what was checked afterwards, and the outcome
  * @param correct whether the check passed
@@ -38,6 +39,7 @@ public record JobRun(
     OptionalLong peakHeapBytes,
     int commits,
     long dataFiles,
+    long dataBytes,
     double loadBefore,
     String check,
     boolean correct) {
@@ -79,6 +81,11 @@ public record JobRun(
   /** TaskManager CPU seconds per million records. */
   public double cpuSecondsPerMillion() {
     return cpu.toNanos() / 1e9 / records * 1e6;
+  }
+
+  /** Data file bytes per row; 0 for jobs that write no table. */
+  public double dataBytesPerRecord() {
+    return (double) dataBytes / records;
   }
 
   public double cpuMicrosPerRecord() {

@@ -2,11 +2,10 @@ package io.floe.benchmarks.profile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.benchmarks.process.Jcmd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,13 +39,13 @@ public final class JfrProfile {
   /** Starts recording with the JDK's {@code profile} settings (20 ms method sampling). */
   public static JfrProfile start(long pid, Path file) {
     requireNonNull(file, "file is null");
-    jcmd(pid, "JFR.start", "name=" + RECORDING, "settings=profile", "filename=" + file);
+    Jcmd.run(pid, "JFR.start", "name=" + RECORDING, "settings=profile", "filename=" + file);
     return new JfrProfile(pid, file);
   }
 
   /** Stops recording, writes the file and summarises it. */
   public Summary stop() {
-    jcmd(pid, "JFR.stop", "name=" + RECORDING);
+    Jcmd.run(pid, "JFR.stop", "name=" + RECORDING);
     return summarise(file);
   }
 
@@ -167,24 +166,5 @@ public final class JfrProfile {
     areas.put("Floe loader (operator, other)", List.of("io.floe."));
     areas.put("Flink runtime (network, mailbox, checkpoints)", List.of("org.apache.flink."));
     return areas;
-  }
-
-  private static void jcmd(long pid, String... command) {
-    List<String> args = new ArrayList<>();
-    args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
-    args.add(Long.toString(pid));
-    args.addAll(List.of(command));
-    try {
-      Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0 || output.contains("Exception") || output.contains("Could not")) {
-        throw new IllegalStateException(String.join(" ", args) + " failed: " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot run jcmd", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
-    }
   }
 }

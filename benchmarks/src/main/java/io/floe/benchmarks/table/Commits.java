@@ -25,8 +25,8 @@ public final class Commits {
     this.commits = List.copyOf(commits);
   }
 
-  /** One snapshot: when it was committed, the rows and the data files it added. */
-  public record Commit(Instant committedAt, long records, long dataFiles) {}
+  /** One snapshot: when it was committed, the rows, data files and data bytes it added. */
+  public record Commit(Instant committedAt, long records, long dataFiles, long dataBytes) {}
 
   /** The table's commits as of its latest metadata (the table is refreshed first). */
   public static Commits of(Table table) {
@@ -40,10 +40,8 @@ public final class Commits {
                     new Commit(
                         Instant.ofEpochMilli(snapshot.timestampMillis()),
                         records(snapshot.summary()),
-                        Long.parseLong(
-                            snapshot
-                                .summary()
-                                .getOrDefault(SnapshotSummary.ADDED_FILES_PROP, "0")))));
+                        summaryLong(snapshot.summary(), SnapshotSummary.ADDED_FILES_PROP),
+                        summaryLong(snapshot.summary(), SnapshotSummary.ADDED_FILE_SIZE_PROP))));
     return new Commits(commits);
   }
 
@@ -91,6 +89,10 @@ public final class Commits {
     double seconds =
         Duration.between(first.committedAt(), beforeLast.committedAt()).toNanos() / 1e9;
     return seconds <= 0 ? Optional.empty() : Optional.of(rows / seconds);
+  }
+
+  private static long summaryLong(Map<String, String> summary, String key) {
+    return Long.parseLong(summary.getOrDefault(key, "0"));
   }
 
   private static long records(Map<String, String> summary) {

@@ -110,6 +110,7 @@ class AllReportTest {
         OptionalLong.of(300L << 20),
         kind == Kind.READ || kind == Kind.PARSE ? 0 : 4,
         8,
+        kind == Kind.READ || kind == Kind.PARSE ? 0 : 40 * N,
         0.2,
         "exact",
         true);

@@ -77,6 +77,7 @@ class AllResultTest {
         OptionalLong.of(100L << 20),
         0,
         0,
+        0,
         0.1,
         "exact",
         true);

@@ -11,7 +11,7 @@ class CommitsTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private static Commit commit(int secondsAfter, long records) {
-    return new Commit(T0.plusSeconds(secondsAfter), records, 2);
+    return new Commit(T0.plusSeconds(secondsAfter), records, 2, records * 10);
   }
 
   @Test

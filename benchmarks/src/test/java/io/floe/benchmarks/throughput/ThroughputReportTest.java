@@ -27,8 +27,8 @@ class ThroughputReportTest {
         Duration.ofSeconds(5),
         Duration.ofSeconds(loadSeconds),
         List.of(
-            new Commit(RUNNING.plusSeconds(10), 400_000, 2),
-            new Commit(RUNNING.plusSeconds(loadSeconds), 600_000, 2)),
+            new Commit(RUNNING.plusSeconds(10), 400_000, 2, 4_000_000),
+            new Commit(RUNNING.plusSeconds(loadSeconds), 600_000, 2, 6_000_000)),
         Optional.empty(),
         Duration.ofSeconds(cpuSeconds),
         OptionalLong.of(512L * 1024 * 1024),

@@ -276,6 +276,7 @@ public final class AllBenchmark {
             measured.submitToRunning(),
             measured.runningToDone(),
             measured.cpu(),
+            measured.jitCpu(),
             measured.peakHeap(),
             measured.commits(),
             measured.dataFiles(),
@@ -339,6 +340,7 @@ public final class AllBenchmark {
             measured.submitToRunning(),
             measured.runningToDone(),
             measured.cpu(),
+            measured.jitCpu(),
             measured.peakHeap(),
             measured.commits(),
             measured.dataFiles(),
@@ -352,14 +354,15 @@ public final class AllBenchmark {
   private JobRun report(JobRun run) {
     out.printf(
         Locale.ROOT,
-        "%-6s %-6s p=%d #%d: %,9.0f records/s, %6.2f CPU s per million, %5.1f data bytes per"
-            + " record, peak heap %s, %s%n",
+        "%-6s %-6s p=%d #%d: %,9.0f records/s, %6.2f CPU s per million (%5.2f without JIT),"
+            + " %5.1f data bytes per record, peak heap %s, %s%n",
         run.kind().name().toLowerCase(Locale.ROOT),
         run.payload().cliName(),
         run.parallelism(),
         run.round(),
         run.recordsPerSecond(),
         run.cpuSecondsPerMillion(),
+        run.workCpuSecondsPerMillion(),
         run.dataBytesPerRecord(),
         run.peakHeapBytes().isPresent()
             ? run.peakHeapBytes().getAsLong() / (1024 * 1024) + " MiB"
@@ -378,6 +381,7 @@ public final class AllBenchmark {
         run.submitToRunning(),
         run.runningToDone(),
         run.cpu(),
+        run.jitCpu(),
         run.peakHeapBytes(),
         run.commits(),
         run.dataFiles(),
@@ -511,6 +515,7 @@ public final class AllBenchmark {
       Duration submitToRunning,
       Duration runningToDone,
       Duration cpu,
+      Duration jitCpu,
       OptionalLong peakHeap,
       int commits,
       long dataFiles,
@@ -533,6 +538,7 @@ public final class AllBenchmark {
       awaitIdle();
     }
     Duration cpuAtStart = taskManager.used();
+    Duration jitAtStart = taskManager.jitCompilation();
     Instant measuredFrom = Instant.now();
     if (gate.isPresent()) {
       open(gate.get());
@@ -582,6 +588,7 @@ public final class AllBenchmark {
       sleep(table.isPresent() ? TABLE_POLL : POLL);
     }
     Duration cpu = taskManager.used().minus(cpuAtStart);
+    Duration jitCpu = taskManager.jitCompilation().minus(jitAtStart);
     if (!flink.job(jobId).terminal()) {
       flink.cancel(jobId);
     }
@@ -590,6 +597,7 @@ public final class AllBenchmark {
         Duration.between(submitted, running),
         Duration.between(measuredFrom, done),
         cpu,
+        jitCpu,
         peakHeap < 0 ? OptionalLong.empty() : OptionalLong.of(peakHeap),
         commits,
         dataFiles,

@@ -59,26 +59,32 @@ public record AllResult(
     return median(runs(kind, payload, parallelism).stream().mapToDouble(figure).toArray());
   }
 
-  /** CPU µs per record attributed to a stage: read = (a); parse = (e) − (a); write = (d). */
+  /**
+   * CPU µs per record attributed to a stage, without JIT compilation (a per-job start-up cost):
+   * read = (a); parse = (e) − (a); write = (d).
+   */
   public OptionalDouble stageMicros(Kind stage, SamplePayload payload) {
     int p = options.parallelism();
-    OptionalDouble read = median(Kind.READ, payload, p, JobRun::cpuMicrosPerRecord);
+    OptionalDouble read = median(Kind.READ, payload, p, JobRun::workCpuMicrosPerRecord);
     switch (stage) {
       case READ:
         return read;
       case PARSE:
-        OptionalDouble readParse = median(Kind.PARSE, payload, p, JobRun::cpuMicrosPerRecord);
+        OptionalDouble readParse = median(Kind.PARSE, payload, p, JobRun::workCpuMicrosPerRecord);
         return read.isPresent() && readParse.isPresent()
             ? OptionalDouble.of(readParse.getAsDouble() - read.getAsDouble())
             : OptionalDouble.empty();
       case WRITE:
-        return median(Kind.WRITE, payload, p, JobRun::cpuMicrosPerRecord);
+        return median(Kind.WRITE, payload, p, JobRun::workCpuMicrosPerRecord);
       default:
         throw new IllegalArgumentException("Not a stage: " + stage);
     }
   }
 
-  /** L = cores / (read + parse + write CPU per record), in records per second. */
+  /**
+   * L = cores / (read + parse + write CPU per record, without JIT compilation), in records per
+   * second.
+   */
   public OptionalDouble limit(SamplePayload payload) {
     OptionalDouble read = stageMicros(Kind.READ, payload);
     OptionalDouble parse = stageMicros(Kind.PARSE, payload);

@@ -19,6 +19,9 @@ import java.util.OptionalLong;
  *     deployed job was idle) until all N were committed (table-writing jobs) or the last subtask of
  *     a bounded job reached its end of input (read and parse)
  * @param cpu TaskManager user + system CPU over runningToDone
+ * @param jitCpu the part of cpu spent by the JIT compiler threads: Flink loads each job's code in
+ *     its own class loader, so every job compiles its Kafka client, JSON, Parquet and Iceberg code
+ *     anew, a start-up cost that a loader running for days amortizes
  * @param peakHeapBytes highest TaskManager heap sampled (once a second)
  * @param commits commits it took to hold N rows (0 for read and parse)
  * @param dataFiles data files those commits added
@@ -36,6 +39,7 @@ public record JobRun(
     Duration submitToRunning,
     Duration runningToDone,
     Duration cpu,
+    Duration jitCpu,
     OptionalLong peakHeapBytes,
     int commits,
     long dataFiles,
@@ -70,6 +74,7 @@ public record JobRun(
     requireNonNull(submitToRunning, "submitToRunning is null");
     requireNonNull(runningToDone, "runningToDone is null");
     requireNonNull(cpu, "cpu is null");
+    requireNonNull(jitCpu, "jitCpu is null");
     requireNonNull(peakHeapBytes, "peakHeapBytes is null");
     requireNonNull(check, "check is null");
   }
@@ -90,5 +95,19 @@ public record JobRun(
 
   public double cpuMicrosPerRecord() {
     return cpu.toNanos() / 1e3 / records;
+  }
+
+  /** TaskManager CPU µs per record without the JIT compiler threads: the steady-state cost. */
+  public double workCpuMicrosPerRecord() {
+    return cpu.minus(jitCpu).toNanos() / 1e3 / records;
+  }
+
+  public double workCpuSecondsPerMillion() {
+    return workCpuMicrosPerRecord();
+  }
+
+  /** The JIT compiler threads' share of the TaskManager CPU. */
+  public double jitShare() {
+    return cpu.isZero() ? 0 : (double) jitCpu.toNanos() / cpu.toNanos();
   }
 }

@@ -3,6 +3,7 @@ package io.floe.benchmarks.process;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +11,9 @@ import java.util.List;
 
 /**
  * CPU time of a process on Linux, from {@code /proc/<pid>/stat} (user + system time, all its
- * threads): what a load cost, independent of how long it waited. Also finds the local Flink
- * TaskManager among this JVM's child processes, where local-stack starts it.
+ * threads): what a load cost, independent of how long it waited, and the part of it spent by the
+ * JIT compiler threads. Also finds the local Flink TaskManager among this JVM's child processes,
+ * where local-stack starts it.
  */
 public final class ProcessCpu {
   private static final String TASK_MANAGER_MAIN =
@@ -59,6 +61,44 @@ public final class ProcessCpu {
       throw new UncheckedIOException(
           "Cannot read the CPU time of process " + pid + " (Linux /proc only)", e);
     }
+  }
+
+  /**
+   * User plus system CPU time used so far by the JIT compiler threads (HotSpot's {@code C1
+   * CompilerThreadN} and {@code C2 CompilerThreadN}, from {@code /proc/<pid>/task/<tid>/stat}). A
+   * compiler thread that exits takes its time out of this sum; with the two compiler threads
+   * HotSpot keeps on a 2-core machine (CICompilerCount = 2), none exits.
+   */
+  public Duration jitCompilation() {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long ticks = 0;
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+      for (Path thread : threads) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        if (isJitCompiler(stat)) {
+          ticks += parseTicks(stat);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the threads of process " + pid, e);
+    }
+    return Duration.ofNanos(ticks * 1_000_000_000L / ticksPerSecond);
+  }
+
+  /** Whether a thread's {@code stat} line names a HotSpot JIT compiler thread. */
+  static boolean isJitCompiler(String stat) {
+    int start = stat.indexOf('(');
+    int end = stat.lastIndexOf(')');
+    if (start < 0 || end < start) {
+      return false;
+    }
+    String name = stat.substring(start + 1, end);
+    return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
   }
 
   /**

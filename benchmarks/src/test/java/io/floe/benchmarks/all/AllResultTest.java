@@ -73,7 +73,9 @@ class AllResultTest {
         N,
         Duration.ofSeconds(2),
         Duration.ofMillis((long) (seconds * 1000)),
-        Duration.ofNanos((long) (cpuMicros * 1000 * N)),
+        // cpuMicros of work per record, plus a quarter as much JIT compilation on top
+        Duration.ofNanos((long) (cpuMicros * 1250 * N)),
+        Duration.ofNanos((long) (cpuMicros * 250 * N)),
         OptionalLong.of(100L << 20),
         0,
         0,

@@ -19,10 +19,20 @@ class ProcessCpuTest {
   }
 
   @Test
+  void tellsJitCompilerThreadsByName() {
+    assertThat(ProcessCpu.isJitCompiler("17 (C2 CompilerThre) S 1 2 3")).isTrue();
+    assertThat(ProcessCpu.isJitCompiler("18 (C1 CompilerThre) S 1 2 3")).isTrue();
+    assertThat(ProcessCpu.isJitCompiler("19 (GC Thread#0) S 1 2 3")).isFalse();
+    assertThat(ProcessCpu.isJitCompiler("20 (Source: Kafka (1/2)) S 1 2 3")).isFalse();
+  }
+
+  @Test
   @EnabledOnOs(OS.LINUX)
-  void measuresThisProcess() {
+  void measuresThisProcessAndItsCompilerThreads() {
     ProcessCpu self = ProcessCpu.of(ProcessHandle.current().pid());
 
     assertThat(self.used()).isGreaterThan(Duration.ZERO);
+    // Loading and running the test framework has compiled methods by now.
+    assertThat(self.jitCompilation()).isGreaterThan(Duration.ZERO).isLessThan(self.used());
   }
 }

@@ -135,6 +135,9 @@ class ControlPlaneIT {
     assertThat(created.header("ETag")).isEqualTo("\"1\"");
     assertThat(created.header("Location")).isEqualTo("/pipelines/orders");
     api.awaitState("orders", "RUNNING", OPERATION);
+    assertThat(warehouse.table("db", "orders").properties())
+        .as("Floe's table defaults, set at creation")
+        .containsEntry("write.parquet.dict-size-bytes", "65536");
     topics.send("orders", 1, 500);
     assertExactlyOnce(awaitIds("orders", 500), 500);
 

@@ -3,6 +3,7 @@ package io.floe.benchmarks.all;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.benchmarks.cli.Arguments;
+import io.floe.loader.settings.TableDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import java.util.Set;
  * @param freshnessWarmup messages produced this early in a freshness run are left out
  * @param profile whether one extra loader run is profiled with JFR
  * @param taskManagerMemory the TaskManager's process size
- * @param tableProperties Iceberg table properties of every table (none: Iceberg's defaults)
+ * @param tableProperties Iceberg table properties of every table: Floe's defaults ({@link
+ *     TableDefaults}) under those given
  * @param runTimeout how long one run may take
  * @param workDir the broker's, cluster's and warehouse's folder, emptied first
  * @param reportDir where the Markdown report and its charts go
@@ -82,7 +84,8 @@ public record AllOptions(
           "  --freshness-warmup D        messages produced this early are left out (default 10s)",
           "  --profile true|false        profile one extra loader run with JFR (default true)",
           "  --taskmanager-memory SIZE   the TaskManager's process size (default 4096m)",
-          "  --table-property K=V        an Iceberg table property of every table; repeatable",
+          "  --table-property K=V        an Iceberg table property of every table, over Floe's",
+          "                              defaults (write.parquet.dict-size-bytes=65536); repeatable",
           "  --run-timeout D             longest one run may take (default 20m)",
           "  --work-dir PATH             broker, cluster and warehouse; emptied first",
           "                              (default benchmarks/target/work)",
@@ -164,7 +167,8 @@ public record AllOptions(
     String profile =
         arguments.choice("profile", "true", new LinkedHashSet<>(List.of("true", "false")));
     String memory = arguments.text("taskmanager-memory", "4096m");
-    Map<String, String> tableProperties = arguments.keyValues("table-property");
+    Map<String, String> tableProperties =
+        TableDefaults.withDefaults(arguments.keyValues("table-property"));
     Duration runTimeout = arguments.duration("run-timeout", Duration.ofMinutes(20));
     Path workDir = arguments.path("work-dir").orElse(targetDir.resolve("work"));
     Path reportDir = arguments.path("report-dir").orElse(targetDir.resolve("report"));

@@ -15,6 +15,7 @@ import io.floe.loader.credentials.KafkaSecurityProperties;
 import io.floe.loader.schema.WritableTypes;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.MetadataField;
+import io.floe.loader.settings.TableDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,7 @@ public class PipelineChecks {
                       identifier,
                       schema,
                       partitions,
-                      creation.properties() == null ? Map.of() : creation.properties()));
+                      TableDefaults.withDefaults(creation.properties())));
         } catch (TableDefinitions.InvalidDefinitionException e) {
           problems.addAll(e.problems());
           return Optional.empty();

@@ -204,6 +204,9 @@ public final class AllReport {
                   number(
                       result.median(kind, payload, parallelism, JobRun::cpuSecondsPerMillion), 1),
                   spread(runs, JobRun::cpuSecondsPerMillion),
+                  number(
+                      result.median(kind, payload, parallelism, JobRun::workCpuSecondsPerMillion),
+                      1),
                   number(result.median(kind, payload, parallelism, JobRun::dataBytesPerRecord), 1),
                   heap(runs.stream().map(JobRun::peakHeapBytes).toList()),
                   runs.stream().allMatch(JobRun::correct) ? "exact" : "NOT EXACT"));

@@ -11,23 +11,18 @@ import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
-import org.apache.iceberg.util.PropertyUtil;
 
 /**
  * The benchmark's write stage: the write half of the loader's {@link TableWriterOperator} (the same
- * writer factory, file format, target size and write properties, the same flush before each
- * barrier, the same {@link WrittenFiles} to the loader's {@link TableCommitterOperator}), fed with
- * rows made in memory instead of parsed messages. It lives in the loader's package, in the
- * benchmark's job JAR, because {@code WrittenFiles} is package-private.
+ * {@link TableWriterFactories writer factory}, the same flush before each barrier, the same {@link
+ * WrittenFiles} to the loader's {@link TableCommitterOperator}), fed with rows made in memory
+ * instead of parsed messages. It lives in the loader's package, in the benchmark's job JAR, because
+ * {@code WrittenFiles} and the factory are package-private.
  */
 public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<WrittenFiles>
     implements OneInputStreamOperator<RowData, WrittenFiles> {
@@ -55,24 +50,12 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
     tableLoader.open();
     Table table = tableLoader.loadTable();
     schemaId = table.schema().schemaId();
-    Map<String, String> writeProperties = new HashMap<>(table.properties());
-    writeProperties.putAll(loaderSettings.table().writeProperties());
-    long targetFileSize =
-        PropertyUtil.propertyAsLong(
-            writeProperties,
-            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
-            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    FileFormat format =
-        FileFormat.fromString(
-            writeProperties.getOrDefault(
-                TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT));
-    RowType rowType = FlinkSchemaUtil.convert(table.schema());
     writerFactory =
-        new RowDataTaskWriterFactory(
-            table, rowType, targetFileSize, format, writeProperties, null, false);
-    writerFactory.initialize(
-        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-        getRuntimeContext().getTaskInfo().getAttemptNumber());
+        TableWriterFactories.create(
+            table,
+            loaderSettings.table().writeProperties(),
+            getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            getRuntimeContext().getTaskInfo().getAttemptNumber());
     writer = writerFactory.create();
   }
 

@@ -23,17 +23,12 @@ import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.OutputTag;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
-import org.apache.iceberg.util.PropertyUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,34 +85,15 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
     Table table = tableLoader.loadTable();
     schemaId = table.schema().schemaId();
     parser = RowParser.create(table.schema(), loaderSettings.parsing());
-    Map<String, String> writeProperties = new HashMap<>(table.properties());
-    writeProperties.putAll(loaderSettings.table().writeProperties());
-    long targetFileSize =
-        PropertyUtil.propertyAsLong(
-            writeProperties,
-            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
-            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    FileFormat format =
-        FileFormat.fromString(
-            writeProperties.getOrDefault(
-                TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT));
-    RowType rowType = FlinkSchemaUtil.convert(table.schema());
     writerFactory =
-        new RowDataTaskWriterFactory(
-            table, rowType, targetFileSize, format, writeProperties, null, false);
-    writerFactory.initialize(
-        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-        getRuntimeContext().getTaskInfo().getAttemptNumber());
+        TableWriterFactories.create(
+            table,
+            loaderSettings.table().writeProperties(),
+            getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            getRuntimeContext().getTaskInfo().getAttemptNumber());
     writer = writerFactory.create();
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
     offsets = new PartitionOffsets();
-    LOG.info(
-        "Writing {} with schema {} ({} columns), {} files of up to {} bytes",
-        loaderSettings.table().qualifiedName(),
-        schemaId,
-        table.schema().columns().size(),
-        format,
-        targetFileSize);
   }
 
   @Override

@@ -1,0 +1,61 @@
+package io.floe.loader.sink;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
+import org.apache.iceberg.util.PropertyUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the loader writes a table's files, in one place for its writer and the benchmark's write
+ * stage: the table's write properties overlaid with the pipeline's, the table's target file size
+ * and file format.
+ */
+final class TableWriterFactories {
+  private static final Logger LOG = LoggerFactory.getLogger(TableWriterFactories.class);
+
+  private TableWriterFactories() {}
+
+  /**
+   * An initialized writer factory for one subtask attempt.
+   *
+   * @param writeOverrides the pipeline's write properties, over the table's own
+   */
+  static RowDataTaskWriterFactory create(
+      Table table, Map<String, String> writeOverrides, int subtask, int attempt) {
+    Map<String, String> writeProperties = new HashMap<>(table.properties());
+    writeProperties.putAll(writeOverrides);
+    long targetFileSize =
+        PropertyUtil.propertyAsLong(
+            writeProperties,
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    FileFormat format =
+        FileFormat.fromString(
+            writeProperties.getOrDefault(
+                TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT));
+    RowDataTaskWriterFactory factory =
+        new RowDataTaskWriterFactory(
+            table,
+            FlinkSchemaUtil.convert(table.schema()),
+            targetFileSize,
+            format,
+            writeProperties,
+            null,
+            false);
+    factory.initialize(subtask, attempt);
+    LOG.info(
+        "Writing {} with schema {} ({} columns), {} files of up to {} bytes",
+        table.name(),
+        table.schema().schemaId(),
+        table.schema().columns().size(),
+        format,
+        targetFileSize);
+    return factory;
+  }
+}

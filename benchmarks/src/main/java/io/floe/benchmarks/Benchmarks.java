@@ -6,10 +6,6 @@ import io.floe.benchmarks.all.AllReport;
 import io.floe.benchmarks.all.AllResult;
 import io.floe.benchmarks.environment.Versions;
 import io.floe.benchmarks.report.Markdown;
-import io.floe.benchmarks.throughput.ThroughputBenchmark;
-import io.floe.benchmarks.throughput.ThroughputOptions;
-import io.floe.benchmarks.throughput.ThroughputReport;
-import io.floe.benchmarks.throughput.ThroughputResult;
 import io.floe.loader.sample.SampleMessages;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +17,6 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.jar.JarFile;
 import org.apache.iceberg.IcebergBuild;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The one entry point of Floe's benchmarks: {@code java -jar benchmarks.jar <benchmark> [options]}.
@@ -37,7 +32,6 @@ public final class Benchmarks {
           "Benchmarks:",
           "  all          every figure of the benchmark issue in one run: stage ceilings and the",
           "               limit L, loader vs Flink SQL, scaling, freshness, heap, JFR profile",
-          "  throughput   the loader's end-to-end throughput, CPU and heap on this machine",
           "",
           "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
 
@@ -61,63 +55,12 @@ public final class Benchmarks {
     switch (args.get(0)) {
       case "all":
         return all(options, out, err);
-      case "throughput":
-        return throughput(options, out, err);
       default:
         err.println("error: unknown benchmark '" + args.get(0) + "'");
         err.println();
         err.println(USAGE);
         return 2;
     }
-  }
-
-  private static int throughput(List<String> args, PrintStream out, PrintStream err) {
-    ThroughputOptions.Parsed parsed = ThroughputOptions.parse(args, targetDir());
-    if (parsed.help()) {
-      out.println(ThroughputOptions.USAGE);
-      return 0;
-    }
-    if (parsed.options().isEmpty()) {
-      parsed.problems().forEach(problem -> err.println("error: " + problem));
-      err.println();
-      err.println(ThroughputOptions.USAGE);
-      return 2;
-    }
-    ThroughputOptions options = parsed.options().get();
-    Path loaderJar = options.loaderJar().orElseGet(Benchmarks::bundledLoaderJar);
-    try {
-      requireLoaderJar(loaderJar);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    }
-    ThroughputResult result;
-    try {
-      result = new ThroughputBenchmark(options, loaderJar, out).run();
-    } catch (RuntimeException e) {
-      err.println("error: the throughput benchmark failed: " + e.getMessage());
-      e.printStackTrace(err);
-      err.println("Logs of the broker and the Flink cluster are in " + options.workDir());
-      return 1;
-    }
-    Markdown report =
-        new ThroughputReport(
-                result,
-                Versions.ofBuild(),
-                IcebergBuild.version(),
-                AppInfoParser.getVersion(),
-                args,
-                ZonedDateTime.now())
-            .render();
-    report.writeTo(options.report());
-    out.println();
-    out.println(report.render());
-    out.println("Report written to " + options.report().toAbsolutePath());
-    if (!result.allExact()) {
-      err.println("error: a table did not hold exactly ids 1..N; see the report");
-      return 1;
-    }
-    return 0;
   }
 
   private static int all(List<String> args, PrintStream out, PrintStream err) {

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The versions a benchmark ran with: those the build declared (Floe, Flink, Iceberg, Kafka broker
- * and client), recorded into the benchmark JAR by Maven resource filtering.
+ * The versions a benchmark ran with: those the build declared (Flink and the Kafka broker),
+ * recorded into the benchmark JAR by Maven resource filtering.
  */
 public final class Versions {
   private static final String RESOURCE = "/io/floe/benchmarks/build.properties";
@@ -31,24 +31,12 @@ public final class Versions {
     return new Versions(properties);
   }
 
-  public String floe() {
-    return get("floe.version");
-  }
-
   public String flink() {
     return get("flink.version");
   }
 
-  public String iceberg() {
-    return get("iceberg.version");
-  }
-
   public String kafkaBroker() {
     return get("kafka-broker.version");
-  }
-
-  public String kafkaClients() {
-    return get("kafka-clients.version");
   }
 
   private String get(String key) {

@@ -119,16 +119,6 @@ public final class FlinkRest {
     return root.isEmpty() ? "(no exception recorded)" : root;
   }
 
-  /** {@code GET /jobs/:jobid/metrics?get=name}: a job metric such as numRestarts. */
-  public Optional<String> jobMetric(String jobId, String name) {
-    for (JsonNode metric : get("/jobs/" + encode(jobId) + "/metrics?get=" + encode(name))) {
-      if (name.equals(metric.path("id").asText())) {
-        return Optional.of(metric.path("value").asText());
-      }
-    }
-    return Optional.empty();
-  }
-
   /**
    * {@code GET /jobs/:jobid/accumulators}: a user accumulator's value (summed over subtasks), such
    * as the record count of a benchmark's discarding sink.

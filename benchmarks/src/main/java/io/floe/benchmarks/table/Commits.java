@@ -1,7 +1,6 @@
 package io.floe.benchmarks.table;
 
 import io.floe.loader.summary.CommitSummary;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,10 +52,6 @@ public final class Commits {
     return commits;
   }
 
-  public long totalRecords() {
-    return commits.stream().mapToLong(Commit::records).sum();
-  }
-
   /** How many commits it took to hold at least {@code records} rows; empty if not there yet. */
   public Optional<Integer> commitsToReach(long records) {
     long sum = 0;
@@ -67,28 +62,6 @@ public final class Commits {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * The rate between commits, unaffected by the start and by the flush interval rounding the end
-   * up: rows of the commits after the first up to the one before the last needed, over the time
-   * from the first to that one. Empty with fewer than 3 commits with rows.
-   */
-  public Optional<Double> steadyRecordsPerSecond(int commitsUsed) {
-    List<Commit> withRows =
-        commits.subList(0, commitsUsed).stream().filter(c -> c.records() > 0).toList();
-    if (withRows.size() < 3) {
-      return Optional.empty();
-    }
-    Commit first = withRows.get(0);
-    Commit beforeLast = withRows.get(withRows.size() - 2);
-    long rows = 0;
-    for (Commit commit : withRows.subList(1, withRows.size() - 1)) {
-      rows += commit.records();
-    }
-    double seconds =
-        Duration.between(first.committedAt(), beforeLast.committedAt()).toNanos() / 1e9;
-    return seconds <= 0 ? Optional.empty() : Optional.of(rows / seconds);
   }
 
   private static long summaryLong(Map<String, String> summary, String key) {

@@ -19,25 +19,8 @@ class CommitsTest {
     Commits commits =
         Commits.of(List.of(commit(10, 400), commit(20, 500), commit(30, 100), commit(40, 0)));
 
-    assertThat(commits.totalRecords()).isEqualTo(1000);
     assertThat(commits.commitsToReach(1000)).contains(3);
     assertThat(commits.commitsToReach(400)).contains(1);
     assertThat(commits.commitsToReach(1001)).isEmpty();
-  }
-
-  @Test
-  void steadyRateLeavesOutTheFirstAndTheLastCommit() {
-    // First commit: start-up; last: a partial interval. Between 10 s and 30 s: 500 + 600 rows.
-    Commits commits =
-        Commits.of(List.of(commit(10, 200), commit(20, 500), commit(30, 600), commit(35, 50)));
-
-    assertThat(commits.steadyRecordsPerSecond(4)).contains(1100 / 20.0);
-  }
-
-  @Test
-  void noSteadyRateWithFewerThanThreeCommitsWithRows() {
-    Commits commits = Commits.of(List.of(commit(5, 0), commit(10, 200), commit(20, 800)));
-
-    assertThat(commits.steadyRecordsPerSecond(3)).isEmpty();
   }
 }

@@ -113,7 +113,14 @@ class FlinkClusterRuntimeIT {
       assertThat(loaderJarsOnCluster()).hasSize(1);
       String jarId = loaderJarsOnCluster().get(0).id();
       awaitRows("orders", 5);
-      assertThat(runtime.observe(firstRun).orElseThrow().latestCheckpoint())
+      // The REST API caches checkpoint statistics (for web.refresh-interval), so rows
+      // committed by a checkpoint may show before the checkpoint does.
+      Optional<String> checkpoint =
+          await(
+              "a retained checkpoint of run " + firstRun,
+              () -> runtime.observe(firstRun).orElseThrow().latestCheckpoint(),
+              Optional::isPresent);
+      assertThat(checkpoint)
           .hasValueSatisfying(path -> assertThat(path).contains(firstRun + "/chk-"));
 
       int jobsBefore = runtime.client().overview().jobsRunning();

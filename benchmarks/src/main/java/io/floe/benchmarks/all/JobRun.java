@@ -15,9 +15,13 @@ import java.util.OptionalLong;
  * @param round 1, 2, ... among runs of the same kind, payload and parallelism
  * @param records N: the messages read or the rows loaded
  * @param submitToRunning from the submission until every task ran
- * @param runningToDone from every task running (stage jobs: from the gate's opening, once the
- *     deployed job was idle) until all N were committed (table-writing jobs) or the last subtask of
- *     a bounded job reached its end of input (read and parse)
+ * @param runningToProcessed from every task running (stage jobs: from the gate's opening, once the
+ *     deployed job was idle) until all N had gone through the job: its sources had emitted N
+ *     records, which their chained operators (parser, writer) handle in the same call; for read and
+ *     parse, until the last subtask reached its end of input. Records per second use this.
+ * @param runningToDone the same start until all N were committed (table-writing jobs: this adds the
+ *     wait for the next checkpoint, up to one flush interval, and the commit) or equal to
+ *     runningToProcessed (read and parse)
  * @param cpu TaskManager user + system CPU over runningToDone
  * @param jitCpu the part of cpu spent by the JIT compiler threads: Flink loads each job's code in
  *     its own class loader, so every job compiles its Kafka client, JSON, Parquet and Iceberg code
@@ -37,6 +41,7 @@ public record JobRun(
     int round,
     long records,
     Duration submitToRunning,
+    Duration runningToProcessed,
     Duration runningToDone,
     Duration cpu,
     Duration jitCpu,
@@ -72,14 +77,25 @@ public record JobRun(
     requireNonNull(kind, "kind is null");
     requireNonNull(payload, "payload is null");
     requireNonNull(submitToRunning, "submitToRunning is null");
+    requireNonNull(runningToProcessed, "runningToProcessed is null");
     requireNonNull(runningToDone, "runningToDone is null");
+    if (runningToProcessed.compareTo(runningToDone) > 0) {
+      throw new IllegalArgumentException(
+          "runningToProcessed " + runningToProcessed + " exceeds runningToDone " + runningToDone);
+    }
     requireNonNull(cpu, "cpu is null");
     requireNonNull(jitCpu, "jitCpu is null");
     requireNonNull(peakHeapBytes, "peakHeapBytes is null");
     requireNonNull(check, "check is null");
   }
 
+  /** N over the time it took to process them, without the wait for the last commit. */
   public double recordsPerSecond() {
+    return records / Math.max(runningToProcessed.toNanos() / 1e9, 1e-9);
+  }
+
+  /** N over the time until the last of them was committed. */
+  public double committedRecordsPerSecond() {
     return records / Math.max(runningToDone.toNanos() / 1e9, 1e-9);
   }
 

@@ -167,6 +167,46 @@ public final class FlinkRest {
     return OptionalDouble.empty();
   }
 
+  /**
+   * The metric queries for the records the job's sources emitted: the operator metric {@code
+   * Source__….numRecordsOut} of each source vertex, over all its subtasks. Empty until the
+   * JobManager has fetched the job's metrics.
+   */
+  public List<String> sourceRecordsOutMetrics(String jobId) {
+    List<String> queries = new ArrayList<>();
+    for (JsonNode vertex : get("/jobs/" + encode(jobId)).path("vertices")) {
+      if (!vertex.path("name").asText("").startsWith("Source: ")) {
+        continue;
+      }
+      String metrics =
+          "/jobs/"
+              + encode(jobId)
+              + "/vertices/"
+              + encode(vertex.path("id").asText())
+              + "/subtasks/metrics";
+      for (JsonNode metric : get(metrics)) {
+        String id = metric.path("id").asText("");
+        if (id.startsWith("Source__") && id.endsWith(".numRecordsOut")) {
+          queries.add(metrics + "?agg=sum&get=" + encode(id));
+        }
+      }
+    }
+    return queries;
+  }
+
+  /**
+   * The sum over {@code queries} (from {@link #sourceRecordsOutMetrics}) of their summed values.
+   */
+  public long metricSum(List<String> queries) {
+    long sum = 0;
+    for (String query : queries) {
+      for (JsonNode metric : get(query)) {
+        sum += (long) metric.path("sum").asDouble(0);
+      }
+    }
+    return sum;
+  }
+
   private JsonNode get(String path) {
     return send(HttpRequest.newBuilder(baseUrl.resolve(path)).GET());
   }

@@ -73,6 +73,8 @@ class AllResultTest {
         N,
         Duration.ofSeconds(2),
         Duration.ofMillis((long) (seconds * 1000)),
+        // then up to a flush interval's wait for the commit, which records/s leave out
+        Duration.ofMillis((long) (seconds * 1000) + 4000),
         // cpuMicros of work per record, plus a quarter as much JIT compilation on top
         Duration.ofNanos((long) (cpuMicros * 1250 * N)),
         Duration.ofNanos((long) (cpuMicros * 250 * N)),

@@ -94,11 +94,6 @@ public record JobRun(
     return records / Math.max(runningToProcessed.toNanos() / 1e9, 1e-9);
   }
 
-  /** N over the time until the last of them was committed. */
-  public double committedRecordsPerSecond() {
-    return records / Math.max(runningToDone.toNanos() / 1e9, 1e-9);
-  }
-
   /** TaskManager CPU seconds per million records. */
   public double cpuSecondsPerMillion() {
     return cpu.toNanos() / 1e9 / records * 1e6;

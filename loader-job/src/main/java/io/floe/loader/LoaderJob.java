@@ -5,9 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.floe.loader.config.SettingsSources;
 import io.floe.loader.credentials.CredentialsResolver;
 import io.floe.loader.credentials.KafkaSecurityProperties;
-import io.floe.loader.deadletter.DeadLetter;
-import io.floe.loader.deadletter.DeadLetterSerializer;
-import io.floe.loader.settings.BadMessagePolicy;
 import io.floe.loader.settings.InvalidSettingsException;
 import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
@@ -16,6 +13,7 @@ import io.floe.loader.sink.TableWriterOperator;
 import io.floe.loader.sink.WrittenFiles;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.source.KafkaSources;
+import io.floe.loader.source.StartPositions;
 import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
@@ -27,8 +25,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -53,7 +49,6 @@ public final class LoaderJob {
   static final String WRITER_UID = "table-writer";
   static final String COMMITTER_UID = "table-committer";
   static final String COMMITTER_SINK_UID = "table-committer-sink";
-  static final String DEAD_LETTER_UID = "dead-letter-sink";
 
   private final LoaderSettings settings;
   private final Properties kafkaClientProperties;
@@ -85,17 +80,21 @@ public final class LoaderJob {
     env.execute("floe-" + settings.pipelineName());
   }
 
-  /** Adds the loader to the environment: source, writer, committer, dead letters. */
+  /**
+   * Adds the loader to the environment: source, writer, and the committer, which also publishes the
+   * dead letters of each commit.
+   */
   public void build(StreamExecutionEnvironment env) {
     configure(env);
-    int parallelism = parallelism(env);
-    Map<String, Long> tableOffsets = tableOffsets();
+    StartPositions start =
+        KafkaSources.startPositions(settings.source(), kafkaClientProperties, tableOffsets());
+    int parallelism = parallelism(env, start.partitionCount());
     Map<String, String> raw = settings.asMap();
     String table = settings.table().qualifiedName();
 
     DataStream<KafkaMessage> messages =
         env.fromSource(
-                KafkaSources.create(settings, kafkaClientProperties, tableOffsets),
+                KafkaSources.create(settings, kafkaClientProperties, start),
                 WatermarkStrategy.noWatermarks(),
                 "Kafka " + describeTopics())
             .uid(SOURCE_UID)
@@ -111,23 +110,24 @@ public final class LoaderJob {
             .setParallelism(parallelism);
 
     written
-        .transform("Commit " + table, Types.VOID, new TableCommitterOperator(raw, version()))
+        .transform(
+            "Commit " + table + describeDeadLetters(),
+            Types.VOID,
+            new TableCommitterOperator(raw, version(), start.toRecord(), kafkaClientProperties))
         .uid(COMMITTER_UID)
         .setParallelism(1)
         .setMaxParallelism(1)
         .sinkTo(new DiscardingSink<>())
         .uid(COMMITTER_SINK_UID)
         .setParallelism(1);
+  }
 
-    if (settings.badMessages().policy() == BadMessagePolicy.DEAD_LETTER) {
-      String topic = settings.badMessages().deadLetterTopic().orElseThrow();
-      written
-          .getSideOutput(TableWriterOperator.DEAD_LETTERS)
-          .sinkTo(deadLetterSink(topic))
-          .name("Dead letters to " + topic)
-          .uid(DEAD_LETTER_UID)
-          .setParallelism(parallelism);
-    }
+  private String describeDeadLetters() {
+    return settings
+        .badMessages()
+        .deadLetterTopic()
+        .map(topic -> ", dead letters to " + topic)
+        .orElse("");
   }
 
   private void configure(StreamExecutionEnvironment env) {
@@ -164,9 +164,8 @@ public final class LoaderJob {
   }
 
   /** The requested parallelism (or the runtime's), never above the topics' partition count. */
-  private int parallelism(StreamExecutionEnvironment env) {
+  private int parallelism(StreamExecutionEnvironment env, int partitions) {
     int requested = settings.job().parallelism().orElse(env.getParallelism());
-    int partitions = KafkaSources.partitionCount(settings.source(), kafkaClientProperties);
     if (requested > partitions) {
       LOG.info(
           "Parallelism capped at {}, the partition count of {} ({} was requested): more readers"
@@ -187,20 +186,6 @@ public final class LoaderJob {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private KafkaSink<DeadLetter> deadLetterSink(String topic) {
-    Properties producer = new Properties();
-    producer.setProperty("transaction.timeout.ms", "600000");
-    producer.putAll(kafkaClientProperties);
-    producer.remove("isolation.level");
-    return KafkaSink.<DeadLetter>builder()
-        .setBootstrapServers(settings.source().bootstrapServers())
-        .setKafkaProducerConfig(producer)
-        .setRecordSerializer(new DeadLetterSerializer(topic, settings.pipelineName()))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix("floe-" + settings.pipelineName() + "-dead-letters")
-        .build();
   }
 
   private String describeTopics() {

@@ -18,10 +18,14 @@ public final class DeadLetter implements Serializable {
   private final String path;
 
   public DeadLetter(KafkaMessage message, BadMessageException error) {
+    this(message, error.reason().name(), error.getMessage(), error.path());
+  }
+
+  DeadLetter(KafkaMessage message, String reason, String errorMessage, String path) {
     this.message = requireNonNull(message, "message is null");
-    this.reason = error.reason().name();
-    this.errorMessage = error.getMessage();
-    this.path = error.path();
+    this.reason = requireNonNull(reason, "reason is null");
+    this.errorMessage = requireNonNull(errorMessage, "errorMessage is null");
+    this.path = requireNonNull(path, "path is null");
   }
 
   public KafkaMessage message() {

@@ -4,17 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.loader.source.KafkaMessage;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes a dead letter as the original record (key, value, headers, timestamp) plus headers that
- * say where it came from and why it was refused, so it can be inspected and replayed.
+ * say where it came from, why it was refused and which table commit it belongs to, so that it can
+ * be inspected and replayed, and published exactly once.
  */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
-  private static final long serialVersionUID = 1L;
-
+public final class DeadLetterSerializer {
   public static final String PIPELINE = "floe.pipeline";
   public static final String SOURCE_TOPIC = "floe.source.topic";
   public static final String SOURCE_PARTITION = "floe.source.partition";
@@ -24,6 +22,9 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
   public static final String ERROR_MESSAGE = "floe.error.message";
   public static final String ERROR_PATH = "floe.error.path";
 
+  /** The id of the Iceberg snapshot whose commit counted the dead letter. */
+  public static final String SNAPSHOT_ID = "floe.commit.snapshot-id";
+
   private final String topic;
   private final String pipeline;
 
@@ -32,9 +33,7 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     this.pipeline = requireNonNull(pipeline, "pipeline is null");
   }
 
-  @Override
-  public ProducerRecord<byte[], byte[]> serialize(
-      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, long snapshotId) {
     KafkaMessage message = letter.message();
     RecordHeaders headers = new RecordHeaders();
     for (KafkaMessage.Header header : message.headers()) {
@@ -48,6 +47,7 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     headers.add(ERROR_CLASS, utf8(letter.reason()));
     headers.add(ERROR_MESSAGE, utf8(letter.errorMessage()));
     headers.add(ERROR_PATH, utf8(letter.path()));
+    headers.add(SNAPSHOT_ID, utf8(Long.toString(snapshotId)));
     return new ProducerRecord<>(
         topic, null, message.timestamp(), message.key(), message.value(), headers);
   }

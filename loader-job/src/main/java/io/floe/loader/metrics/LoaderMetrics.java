@@ -16,6 +16,7 @@ public final class LoaderMetrics {
   private final Counter recordsWritten;
   private final Counter recordsDeadLettered;
   private final Counter recordsSkipped;
+  private final Counter recordsAlreadyCommitted;
   private volatile double parseMicrosPerRecord;
 
   private LoaderMetrics(MetricGroup group) {
@@ -23,6 +24,7 @@ public final class LoaderMetrics {
     this.recordsWritten = group.counter("recordsWritten");
     this.recordsDeadLettered = group.counter("recordsDeadLettered");
     this.recordsSkipped = group.counter("recordsSkipped");
+    this.recordsAlreadyCommitted = group.counter("recordsAlreadyCommitted");
     group.gauge("parseMicrosPerRecord", () -> parseMicrosPerRecord);
   }
 
@@ -50,6 +52,11 @@ public final class LoaderMetrics {
 
   public Counter recordsSkipped() {
     return recordsSkipped;
+  }
+
+  /** Messages dropped unread because the table holds them already (restored state was older). */
+  public Counter recordsAlreadyCommitted() {
+    return recordsAlreadyCommitted;
   }
 
   /** The mean parse time over the sampled records of the last checkpoint interval. */

@@ -13,11 +13,12 @@ import java.util.TreeMap;
 
 /**
  * One completed checkpoint's output waiting for its Iceberg commit, as kept in the committer's
- * state: the data files live in manifest files (Iceberg's stable format, as its own committer does)
- * and the state holds only the encoded manifests plus the counters.
+ * state: the data files live in manifest files (Iceberg's stable format, as its own committer
+ * does), the dead letters in a file of their own, and the state holds only the encoded manifests,
+ * the dead-letter file's location and the counters.
  */
 final class PendingCommit {
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private final List<byte[]> manifests;
   private final int schemaId;
@@ -26,6 +27,7 @@ final class PendingCommit {
   private final long recordsSkipped;
   private final Map<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
+  private final List<String> deadLetterFiles;
 
   PendingCommit(
       List<byte[]> manifests,
@@ -34,7 +36,8 @@ final class PendingCommit {
       long recordsDeadLettered,
       long recordsSkipped,
       Map<String, Long> nextOffsets,
-      long maxRecordTimestamp) {
+      long maxRecordTimestamp,
+      List<String> deadLetterFiles) {
     this.manifests = List.copyOf(manifests);
     this.schemaId = schemaId;
     this.recordsWritten = recordsWritten;
@@ -42,6 +45,7 @@ final class PendingCommit {
     this.recordsSkipped = recordsSkipped;
     this.nextOffsets = Collections.unmodifiableMap(new TreeMap<>(nextOffsets));
     this.maxRecordTimestamp = maxRecordTimestamp;
+    this.deadLetterFiles = List.copyOf(deadLetterFiles);
   }
 
   List<byte[]> manifests() {
@@ -72,6 +76,11 @@ final class PendingCommit {
     return maxRecordTimestamp;
   }
 
+  /** Where this checkpoint's dead letters wait to be published (none or one file). */
+  List<String> deadLetterFiles() {
+    return deadLetterFiles;
+  }
+
   /** Serializes pending commits by checkpoint id, for operator state. */
   static byte[] serialize(Map<Long, PendingCommit> pending) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -96,6 +105,10 @@ final class PendingCommit {
           out.writeLong(offset.getValue());
         }
         out.writeLong(commit.maxRecordTimestamp);
+        out.writeInt(commit.deadLetterFiles.size());
+        for (String file : commit.deadLetterFiles) {
+          out.writeUTF(file);
+        }
       }
     }
     return bytes.toByteArray();
@@ -105,7 +118,7 @@ final class PendingCommit {
     TreeMap<Long, PendingCommit> pending = new TreeMap<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new IOException("Unknown pending-commit state version " + version);
       }
       int count = in.readInt();
@@ -128,10 +141,24 @@ final class PendingCommit {
           offsets.put(in.readUTF(), in.readLong());
         }
         long maxTimestamp = in.readLong();
+        List<String> deadLetterFiles = new ArrayList<>();
+        if (version >= 2) {
+          int fileCount = in.readInt();
+          for (int f = 0; f < fileCount; f++) {
+            deadLetterFiles.add(in.readUTF());
+          }
+        }
         pending.put(
             checkpointId,
             new PendingCommit(
-                manifests, schemaId, written, deadLettered, skipped, offsets, maxTimestamp));
+                manifests,
+                schemaId,
+                written,
+                deadLettered,
+                skipped,
+                offsets,
+                maxTimestamp,
+                deadLetterFiles));
       }
     }
     return pending;

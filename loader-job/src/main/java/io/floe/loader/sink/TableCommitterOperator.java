@@ -2,18 +2,26 @@ package io.floe.loader.sink;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.loader.deadletter.DeadLetter;
+import io.floe.loader.deadletter.DeadLetterCodec;
+import io.floe.loader.deadletter.DeadLetterPublisher;
 import io.floe.loader.metrics.LoaderMetrics;
+import io.floe.loader.settings.BadMessagePolicy;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
@@ -43,10 +51,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits the writers' files to the table once per completed checkpoint, exactly once: pending
- * files survive in operator state until committed, and after a restore the table's own snapshot
- * summaries (job id, operator id, highest committed checkpoint) tell which were committed already.
- * Every commit records the pipeline, loader version, schema id, counters and Kafka offsets.
+ * Commits the writers' files to the table once per completed checkpoint, exactly once, then
+ * publishes that commit's dead letters. Pending files survive in operator state until committed;
+ * after a restore, the table's snapshot summaries (pipeline, committer identity, highest committed
+ * checkpoint) tell which were committed already. The identity is chosen by the loader for every run
+ * of the committer and kept in state, never Flink's job id, which Flink may repeat across runs.
+ * Dead letters wait in a file named by the commit until they are published; a file still there
+ * after a restart is published again unless the dead-letter topic shows it was. Every commit
+ * records the pipeline, loader version, schema id, counters and Kafka offsets.
  */
 public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<WrittenFiles, Void>, BoundedOneInput {
@@ -55,31 +67,57 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   private static final int TEMPORARY_MANIFEST_FORMAT = 2;
   private static final long NO_CHECKPOINT = -1;
 
+  /** Names of the files the committer keeps beside the table's metadata until it is done. */
+  public static final String PENDING_MANIFEST_PREFIX = "floe-pending-";
+
+  public static final String DEAD_LETTER_FILE_PREFIX = "floe-dead-letters-";
+
   private static final ListStateDescriptor<byte[]> PENDING_STATE =
       new ListStateDescriptor<>("floe-pending-commits", BytePrimitiveArraySerializer.INSTANCE);
-  private static final ListStateDescriptor<String> JOB_ID_STATE =
+  private static final ListStateDescriptor<String> COMMITTER_ID_STATE =
+      new ListStateDescriptor<>("floe-committer-id", StringSerializer.INSTANCE);
+
+  /** The state of loaders before the committer identity: Flink's job id in its place. */
+  private static final ListStateDescriptor<String> LEGACY_JOB_ID_STATE =
       new ListStateDescriptor<>("floe-job-id", StringSerializer.INSTANCE);
 
   private final HashMap<String, String> settings;
   private final String loaderVersion;
+  private final HashMap<String, Long> startPositions;
+  private final Properties kafkaClientProperties;
 
   private transient String pipeline;
   private transient TableLoader tableLoader;
   private transient Table table;
+  private transient String committerId;
   private transient String jobId;
-  private transient String operatorId;
   private transient TreeMap<Long, PendingCommit> pending;
   private transient List<WrittenFiles> current;
   private transient Map<String, Long> committedOffsets;
   private transient long maxCommittedCheckpointId;
   private transient ListState<byte[]> pendingState;
-  private transient ListState<String> jobIdState;
+  private transient ListState<String> committerIdState;
+  private transient DeadLetterPublisher publisher;
   private transient Counter commits;
   private transient volatile long lastCommitMillis;
 
-  public TableCommitterOperator(Map<String, String> settings, String loaderVersion) {
+  /**
+   * @param startPositions where a run without restored state starts the partitions the table holds
+   *     no offsets for (a new pipeline's starting rule), recorded in the table before anything else
+   *     so that the starting position applies once
+   * @param kafkaClientProperties the pipeline's Kafka client properties, for dead letters
+   */
+  public TableCommitterOperator(
+      Map<String, String> settings,
+      String loaderVersion,
+      Map<String, Long> startPositions,
+      Properties kafkaClientProperties) {
     this.settings = new HashMap<>(requireNonNull(settings, "settings is null"));
     this.loaderVersion = requireNonNull(loaderVersion, "loaderVersion is null");
+    this.startPositions = new HashMap<>(requireNonNull(startPositions, "startPositions is null"));
+    this.kafkaClientProperties = new Properties();
+    this.kafkaClientProperties.putAll(
+        requireNonNull(kafkaClientProperties, "kafkaClientProperties is null"));
   }
 
   @Override
@@ -91,38 +129,91 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
     tableLoader.open();
     table = tableLoader.loadTable();
+    committerId = newCommitterId();
     jobId = getContainingTask().getEnvironment().getJobID().toString();
-    operatorId = getOperatorID().toString();
     pending = new TreeMap<>();
     current = new ArrayList<>();
+    maxCommittedCheckpointId = NO_CHECKPOINT;
     committedOffsets = new TreeMap<>(latestOffsets(table, pipeline));
     pendingState = context.getOperatorStateStore().getListState(PENDING_STATE);
-    jobIdState = context.getOperatorStateStore().getListState(JOB_ID_STATE);
-    maxCommittedCheckpointId = maxCommittedCheckpointId(table, jobId, operatorId);
-
-    if (context.isRestored()) {
-      Iterator<String> restoredJob = jobIdState.get().iterator();
-      Iterator<byte[]> restoredPending = pendingState.get().iterator();
-      if (restoredJob.hasNext() && restoredPending.hasNext()) {
-        String restoredJobId = restoredJob.next();
-        TreeMap<Long, PendingCommit> restored = PendingCommit.deserialize(restoredPending.next());
-        long restoredMax = maxCommittedCheckpointId(table, restoredJobId, operatorId);
-        NavigableMap<Long, PendingCommit> uncommitted = restored.tailMap(restoredMax, false);
-        LOG.info(
-            "Restored {} pending checkpoint(s) of job {}; the table has up to checkpoint {}; committing {}",
-            restored.size(),
-            restoredJobId,
-            restoredMax,
-            uncommitted.keySet());
-        if (!uncommitted.isEmpty()) {
-          commit(uncommitted, restoredJobId, uncommitted.lastKey());
-          if (restoredJobId.equals(jobId)) {
-            maxCommittedCheckpointId = Math.max(maxCommittedCheckpointId, uncommitted.lastKey());
-          }
-        }
-        deleteManifests(restored.values());
-      }
+    committerIdState = context.getOperatorStateStore().getListState(COMMITTER_ID_STATE);
+    if (loaderSettings.badMessages().policy() == BadMessagePolicy.DEAD_LETTER) {
+      publisher =
+          new DeadLetterPublisher(
+              pipeline,
+              loaderSettings.badMessages().deadLetterTopic().orElseThrow(),
+              loaderSettings.source().bootstrapServers(),
+              kafkaClientProperties,
+              loaderSettings.badMessages().transactionTimeout());
+      publisher.open();
     }
+    publishUnpublishedDeadLetters();
+    if (context.isRestored()) {
+      commitRestored(context);
+    } else {
+      recordStartPositions();
+    }
+  }
+
+  /** Commits what the restored state holds and the table does not (by the restored identity). */
+  private void commitRestored(StateInitializationContext context) throws Exception {
+    Iterator<byte[]> restoredPending = pendingState.get().iterator();
+    if (!restoredPending.hasNext()) {
+      return;
+    }
+    Iterator<String> identity = committerIdState.get().iterator();
+    if (!identity.hasNext()) {
+      identity = context.getOperatorStateStore().getListState(LEGACY_JOB_ID_STATE).get().iterator();
+    }
+    if (!identity.hasNext()) {
+      throw new IllegalStateException("Restored pending commits without a committer identity");
+    }
+    String restoredId = identity.next();
+    TreeMap<Long, PendingCommit> restored = PendingCommit.deserialize(restoredPending.next());
+    long restoredMax = maxCommittedCheckpointId(table, pipeline, restoredId);
+    NavigableMap<Long, PendingCommit> uncommitted = restored.tailMap(restoredMax, false);
+    LOG.info(
+        "Restored {} pending checkpoint(s) of committer {}; the table has up to checkpoint {};"
+            + " committing {}",
+        restored.size(),
+        restoredId,
+        restoredMax,
+        uncommitted.keySet());
+    if (!uncommitted.isEmpty()) {
+      commit(uncommitted, restoredId, uncommitted.lastKey());
+    }
+    deleteManifests(restored.values());
+  }
+
+  /**
+   * A new pipeline's starting rule resolved to positions (latest, a timestamp): recorded in the
+   * table before the first row, so that a start without state continues from them instead of
+   * applying the rule again.
+   */
+  private void recordStartPositions() {
+    if (startPositions.isEmpty()) {
+      return;
+    }
+    table.refresh();
+    Map<String, Long> recorded = latestOffsets(table, pipeline);
+    Map<String, Long> offsets = new TreeMap<>(recorded);
+    startPositions.forEach(offsets::putIfAbsent);
+    if (offsets.equals(recorded)) {
+      return;
+    }
+    AppendFiles append = table.newAppend();
+    append.set(CommitSummary.PIPELINE, pipeline);
+    append.set(CommitSummary.COMMITTER_ID, committerId);
+    append.set(CommitSummary.FLINK_JOB_ID, jobId);
+    append.set(CommitSummary.COMMIT_KIND, CommitSummary.KIND_START_POSITIONS);
+    append.set(CommitSummary.LOADER_VERSION, loaderVersion);
+    append.set(CommitSummary.RECORDS_WRITTEN, "0");
+    append.set(CommitSummary.RECORDS_DEAD_LETTERED, "0");
+    append.set(CommitSummary.RECORDS_SKIPPED, "0");
+    append.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(offsets));
+    append.commit();
+    committedOffsets.putAll(offsets);
+    LOG.info("Recorded where {} starts reading: {}", pipeline, offsets);
   }
 
   @Override
@@ -148,7 +239,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       current.clear();
     }
     pendingState.update(List.of(PendingCommit.serialize(pending)));
-    jobIdState.update(List.of(jobId));
+    committerIdState.update(List.of(committerId));
   }
 
   @Override
@@ -159,7 +250,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     }
     NavigableMap<Long, PendingCommit> ready = pending.headMap(checkpointId, true);
     if (!ready.isEmpty()) {
-      commit(ready, jobId, checkpointId);
+      commit(ready, committerId, checkpointId);
       deleteManifests(ready.values());
       ready.clear();
     }
@@ -173,7 +264,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       current.clear();
     }
     if (!pending.isEmpty()) {
-      commit(pending, jobId, pending.lastKey());
+      commit(pending, committerId, pending.lastKey());
       deleteManifests(pending.values());
       pending.clear();
     }
@@ -182,6 +273,9 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   @Override
   public void close() throws Exception {
     try {
+      if (publisher != null) {
+        publisher.close();
+      }
       if (tableLoader != null) {
         tableLoader.close();
       }
@@ -190,10 +284,14 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     }
   }
 
-  /** Writes the checkpoint's files into temporary manifests, keeping only their encoding. */
+  /**
+   * Writes the checkpoint's files into temporary manifests and its dead letters into a file,
+   * keeping only their locations and counters.
+   */
   private PendingCommit toPending(List<WrittenFiles> results, long checkpointId)
       throws IOException {
     Map<Integer, List<DataFile>> filesBySpec = new TreeMap<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
     long written = 0;
     long deadLettered = 0;
     long skipped = 0;
@@ -204,6 +302,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       for (DataFile file : result.dataFiles()) {
         filesBySpec.computeIfAbsent(file.specId(), id -> new ArrayList<>()).add(file);
       }
+      deadLetters.addAll(result.deadLetters());
       written += result.recordsWritten();
       deadLettered += result.recordsDeadLettered();
       skipped += result.recordsSkipped();
@@ -213,14 +312,15 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     }
     List<byte[]> manifests = new ArrayList<>();
     for (Map.Entry<Integer, List<DataFile>> entry : filesBySpec.entrySet()) {
-      String name =
-          String.format(
-              "floe-%s-%s-%d-%d-%s.avro",
-              jobId, operatorId, checkpointId, entry.getKey(), UUID.randomUUID());
       OutputFile file =
-          table
-              .io()
-              .newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
+          newMetadataFile(
+              String.format(
+                  "%s%s-%d-%d-%s.avro",
+                  PENDING_MANIFEST_PREFIX,
+                  committerId,
+                  checkpointId,
+                  entry.getKey(),
+                  UUID.randomUUID()));
       ManifestWriter<DataFile> writer =
           ManifestFiles.write(
               TEMPORARY_MANIFEST_FORMAT, table.specs().get(entry.getKey()), file, 0L);
@@ -231,12 +331,37 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       }
       manifests.add(ManifestFiles.encode(writer.toManifestFile()));
     }
+    List<String> deadLetterFiles = new ArrayList<>();
+    if (!deadLetters.isEmpty()) {
+      OutputFile file =
+          newMetadataFile(
+              String.format(
+                  "%s%s-%d-%s.bin",
+                  DEAD_LETTER_FILE_PREFIX, committerId, checkpointId, UUID.randomUUID()));
+      try (OutputStream out = file.createOrOverwrite()) {
+        DeadLetterCodec.write(deadLetters, out);
+      }
+      deadLetterFiles.add(file.location());
+    }
     return new PendingCommit(
-        manifests, schemaId, written, deadLettered, skipped, offsets, maxTimestamp);
+        manifests,
+        schemaId,
+        written,
+        deadLettered,
+        skipped,
+        offsets,
+        maxTimestamp,
+        deadLetterFiles);
+  }
+
+  private OutputFile newMetadataFile(String name) {
+    return table
+        .io()
+        .newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
   }
 
   private void commit(
-      NavigableMap<Long, PendingCommit> commits, String commitJobId, long upToCheckpointId)
+      NavigableMap<Long, PendingCommit> commits, String identity, long upToCheckpointId)
       throws IOException {
     long start = System.currentTimeMillis();
     table.refresh();
@@ -247,6 +372,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     long skipped = 0;
     long maxTimestamp = 0;
     int schemaId = -1;
+    List<String> deadLetterFiles = new ArrayList<>();
     for (PendingCommit commit : commits.values()) {
       for (byte[] encoded : commit.manifests()) {
         ManifestFile manifest = ManifestFiles.decode(encoded);
@@ -258,6 +384,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
           }
         }
       }
+      deadLetterFiles.addAll(commit.deadLetterFiles());
       written += commit.recordsWritten();
       deadLettered += commit.recordsDeadLettered();
       skipped += commit.recordsSkipped();
@@ -267,10 +394,12 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
           .nextOffsets()
           .forEach((partition, next) -> committedOffsets.merge(partition, next, Math::max));
     }
-    append.set(CommitSummary.FLINK_JOB_ID, commitJobId);
-    append.set(CommitSummary.FLINK_OPERATOR_ID, operatorId);
-    append.set(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID, Long.toString(upToCheckpointId));
+    String checkpoint = Long.toString(upToCheckpointId);
     append.set(CommitSummary.PIPELINE, pipeline);
+    append.set(CommitSummary.COMMITTER_ID, identity);
+    append.set(CommitSummary.FLINK_JOB_ID, jobId);
+    append.set(CommitSummary.FLINK_OPERATOR_ID, getOperatorID().toString());
+    append.set(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID, checkpoint);
     append.set(CommitSummary.LOADER_VERSION, loaderVersion);
     append.set(CommitSummary.SCHEMA_ID, Integer.toString(schemaId));
     append.set(CommitSummary.RECORDS_WRITTEN, Long.toString(written));
@@ -279,6 +408,9 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     append.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(committedOffsets));
     append.set(CommitSummary.MAX_RECORD_TIMESTAMP, Long.toString(maxTimestamp));
     append.set(CommitSummary.CHECKPOINTS, commits.firstKey() + "-" + commits.lastKey());
+    if (!deadLetterFiles.isEmpty()) {
+      append.set(CommitSummary.DEAD_LETTER_FILES, String.join(",", deadLetterFiles));
+    }
     append.commit();
     lastCommitMillis = System.currentTimeMillis() - start;
     if (this.commits != null) {
@@ -294,6 +426,108 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
         deadLettered,
         skipped,
         lastCommitMillis);
+    if (!deadLetterFiles.isEmpty()) {
+      publish(committedSnapshot(identity, checkpoint), deadLetterFiles);
+    }
+  }
+
+  /** The snapshot this committer just committed for the checkpoint. */
+  private long committedSnapshot(String identity, String checkpoint) {
+    for (Snapshot snapshot = table.currentSnapshot();
+        snapshot != null;
+        snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      Map<String, String> summary = snapshot.summary();
+      if (identity.equals(summary.get(CommitSummary.COMMITTER_ID))
+          && checkpoint.equals(summary.get(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID))) {
+        return snapshot.snapshotId();
+      }
+    }
+    throw new IllegalStateException(
+        "The commit of checkpoint " + checkpoint + " by " + identity + " is not in the table");
+  }
+
+  /** Publishes a commit's dead letters, then deletes their files: a file left means maybe not. */
+  private void publish(long snapshotId, List<String> files) throws IOException {
+    if (publisher == null) {
+      LOG.warn(
+          "Snapshot {} holds dead letters but {} has no dead-letter topic any more: keeping {}",
+          snapshotId,
+          pipeline,
+          files);
+      return;
+    }
+    List<DeadLetter> letters = new ArrayList<>();
+    for (String file : files) {
+      try (InputStream in = table.io().newInputFile(file).newStream()) {
+        letters.addAll(DeadLetterCodec.read(in));
+      }
+    }
+    publisher.publish(snapshotId, letters);
+    for (String file : files) {
+      table.io().deleteFile(file);
+    }
+  }
+
+  /**
+   * After a restart: the dead letters of the pipeline's commits whose files are still there were
+   * perhaps not published (the run stopped between its commit and the end of the publication). The
+   * newest of them that the dead-letter topic names was published, and so were those before it; the
+   * rest are published now, oldest first.
+   */
+  private void publishUnpublishedDeadLetters() throws IOException {
+    List<Snapshot> waiting = new ArrayList<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      Map<String, String> summary = snapshot.summary();
+      if (pipeline.equals(summary.get(CommitSummary.PIPELINE))
+          && deadLetterFiles(snapshot).stream()
+              .anyMatch(f -> table.io().newInputFile(f).exists())) {
+        waiting.add(snapshot);
+      }
+    }
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (publisher == null) {
+      LOG.warn(
+          "{} commit(s) of {} hold dead letters that may not have been published, and the pipeline"
+              + " has no dead-letter topic any more",
+          waiting.size(),
+          pipeline);
+      return;
+    }
+    Set<Long> published = publisher.newestPublished();
+    int firstUnpublished = 0;
+    for (int i = 0; i < waiting.size(); i++) {
+      Snapshot snapshot = waiting.get(i);
+      // Files are deleted only after their publication: one already gone means published.
+      boolean partlyDeleted =
+          deadLetterFiles(snapshot).stream().anyMatch(f -> !table.io().newInputFile(f).exists());
+      if (partlyDeleted || published.contains(snapshot.snapshotId())) {
+        firstUnpublished = i + 1;
+      }
+    }
+    for (int i = 0; i < waiting.size(); i++) {
+      Snapshot snapshot = waiting.get(i);
+      List<String> files = deadLetterFiles(snapshot);
+      if (i < firstUnpublished) {
+        LOG.info(
+            "Dead letters of snapshot {} were published before the restart", snapshot.snapshotId());
+        for (String file : files) {
+          if (table.io().newInputFile(file).exists()) {
+            table.io().deleteFile(file);
+          }
+        }
+      } else {
+        LOG.info(
+            "Publishing the dead letters of snapshot {} after a restart", snapshot.snapshotId());
+        publish(snapshot.snapshotId(), files);
+      }
+    }
+  }
+
+  private static List<String> deadLetterFiles(Snapshot snapshot) {
+    String files = snapshot.summary().get(CommitSummary.DEAD_LETTER_FILES);
+    return files == null || files.isEmpty() ? List.of() : List.of(files.split(","));
   }
 
   private void deleteManifests(Iterable<PendingCommit> commits) {
@@ -310,16 +544,29 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     }
   }
 
+  /** A new committer identity: 32 hex digits, unique to this run of the committer. */
+  private static String newCommitterId() {
+    UUID uuid = UUID.randomUUID();
+    return String.format(
+        "%016x%016x", uuid.getMostSignificantBits(), uuid.getLeastSignificantBits());
+  }
+
   /**
-   * The highest checkpoint this job's committer committed, from the retained snapshots' summaries
-   * (all of them, so that an expired parent does not hide a later commit); -1 if none.
+   * The highest checkpoint the committer with this identity committed for the pipeline, from the
+   * retained snapshots' summaries (all of them, so that an expired parent does not hide a later
+   * commit); -1 if none. Commits of loaders before the committer identity carry only Flink's job
+   * id, which their state holds in its place.
    */
-  static long maxCommittedCheckpointId(Table table, String jobId, String operatorId) {
+  static long maxCommittedCheckpointId(Table table, String pipeline, String identity) {
     long max = NO_CHECKPOINT;
     for (Snapshot snapshot : table.snapshots()) {
       Map<String, String> summary = snapshot.summary();
-      if (jobId.equals(summary.get(CommitSummary.FLINK_JOB_ID))
-          && operatorId.equals(summary.get(CommitSummary.FLINK_OPERATOR_ID))) {
+      String committer = summary.get(CommitSummary.COMMITTER_ID);
+      boolean ours =
+          committer != null
+              ? committer.equals(identity)
+              : identity.equals(summary.get(CommitSummary.FLINK_JOB_ID));
+      if (ours && pipeline.equals(summary.get(CommitSummary.PIPELINE))) {
         String value = summary.get(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID);
         if (value != null) {
           max = Math.max(max, Long.parseLong(value));
@@ -334,16 +581,8 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
    * first); empty if none.
    */
   public static Map<String, Long> latestOffsets(Table table, String pipeline) {
-    Snapshot latest = null;
-    for (Snapshot snapshot : table.snapshots()) {
-      Map<String, String> summary = snapshot.summary();
-      if (pipeline.equals(summary.get(CommitSummary.PIPELINE))
-          && summary.containsKey(CommitSummary.KAFKA_OFFSETS)) {
-        latest = snapshot;
-      }
-    }
-    return latest == null
-        ? Map.of()
-        : CommitSummary.parseOffsets(latest.summary().get(CommitSummary.KAFKA_OFFSETS));
+    List<Map<String, String>> summaries = new ArrayList<>();
+    table.snapshots().forEach(snapshot -> summaries.add(snapshot.summary()));
+    return CommitSummary.latestOffsets(summaries, pipeline);
   }
 }

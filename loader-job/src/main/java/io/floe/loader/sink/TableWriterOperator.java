@@ -13,17 +13,17 @@ import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.util.OutputTag;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
@@ -34,19 +34,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parses each Kafka message against the table's current schema and writes the row into Iceberg data
- * files; bad messages go to the dead-letter side output, are skipped, or fail the job, by policy.
- * Before each checkpoint barrier it closes its files and hands them, with its counters and offsets,
- * to the committer.
+ * files; bad messages are kept for the dead-letter topic, skipped, or fail the job, by policy.
+ * Before each checkpoint barrier it closes its files and hands them, with the dead letters, its
+ * counters and offsets, to the committer. A message below the offsets the table already recorded
+ * for the pipeline is dropped unread: restored state older than the table's last commit (a stale
+ * savepoint, say) never loads a message twice.
  */
 public final class TableWriterOperator extends AbstractStreamOperator<WrittenFiles>
     implements OneInputStreamOperator<KafkaMessage, WrittenFiles>, BoundedOneInput {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TableWriterOperator.class);
   private static final int PARSE_TIME_SAMPLE_MASK = 15;
-
-  /** Where bad messages go when the pipeline has a dead-letter topic. */
-  public static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
   private final HashMap<String, String> settings;
 
@@ -59,6 +57,8 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
   private transient PartitionOffsets offsets;
+  private transient CommittedOffsets committed;
+  private transient List<DeadLetter> deadLetters;
   private transient long recordsWritten;
   private transient long recordsDeadLettered;
   private transient long recordsSkipped;
@@ -94,11 +94,19 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
     writer = writerFactory.create();
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
     offsets = new PartitionOffsets();
+    deadLetters = new ArrayList<>();
+    committed =
+        new CommittedOffsets(
+            TableCommitterOperator.latestOffsets(table, loaderSettings.pipelineName()));
   }
 
   @Override
   public void processElement(StreamRecord<KafkaMessage> element) throws Exception {
     KafkaMessage message = element.getValue();
+    if (committed.holds(message.topic(), message.partition(), message.offset())) {
+      metrics.recordsAlreadyCommitted().inc();
+      return;
+    }
     metrics.recordsIn().inc();
     boolean sample = (seen++ & PARSE_TIME_SAMPLE_MASK) == 0;
     long start = sample ? System.nanoTime() : 0;
@@ -126,7 +134,7 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   private void handleBadMessage(KafkaMessage message, BadMessageException error) {
     switch (policy) {
       case DEAD_LETTER:
-        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(message, error)));
+        deadLetters.add(new DeadLetter(message, error));
         recordsDeadLettered++;
         metrics.recordsDeadLettered().inc();
         break;
@@ -173,7 +181,9 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
                 recordsDeadLettered,
                 recordsSkipped,
                 offsets.drain(),
-                maxRecordTimestamp)));
+                maxRecordTimestamp,
+                deadLetters)));
+    deadLetters = new ArrayList<>();
     recordsWritten = 0;
     recordsDeadLettered = 0;
     recordsSkipped = 0;
@@ -191,6 +201,45 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
       }
     } finally {
       super.close();
+    }
+  }
+
+  /**
+   * The offsets the table recorded for the pipeline when the writer opened: a message below them is
+   * in the table already (or was dead-lettered or skipped by a commit). Cheap per record: once a
+   * partition's messages pass its mark, the check is one comparison.
+   */
+  static final class CommittedOffsets {
+    private final Map<String, Long> marks;
+    private String lastTopic;
+    private int lastPartition = -1;
+    private long lastMark = -1;
+    private final Map<String, Boolean> reported = new HashMap<>();
+
+    CommittedOffsets(Map<String, Long> marks) {
+      this.marks = new HashMap<>(marks);
+    }
+
+    boolean holds(String topic, int partition, long offset) {
+      if (partition != lastPartition || !topic.equals(lastTopic)) {
+        Long mark = marks.get(CommitSummary.topicPartition(topic, partition));
+        lastMark = mark == null ? -1 : mark;
+        lastTopic = topic;
+        lastPartition = partition;
+      }
+      if (offset >= lastMark) {
+        return false;
+      }
+      if (reported.putIfAbsent(topic + ":" + partition, Boolean.TRUE) == null) {
+        LOG.warn(
+            "{}:{}: skipping messages from offset {} up to {}: the table holds them already (the"
+                + " restored state is older than the pipeline's last commit)",
+            topic,
+            partition,
+            offset,
+            lastMark);
+      }
+      return true;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.floe.loader.sink;
 
+import io.floe.loader.deadletter.DeadLetter;
+import io.floe.loader.deadletter.DeadLetterCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +16,9 @@ import java.util.Map;
 import org.apache.iceberg.DataFile;
 
 /**
- * What one writer subtask produced for one checkpoint: its data files and counters, sent to the
- * single committer. The files travel Java-serialized, as Iceberg's own task results do.
+ * What one writer subtask produced for one checkpoint: its data files, dead letters and counters,
+ * sent to the single committer. The files travel Java-serialized, as Iceberg's own task results do;
+ * the dead letters in {@link DeadLetterCodec}'s encoding.
  */
 public final class WrittenFiles implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,6 +31,7 @@ public final class WrittenFiles implements Serializable {
   private final long recordsSkipped;
   private final HashMap<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
+  private final byte[] deadLetters;
 
   WrittenFiles(
       long checkpointId,
@@ -38,6 +42,28 @@ public final class WrittenFiles implements Serializable {
       long recordsSkipped,
       Map<String, Long> nextOffsets,
       long maxRecordTimestamp) {
+    this(
+        checkpointId,
+        schemaId,
+        dataFiles,
+        recordsWritten,
+        recordsDeadLettered,
+        recordsSkipped,
+        nextOffsets,
+        maxRecordTimestamp,
+        List.of());
+  }
+
+  WrittenFiles(
+      long checkpointId,
+      int schemaId,
+      DataFile[] dataFiles,
+      long recordsWritten,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<DeadLetter> deadLetters) {
     this.checkpointId = checkpointId;
     this.schemaId = schemaId;
     this.dataFiles = serialize(dataFiles);
@@ -46,6 +72,7 @@ public final class WrittenFiles implements Serializable {
     this.recordsSkipped = recordsSkipped;
     this.nextOffsets = new HashMap<>(nextOffsets);
     this.maxRecordTimestamp = maxRecordTimestamp;
+    this.deadLetters = deadLetters.isEmpty() ? null : DeadLetterCodec.encode(deadLetters);
   }
 
   long checkpointId() {
@@ -85,6 +112,11 @@ public final class WrittenFiles implements Serializable {
 
   long maxRecordTimestamp() {
     return maxRecordTimestamp;
+  }
+
+  /** The bad messages to publish to the dead-letter topic (policy dead-letter), in offset order. */
+  List<DeadLetter> deadLetters() {
+    return deadLetters == null ? List.of() : DeadLetterCodec.decode(deadLetters);
   }
 
   private static byte[] serialize(DataFile[] files) {

@@ -3,10 +3,13 @@ package io.floe.loader.source;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.summary.CommitSummary;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,34 +17,42 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the exactly-once Kafka source of a pipeline (offsets in checkpoints, committed back to the
- * consumer group on completion, partition discovery) and sizes the job to the topics.
+ * consumer group on completion for lag monitoring, partition discovery) and decides where a run
+ * without restored state starts.
  */
 public final class KafkaSources {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSources.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
   private KafkaSources() {}
 
-  /**
-   * The source. Without restored state it starts as configured; "committed" prefers the offsets the
-   * pipeline last committed to its table, then the consumer group's, then the earliest.
-   */
+  /** The source, starting at {@code start} when the run has no restored state. */
   public static KafkaSource<KafkaMessage> create(
-      LoaderSettings settings, Properties clientProperties, Map<String, Long> tableOffsets) {
+      LoaderSettings settings, Properties clientProperties, StartPositions start) {
     SourceSettings source = settings.source();
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    start.positions().forEach((key, offset) -> positions.put(topicPartition(key), offset));
     KafkaSourceBuilder<KafkaMessage> builder =
         KafkaSource.<KafkaMessage>builder()
             .setBootstrapServers(source.bootstrapServers())
             .setGroupId(source.groupId())
             .setClientIdPrefix("floe-" + settings.pipelineName())
             .setDeserializer(new KafkaMessageDeserializer())
-            .setStartingOffsets(startingOffsets(source, tableOffsets));
+            .setStartingOffsets(new PipelineStartOffsets(positions));
     if (source.topicPattern().isPresent()) {
       builder.setTopicPattern(source.topicPattern().get());
     } else {
@@ -58,50 +69,47 @@ public final class KafkaSources {
     return builder.build();
   }
 
-  static OffsetsInitializer startingOffsets(SourceSettings source, Map<String, Long> tableOffsets) {
-    switch (source.startingOffsets()) {
-      case EARLIEST:
-        return OffsetsInitializer.earliest();
-      case LATEST:
-        return OffsetsInitializer.latest();
-      case TIMESTAMP:
-        return OffsetsInitializer.timestamp(
-            source.startingTimestamp().orElseThrow().toEpochMilli());
-      default:
-        if (tableOffsets.isEmpty()) {
-          return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        }
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        tableOffsets.forEach((key, offset) -> offsets.put(topicPartition(key), offset));
-        return OffsetsInitializer.offsets(offsets, OffsetResetStrategy.EARLIEST);
-    }
-  }
-
   /**
-   * The number of partitions the pipeline reads today (topics, or topics matching the pattern).
+   * Where a run without restored state starts: after the table's offsets (the pipeline's latest
+   * commit); for a pipeline without any commit, by its starting rule, resolved now.
    *
-   * @throws IllegalStateException when a topic does not exist or nothing matches the pattern
+   * @param tableOffsets the offsets of the pipeline's latest commit (topic:partition to offset)
+   * @throws IllegalStateException when a topic does not exist, nothing matches the pattern, or
+   *     Kafka does not answer
    */
-  public static int partitionCount(SourceSettings source, Properties clientProperties) {
-    Properties properties = new Properties();
-    properties.putAll(clientProperties);
-    properties.setProperty("bootstrap.servers", source.bootstrapServers());
-    properties.setProperty("default.api.timeout.ms", "30000");
-    try (Admin admin = Admin.create(properties)) {
-      Set<String> topics = new TreeSet<>(source.topics());
-      if (source.topicPattern().isPresent()) {
-        topics =
-            admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                .filter(topic -> source.topicPattern().get().matcher(topic).matches())
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (topics.isEmpty()) {
-          throw new IllegalStateException(
-              "No topic matches source.topic-pattern " + source.topicPattern().get());
-        }
+  public static StartPositions startPositions(
+      SourceSettings source, Properties clientProperties, Map<String, Long> tableOffsets) {
+    try (Admin admin = admin(source, clientProperties)) {
+      List<TopicPartition> partitions = partitions(admin, source);
+      List<String> keys =
+          partitions.stream()
+              .map(p -> StartPositions.key(p.topic(), p.partition()))
+              .collect(Collectors.toList());
+      if (!tableOffsets.isEmpty()) {
+        return StartPositions.fromTable(keys, tableOffsets);
       }
-      Map<String, TopicDescription> described =
-          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-      return described.values().stream().mapToInt(d -> d.partitions().size()).sum();
+      Map<String, Long> resolved = new TreeMap<>();
+      switch (source.startingOffsets()) {
+        case LATEST:
+          resolved = offsets(admin, partitions, OffsetSpec.latest());
+          break;
+        case TIMESTAMP:
+          resolved =
+              offsets(
+                  admin,
+                  partitions,
+                  OffsetSpec.forTimestamp(source.startingTimestamp().orElseThrow().toEpochMilli()));
+          break;
+        default:
+          // earliest, and committed (the same for a pipeline without commits): every partition
+          // from its earliest offset, which needs nothing recorded.
+          break;
+      }
+      LOG.info(
+          "Pipeline without commits, starting offsets {}: {}",
+          source.startingOffsets(),
+          resolved.isEmpty() ? "earliest" : resolved);
+      return new StartPositions(keys, resolved, resolved);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException(
@@ -110,11 +118,87 @@ public final class KafkaSources {
       throw new IllegalStateException("Cannot describe the source topics: " + e.getCause(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "Kafka at " + source.bootstrapServers() + " did not answer within 30 s", e);
+          "Kafka at "
+              + source.bootstrapServers()
+              + " did not answer within "
+              + TIMEOUT_SECONDS
+              + " s",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);
     }
+  }
+
+  private static Admin admin(SourceSettings source, Properties clientProperties) {
+    Properties properties = new Properties();
+    properties.putAll(clientProperties);
+    properties.setProperty("bootstrap.servers", source.bootstrapServers());
+    properties.setProperty("default.api.timeout.ms", Long.toString(TIMEOUT_SECONDS * 1000));
+    return Admin.create(properties);
+  }
+
+  /** The partitions the pipeline reads today (topics, or topics matching the pattern). */
+  private static List<TopicPartition> partitions(Admin admin, SourceSettings source)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Set<String> topics = new TreeSet<>(source.topics());
+    if (source.topicPattern().isPresent()) {
+      topics =
+          admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+              .filter(topic -> source.topicPattern().get().matcher(topic).matches())
+              .collect(Collectors.toCollection(TreeSet::new));
+      if (topics.isEmpty()) {
+        throw new IllegalStateException(
+            "No topic matches source.topic-pattern " + source.topicPattern().get());
+      }
+    }
+    Map<String, TopicDescription> described =
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      for (TopicPartitionInfo info : described.get(topic).partitions()) {
+        partitions.add(new TopicPartition(topic, info.partition()));
+      }
+    }
+    return partitions;
+  }
+
+  private static Map<String, Long> offsets(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(p -> request.put(p, spec));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> listed =
+        admin.listOffsets(request, readCommitted()).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Map<TopicPartition, Long> ends = null;
+    Map<String, Long> offsets = new TreeMap<>();
+    for (TopicPartition partition : partitions) {
+      long offset = listed.get(partition).offset();
+      if (offset < 0) {
+        // No record at or after the timestamp: the partition's end.
+        if (ends == null) {
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+          ends = new HashMap<>();
+          for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> entry :
+              admin
+                  .listOffsets(latest, readCommitted())
+                  .all()
+                  .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                  .entrySet()) {
+            ends.put(entry.getKey(), entry.getValue().offset());
+          }
+        }
+        offset = ends.get(partition);
+      }
+      offsets.put(StartPositions.key(partition.topic(), partition.partition()), offset);
+    }
+    return offsets;
+  }
+
+  /** As the source reads: the end of a partition is its last stable offset. */
+  private static ListOffsetsOptions readCommitted() {
+    return new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
   }
 
   /** Parses a {@link CommitSummary#KAFKA_OFFSETS} key. */

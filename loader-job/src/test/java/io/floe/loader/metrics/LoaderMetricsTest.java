@@ -34,6 +34,7 @@ class LoaderMetricsTest {
             "operator.kinesisanalytics.Pipeline.orders.recordsWritten",
             "operator.kinesisanalytics.Pipeline.orders.recordsDeadLettered",
             "operator.kinesisanalytics.Pipeline.orders.recordsSkipped",
+            "operator.kinesisanalytics.Pipeline.orders.recordsAlreadyCommitted",
             "operator.kinesisanalytics.Pipeline.orders.parseMicrosPerRecord");
     assertThat(
             ((Counter)

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -126,7 +127,8 @@ class TableCommitterOperatorTest {
   }
 
   @Test
-  void aSavepointRestoredIntoANewJobCommitsThePendingFilesOnceUnderTheOldJob() throws Exception {
+  void aSavepointRestoredIntoANewJobCommitsThePendingFilesOnceUnderTheOldCommitter()
+      throws Exception {
     JobID oldJob = new JobID();
     JobID newJob = new JobID();
     OperatorSubtaskState savepoint;
@@ -137,18 +139,22 @@ class TableCommitterOperatorTest {
       harness.processElement(written(2, 7, 0, Map.of()), 2);
       savepoint = harness.snapshot(2, 2);
     }
+    String oldCommitter = table().currentSnapshot().summary().get(CommitSummary.COMMITTER_ID);
+    assertThat(oldCommitter).matches("[0-9a-f]{32}");
     OperatorSubtaskState next;
     try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> restored = open(newJob, savepoint)) {
       assertThat(committedFiles()).hasSize(2);
       assertThat(table().currentSnapshot().summary())
-          .containsEntry(CommitSummary.FLINK_JOB_ID, oldJob.toString())
+          .containsEntry(CommitSummary.COMMITTER_ID, oldCommitter)
+          .containsEntry(CommitSummary.FLINK_JOB_ID, newJob.toString())
           .containsEntry(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID, "2");
       restored.processElement(written(3, 3, 0, Map.of()), 3);
       next = restored.snapshot(3, 3);
       restored.notifyOfCompletedCheckpoint(3);
     }
-    assertThat(table().currentSnapshot().summary())
-        .containsEntry(CommitSummary.FLINK_JOB_ID, newJob.toString());
+    assertThat(table().currentSnapshot().summary().get(CommitSummary.COMMITTER_ID))
+        .as("each run of the committer commits under an identity of its own")
+        .isNotEqualTo(oldCommitter);
     try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> again = open(newJob, next)) {
       assertThat(committedFiles()).hasSize(3);
     }
@@ -204,8 +210,77 @@ class TableCommitterOperatorTest {
         .isEqualTo(Map.of("events:0", 8L, "events:1", 9L));
   }
 
+  @Test
+  void aNewRunWithTheJobIdOfAnEarlierOneCommitsItsFirstCheckpointAtOnce() throws Exception {
+    // Flink in application mode with high availability (how Managed Flink runs jobs) can give
+    // every run the same job id.
+    JobID job = new JobID();
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> earlier = open(job, null)) {
+      for (long checkpoint = 1; checkpoint <= 3; checkpoint++) {
+        earlier.processElement(written(checkpoint, 1, 0, Map.of()), checkpoint);
+        earlier.snapshot(checkpoint, checkpoint);
+        earlier.notifyOfCompletedCheckpoint(checkpoint);
+      }
+    }
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> next = open(job, null)) {
+      next.processElement(written(1, 1, 0, Map.of()), 1);
+      next.snapshot(1, 1);
+      next.notifyOfCompletedCheckpoint(1);
+      assertThat(committedFiles()).as("the new run's first checkpoint, committed").hasSize(4);
+    }
+  }
+
+  @Test
+  void aRestoreIntoARunWithTheSameJobIdDoesNotDropFilesThatWereNeverCommitted() throws Exception {
+    JobID job = new JobID();
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> earlier = open(job, null)) {
+      for (long checkpoint = 1; checkpoint <= 3; checkpoint++) {
+        earlier.processElement(written(checkpoint, 1, 0, Map.of()), checkpoint);
+        earlier.snapshot(checkpoint, checkpoint);
+        earlier.notifyOfCompletedCheckpoint(checkpoint);
+      }
+    }
+    OperatorSubtaskState checkpoint;
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> next = open(job, null)) {
+      next.processElement(written(1, 1, 0, Map.of()), 1);
+      checkpoint = next.snapshot(1, 1);
+      // dies before it hears that checkpoint 1 completed
+    }
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> restored = open(job, checkpoint)) {
+      assertThat(committedFiles()).as("the restored checkpoint's file, committed").hasSize(4);
+    }
+  }
+
+  @Test
+  void twoPipelinesWritingOneTableKeepTheirOwnCommitMarks() throws Exception {
+    JobID job = new JobID();
+    Map<String, String> other = new HashMap<>(settings);
+    other.put("pipeline.name", "other");
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> first = open(job, null, other)) {
+      for (long checkpoint = 1; checkpoint <= 5; checkpoint++) {
+        first.processElement(written(checkpoint, 1, 0, Map.of()), checkpoint);
+        first.snapshot(checkpoint, checkpoint);
+        first.notifyOfCompletedCheckpoint(checkpoint);
+      }
+    }
+    OperatorSubtaskState checkpoint;
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> second = open(job, null)) {
+      second.processElement(written(1, 1, 0, Map.of()), 1);
+      second.processElement(written(2, 1, 0, Map.of()), 2);
+      checkpoint = second.snapshot(2, 2);
+    }
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> restored = open(job, checkpoint)) {
+      assertThat(committedFiles()).as("both pipelines' files").hasSize(7);
+    }
+  }
+
   private OneInputStreamOperatorTestHarness<WrittenFiles, Void> open(
       JobID job, OperatorSubtaskState restoreFrom) throws Exception {
+    return open(job, restoreFrom, settings);
+  }
+
+  private OneInputStreamOperatorTestHarness<WrittenFiles, Void> open(
+      JobID job, OperatorSubtaskState restoreFrom, Map<String, String> settings) throws Exception {
     MockEnvironment environment =
         new MockEnvironmentBuilder()
             .setJobID(job)
@@ -215,7 +290,7 @@ class TableCommitterOperatorTest {
             .build();
     OneInputStreamOperatorTestHarness<WrittenFiles, Void> harness =
         new OneInputStreamOperatorTestHarness<>(
-            new TableCommitterOperator(settings, "test"), environment);
+            new TableCommitterOperator(settings, "test", Map.of(), new Properties()), environment);
     harness.getStreamConfig().setOperatorID(OPERATOR);
     harness.setup();
     harness.initializeState(restoreFrom);

@@ -36,8 +36,10 @@ public final class SourceSettings {
           "source.starting-offsets",
           enumValue(StartingOffsets.class),
           "committed",
-          "Where to start without restored state: committed (table, then group, then earliest),"
-              + " earliest, latest or timestamp");
+          "Where the pipeline starts reading a partition its table holds no commit of it for:"
+              + " committed (the same as earliest; never the consumer group's offsets), earliest,"
+              + " latest or timestamp. It applies once: later starts continue after the table's"
+              + " offsets, and partitions created later are read from their beginning");
   public static final Setting<Instant> STARTING_TIMESTAMP =
       Setting.optional(
           "source.starting-timestamp",
@@ -89,7 +91,8 @@ public final class SourceSettings {
           "group.id", GROUP_ID.key(),
           "security.protocol", SECURITY_PROTOCOL.key(),
           "sasl.mechanism", SASL_MECHANISM.key(),
-          "sasl.jaas.config", CREDENTIALS.key());
+          "sasl.jaas.config", CREDENTIALS.key(),
+          "transaction.timeout.ms", BadMessageSettings.TRANSACTION_TIMEOUT.key());
 
   static final List<Setting<?>> ALL =
       List.of(

@@ -17,6 +17,34 @@ public final class CommitSummary {
   public static final String FLINK_MAX_COMMITTED_CHECKPOINT_ID =
       "flink.max-committed-checkpoint-id";
 
+  /**
+   * The identity of the committer that made the commit: chosen by the loader for each run (and each
+   * restart of its committer), kept in operator state. With the pipeline and {@link
+   * #FLINK_MAX_COMMITTED_CHECKPOINT_ID} it is what a restore checks to skip checkpoints already
+   * committed; it never depends on Flink's job id, which Flink may repeat across runs.
+   */
+  public static final String COMMITTER_ID = "floe.committer-id";
+
+  /**
+   * The files holding this commit's dead letters (comma-separated locations), which the loader
+   * publishes to the dead-letter topic right after the commit and then deletes: a file still there
+   * means its dead letters may not have been published yet.
+   */
+  public static final String DEAD_LETTER_FILES = "floe.dead-letter-files";
+
+  /**
+   * What the commit is when it is not rows: {@link #KIND_START_POSITIONS} records where a new
+   * pipeline starts reading (no data), {@link #KIND_POSITION_MOVE} an explicit move of the
+   * pipeline's positions by an operator. Absent on commits of rows.
+   */
+  public static final String COMMIT_KIND = "floe.commit-kind";
+
+  public static final String KIND_START_POSITIONS = "start-positions";
+  public static final String KIND_POSITION_MOVE = "position-move";
+
+  /** Who moved the positions and why, on a {@link #KIND_POSITION_MOVE} commit (JSON). */
+  public static final String POSITION_MOVE = "floe.position-move";
+
   /** The pipeline that wrote the snapshot. */
   public static final String PIPELINE = "floe.pipeline";
 
@@ -75,6 +103,21 @@ public final class CommitSummary {
       offsets.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
     }
     return Collections.unmodifiableMap(offsets);
+  }
+
+  /**
+   * The offsets recorded by the pipeline's latest commit that has any, given the table's snapshot
+   * summaries oldest first: where the pipeline continues. Empty for a pipeline without commits.
+   */
+  public static Map<String, Long> latestOffsets(
+      Iterable<Map<String, String>> summariesOldestFirst, String pipeline) {
+    String latest = null;
+    for (Map<String, String> summary : summariesOldestFirst) {
+      if (pipeline.equals(summary.get(PIPELINE)) && summary.containsKey(KAFKA_OFFSETS)) {
+        latest = summary.get(KAFKA_OFFSETS);
+      }
+    }
+    return latest == null ? Map.of() : parseOffsets(latest);
   }
 
   /** The key of one partition in {@link #KAFKA_OFFSETS}. */

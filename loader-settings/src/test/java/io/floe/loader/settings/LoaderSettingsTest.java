@@ -105,6 +105,7 @@ class LoaderSettingsTest {
     given.put("parse.max-message-bytes", "256KiB");
     given.put("bad-messages.policy", "dead-letter");
     given.put("bad-messages.dead-letter-topic", "clicks-dlq");
+    given.put("bad-messages.transaction-timeout", "90s");
     given.put("job.flush-interval", "1s");
     given.put("job.parallelism", "4");
     given.put("job.max-parallelism", "64");
@@ -157,6 +158,7 @@ class LoaderSettingsTest {
 
     assertThat(settings.badMessages().policy()).isEqualTo(BadMessagePolicy.DEAD_LETTER);
     assertThat(settings.badMessages().deadLetterTopic()).contains("clicks-dlq");
+    assertThat(settings.badMessages().transactionTimeout()).isEqualTo(Duration.ofSeconds(90));
 
     JobSettings job = settings.job();
     assertThat(job.flushInterval()).isEqualTo(Duration.ofSeconds(1));

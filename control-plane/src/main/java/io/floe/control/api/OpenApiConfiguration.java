@@ -17,6 +17,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.util.List;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,6 +69,12 @@ public class OpenApiConfiguration {
         add(responses, "409", "Not possible in the pipeline's state");
         add(responses, "412", "If-Match names a version that is not the current one");
       }
+      if (method.equals("move")) {
+        add(
+            responses,
+            "422",
+            "An offset outside what its partition holds, or a partition the pipeline does not read");
+      }
       if (method.equals("parallelism")) {
         add(
             responses,
@@ -75,6 +82,24 @@ public class OpenApiConfiguration {
             "Above the topics' partition count (unless force) or the maximum parallelism");
       }
       return operation;
+    };
+  }
+
+  /** Descriptions of fields whose meaning is not obvious from their name. */
+  @Bean
+  OpenApiCustomizer fieldDescriptions() {
+    return api -> {
+      Schema<?> source = api.getComponents().getSchemas().get("Source");
+      if (source != null && source.getProperties().get("startingOffsets") != null) {
+        source
+            .getProperties()
+            .get("startingOffsets")
+            .description(
+                "committed (default), earliest, latest or timestamp: where the pipeline starts"
+                    + " reading a partition its table holds no commit of it for; it applies once,"
+                    + " every later start continues after the offsets the table recorded (move"
+                    + " them with POST /pipelines/{name}/offsets)");
+      }
     };
   }
 

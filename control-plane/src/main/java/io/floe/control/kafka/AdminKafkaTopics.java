@@ -1,10 +1,13 @@
 package io.floe.control.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -14,12 +17,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.stereotype.Component;
 
@@ -118,6 +127,112 @@ public class AdminKafkaTopics implements KafkaTopics {
       Thread.currentThread().interrupt();
       throw unavailable(clientProperties, e);
     }
+  }
+
+  @Override
+  public Map<String, OffsetRange> offsetRanges(
+      Properties clientProperties, Collection<String> topics) {
+    try (Admin admin = admin(clientProperties)) {
+      List<TopicPartition> partitions = partitionsOf(admin, topics);
+      Map<TopicPartition, Long> earliest = list(admin, partitions, OffsetSpec.earliest());
+      Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
+      Map<String, OffsetRange> ranges = new TreeMap<>();
+      for (TopicPartition partition : partitions) {
+        ranges.put(key(partition), new OffsetRange(earliest.get(partition), end.get(partition)));
+      }
+      return ranges;
+    } catch (ExecutionException e) {
+      throw unavailable(clientProperties, e.getCause());
+    } catch (TimeoutException e) {
+      throw unavailable(clientProperties, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(clientProperties, e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> offsetsAt(
+      Properties clientProperties, Collection<String> topics, Instant instant) {
+    try (Admin admin = admin(clientProperties)) {
+      List<TopicPartition> partitions = partitionsOf(admin, topics);
+      Map<TopicPartition, Long> at =
+          list(admin, partitions, OffsetSpec.forTimestamp(instant.toEpochMilli()));
+      Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
+      Map<String, Long> offsets = new TreeMap<>();
+      for (TopicPartition partition : partitions) {
+        long offset = at.get(partition);
+        offsets.put(key(partition), offset < 0 ? end.get(partition) : offset);
+      }
+      return offsets;
+    } catch (ExecutionException e) {
+      throw unavailable(clientProperties, e.getCause());
+    } catch (TimeoutException e) {
+      throw unavailable(clientProperties, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(clientProperties, e);
+    }
+  }
+
+  @Override
+  public Optional<Duration> transactionMaxTimeout(Properties clientProperties) {
+    try (Admin admin = admin(clientProperties)) {
+      Collection<Node> nodes =
+          admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (nodes.isEmpty()) {
+        return Optional.empty();
+      }
+      ConfigResource broker =
+          new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+      Config config =
+          admin
+              .describeConfigs(List.of(broker))
+              .all()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(broker);
+      ConfigEntry entry = config == null ? null : config.get("transaction.max.timeout.ms");
+      return entry == null || entry.value() == null
+          ? Optional.empty()
+          : Optional.of(Duration.ofMillis(Long.parseLong(entry.value())));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // Not allowed to describe the brokers' configuration (ACLs), or a managed service hides it.
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static List<TopicPartition> partitionsOf(Admin admin, Collection<String> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, TopicDescription> described =
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    List<TopicPartition> partitions = new ArrayList<>();
+    described.forEach(
+        (topic, description) ->
+            description
+                .partitions()
+                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
+    return partitions;
+  }
+
+  private static Map<TopicPartition, Long> list(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(partition -> request.put(partition, spec));
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    admin
+        .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .forEach((partition, info) -> offsets.put(partition, info.offset()));
+    return offsets;
+  }
+
+  private static String key(TopicPartition partition) {
+    return partition.topic() + ":" + partition.partition();
   }
 
   private static Admin admin(Properties clientProperties) {

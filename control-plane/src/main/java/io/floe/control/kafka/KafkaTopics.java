@@ -1,7 +1,10 @@
 package io.floe.control.kafka;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -23,4 +26,23 @@ public interface KafkaTopics {
    * partitions the group has no offset for).
    */
   long lag(Properties clientProperties, String groupId, Collection<String> topics);
+
+  /**
+   * Each partition of {@code topics} (as topic:partition) with its earliest offset and its end (the
+   * last stable offset, as a read-committed consumer sees it).
+   */
+  Map<String, OffsetRange> offsetRanges(Properties clientProperties, Collection<String> topics);
+
+  /**
+   * Each partition's first offset whose record timestamp is at or after {@code instant}; its end
+   * when there is none.
+   */
+  Map<String, Long> offsetsAt(
+      Properties clientProperties, Collection<String> topics, Instant instant);
+
+  /** The brokers' {@code transaction.max.timeout.ms}, when their configuration can be read. */
+  Optional<Duration> transactionMaxTimeout(Properties clientProperties);
+
+  /** The offsets a partition holds: from {@code earliest} up to (without) {@code end}. */
+  record OffsetRange(long earliest, long end) {}
 }

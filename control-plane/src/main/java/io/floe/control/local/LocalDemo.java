@@ -49,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnProperty(name = "floe.local.demo", havingValue = "true")
 public class LocalDemo implements DisposableBean {
   static final String PIPELINE = "demo";
+  static final String LOCAL_TARGET = "local";
   static final String TOPIC = "demo-events";
   static final String DEAD_LETTER_TOPIC = "demo-events-dlq";
   static final String CATALOG = "local";
@@ -185,13 +186,7 @@ public class LocalDemo implements DisposableBean {
                             "columns", SAMPLE_COLUMNS, "partitionBy", List.of("day(timestamp)"))),
             "badMessages", Map.of("deadLetterTopic", DEAD_LETTER_TOPIC),
             "runtime",
-                Map.of(
-                    "target",
-                    LocalRestart.LOCAL_TARGET,
-                    "parallelism",
-                    1,
-                    "flushInterval",
-                    FLUSH_INTERVAL),
+                Map.of("target", LOCAL_TARGET, "parallelism", 1, "flushInterval", FLUSH_INTERVAL),
             "labels", Map.of("app", "floe-demo"));
     return json.convertValue(body, PipelineRequest.class);
   }

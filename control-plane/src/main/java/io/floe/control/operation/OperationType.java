@@ -12,5 +12,15 @@ public enum OperationType {
   /** Roll out changed settings: a restart with the new settings. */
   UPDATE,
   /** Stop, then remove the pipeline (the table stays). */
-  DELETE
+  DELETE,
+  /**
+   * Start again, by the reconciler, a pipeline whose run failed or disappeared while it should run:
+   * from the newest retained checkpoint of that run, else the offsets its table recorded.
+   */
+  RECOVER,
+  /**
+   * Move the read positions: stop with a savepoint, record the new positions in the table, start
+   * there without the savepoint (a stopped pipeline stays stopped).
+   */
+  MOVE_OFFSETS
 }

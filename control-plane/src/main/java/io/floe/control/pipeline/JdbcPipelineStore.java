@@ -116,6 +116,7 @@ public class JdbcPipelineStore implements PipelineStore {
         jdbc.sql(
                 "update pipeline_status set observed_state = ?, job_id = ?, parallelism = ?,"
                     + " running_generation = ?, restore_path = ?, restore_source = ?,"
+                    + " started_from = ?, recovery_attempts = ?, recovery_next_at = ?, recovery_halted = ?,"
                     + " last_operation_id = ?, last_error = ?, updated_at = ? where name = ?")
             .params(
                 status.observedState().name(),
@@ -124,6 +125,10 @@ public class JdbcPipelineStore implements PipelineStore {
                 status.runningGeneration().orElse(null),
                 status.restorePath().orElse(null),
                 status.restoreSource().orElse(null),
+                status.startedFrom().orElse(null),
+                status.recovery().attempts(),
+                status.recovery().nextAttemptAt().map(JdbcPipelineStore::time).orElse(null),
+                status.recovery().halted(),
                 status.lastOperationId().orElse(null),
                 storable(status.lastError().orElse(null)),
                 time(status.updatedAt()),
@@ -137,8 +142,10 @@ public class JdbcPipelineStore implements PipelineStore {
   private void insertStatus(PipelineStatus status) {
     jdbc.sql(
             "insert into pipeline_status (name, observed_state, job_id, parallelism,"
-                + " running_generation, restore_path, restore_source, last_operation_id,"
-                + " last_error, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " running_generation, restore_path, restore_source, started_from,"
+                + " recovery_attempts,"
+                + " recovery_next_at, recovery_halted, last_operation_id,"
+                + " last_error, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             status.name(),
             status.observedState().name(),
@@ -147,6 +154,10 @@ public class JdbcPipelineStore implements PipelineStore {
             status.runningGeneration().orElse(null),
             status.restorePath().orElse(null),
             status.restoreSource().orElse(null),
+            status.startedFrom().orElse(null),
+            status.recovery().attempts(),
+            status.recovery().nextAttemptAt().map(JdbcPipelineStore::time).orElse(null),
+            status.recovery().halted(),
             status.lastOperationId().orElse(null),
             storable(status.lastError().orElse(null)),
             time(status.updatedAt()))
@@ -190,8 +201,13 @@ public class JdbcPipelineStore implements PipelineStore {
         Optional.ofNullable((Long) rs.getObject("running_generation", Long.class)),
         Optional.ofNullable(rs.getString("restore_path")),
         Optional.ofNullable(rs.getString("restore_source")),
+        Optional.ofNullable(rs.getString("started_from")),
         Optional.ofNullable(rs.getString("last_operation_id")),
         Optional.ofNullable(rs.getString("last_error")),
+        new Recovery(
+            rs.getInt("recovery_attempts"),
+            Optional.ofNullable(instant(rs, "recovery_next_at")),
+            rs.getBoolean("recovery_halted")),
         instant(rs, "updated_at"));
   }
 

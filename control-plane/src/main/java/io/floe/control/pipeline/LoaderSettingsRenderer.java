@@ -48,6 +48,7 @@ public final class LoaderSettingsRenderer {
     FIELDS.put("parse.max-message-bytes", "parsing.maxMessageSize");
     FIELDS.put("bad-messages.policy", "badMessages.policy");
     FIELDS.put("bad-messages.dead-letter-topic", "badMessages.deadLetterTopic");
+    FIELDS.put("bad-messages.transaction-timeout", "badMessages.transactionTimeout");
     FIELDS.put("job.flush-interval", "runtime.flushInterval");
     FIELDS.put("job.parallelism", "runtime.parallelism");
     FIELDS.put("job.max-parallelism", "runtime.maxParallelism");
@@ -153,6 +154,7 @@ public final class LoaderSettingsRenderer {
     if (badMessages != null) {
       put(settings, "bad-messages.policy", badMessages.policy());
       put(settings, "bad-messages.dead-letter-topic", badMessages.deadLetterTopic());
+      put(settings, "bad-messages.transaction-timeout", badMessages.transactionTimeout());
     }
     PipelineSpec.Runtime runtime = spec.runtime();
     if (runtime != null) {

@@ -54,8 +54,18 @@ public record PipelineSpec(
   /** One column; types as Iceberg writes them: long, decimal(18,4), list<string>, struct<a:int>. */
   public record Column(String name, String type, Boolean required, String doc) {}
 
-  /** What happens to messages that cannot become rows. */
-  public record BadMessages(String policy, String deadLetterTopic) {}
+  /**
+   * What happens to messages that cannot become rows.
+   *
+   * @param transactionTimeout how long publishing one commit's dead letters may take (the
+   *     producer's transaction timeout), default 60s; at most the brokers' {@code
+   *     transaction.max.timeout.ms}
+   */
+  public record BadMessages(String policy, String deadLetterTopic, String transactionTimeout) {
+    public BadMessages(String policy, String deadLetterTopic) {
+      this(policy, deadLetterTopic, null);
+    }
+  }
 
   /** Reshaping before parsing, and limits. */
   public record Parsing(

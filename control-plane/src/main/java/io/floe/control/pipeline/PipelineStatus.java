@@ -13,8 +13,11 @@ import java.util.Optional;
  * @param runningGeneration the pipeline generation whose settings the run uses
  * @param restorePath the savepoint or checkpoint the next start restores from
  * @param restoreSource the source (servers and topics) that restore point was taken with
+ * @param startedFrom the restore point the current (or last) run was started from: still the point
+ *     to resume from while that run has completed no checkpoint of its own
  * @param lastOperationId the last operation that ran
  * @param lastError why the pipeline is not where it should be, if it is not
+ * @param recovery where an automatic recovery stands
  */
 public record PipelineStatus(
     String name,
@@ -24,8 +27,10 @@ public record PipelineStatus(
     Optional<Long> runningGeneration,
     Optional<String> restorePath,
     Optional<String> restoreSource,
+    Optional<String> startedFrom,
     Optional<String> lastOperationId,
     Optional<String> lastError,
+    Recovery recovery,
     Instant updatedAt) {
   public PipelineStatus {
     requireNonNull(name, "name is null");
@@ -35,8 +40,10 @@ public record PipelineStatus(
     requireNonNull(runningGeneration, "runningGeneration is null");
     requireNonNull(restorePath, "restorePath is null");
     requireNonNull(restoreSource, "restoreSource is null");
+    requireNonNull(startedFrom, "startedFrom is null");
     requireNonNull(lastOperationId, "lastOperationId is null");
     requireNonNull(lastError, "lastError is null");
+    requireNonNull(recovery, "recovery is null");
     requireNonNull(updatedAt, "updatedAt is null");
   }
 
@@ -51,6 +58,8 @@ public record PipelineStatus(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
+        Recovery.NONE,
         now);
   }
 
@@ -63,8 +72,10 @@ public record PipelineStatus(
         runningGeneration,
         restorePath,
         restoreSource,
+        startedFrom,
         lastOperationId,
         error,
+        recovery,
         now);
   }
 
@@ -77,8 +88,10 @@ public record PipelineStatus(
         Optional.of(generation),
         restorePath,
         restoreSource,
+        startedFrom,
         lastOperationId,
         lastError,
+        recovery,
         now);
   }
 
@@ -92,8 +105,10 @@ public record PipelineStatus(
         runningGeneration,
         path,
         source,
+        startedFrom,
         lastOperationId,
         lastError,
+        recovery,
         now);
   }
 
@@ -106,8 +121,10 @@ public record PipelineStatus(
         runningGeneration,
         restorePath,
         restoreSource,
+        startedFrom,
         lastOperationId,
         lastError,
+        recovery,
         now);
   }
 
@@ -120,8 +137,63 @@ public record PipelineStatus(
         runningGeneration,
         restorePath,
         restoreSource,
+        startedFrom,
         Optional.of(operationId),
         lastError,
+        recovery,
+        now);
+  }
+
+  public PipelineStatus withRecovery(Recovery recovery, Instant now) {
+    return new PipelineStatus(
+        name,
+        observedState,
+        runId,
+        parallelism,
+        runningGeneration,
+        restorePath,
+        restoreSource,
+        startedFrom,
+        lastOperationId,
+        lastError,
+        recovery,
+        now);
+  }
+
+  /** A run submitted from {@code restore}: the restore point is consumed, and remembered. */
+  public PipelineStatus withStartedFrom(Optional<String> restore, Instant now) {
+    return new PipelineStatus(
+        name,
+        observedState,
+        runId,
+        parallelism,
+        runningGeneration,
+        Optional.empty(),
+        restoreSource,
+        restore,
+        lastOperationId,
+        lastError,
+        recovery,
+        now);
+  }
+
+  /**
+   * After the read positions moved: no restore point (their source positions are the old ones) and
+   * no last run to take one from; the next start continues after the positions the table records.
+   */
+  public PipelineStatus withoutRestorePoints(Instant now) {
+    return new PipelineStatus(
+        name,
+        observedState,
+        Optional.empty(),
+        parallelism,
+        runningGeneration,
+        Optional.empty(),
+        restoreSource,
+        Optional.empty(),
+        lastOperationId,
+        lastError,
+        recovery,
         now);
   }
 }

@@ -32,7 +32,14 @@ public record PipelineView(
       Long runningGeneration,
       LastOperation lastOperation,
       String lastError,
+      RecoveryStatus recovery,
       Instant updatedAt) {}
+
+  /**
+   * An automatic recovery under way (absent when none): attempts since the pipeline last ran
+   * steadily, when the next may start, or halted because the run was cancelled outside Floe.
+   */
+  public record RecoveryStatus(int attempts, Instant nextAttemptAt, boolean halted) {}
 
   /** The last operation, in brief; its full record is at /operations/{id}. */
   public record LastOperation(
@@ -67,6 +74,12 @@ public record PipelineView(
                             op.id(), op.type(), op.state(), op.outcome().orElse(null)))
                 .orElse(null),
             status.lastError().orElse(null),
+            status.recovery().equals(Recovery.NONE)
+                ? null
+                : new RecoveryStatus(
+                    status.recovery().attempts(),
+                    status.recovery().nextAttemptAt().orElse(null),
+                    status.recovery().halted()),
             status.updatedAt()));
   }
 }

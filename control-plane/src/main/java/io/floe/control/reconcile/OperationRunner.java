@@ -2,16 +2,19 @@ package io.floe.control.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.catalog.TablePositions;
 import io.floe.control.operation.Events;
 import io.floe.control.operation.Operation;
 import io.floe.control.operation.OperationState;
 import io.floe.control.operation.OperationStore;
 import io.floe.control.operation.OperationType;
+import io.floe.control.pipeline.DesiredState;
 import io.floe.control.pipeline.LoaderSettingsRenderer;
 import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.Pipeline;
 import io.floe.control.pipeline.PipelineStatus;
 import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.pipeline.Recovery;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunRejectedException;
@@ -19,14 +22,19 @@ import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.SavepointOutcome;
+import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.summary.CommitSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Carries out operations as small steps, each at most one call to the runtime, with the ids of that
@@ -43,6 +51,20 @@ public class OperationRunner {
   static final String SUBMITTED_AT = "submittedAt";
   static final String IN_PLACE = "inPlace";
   static final String PARALLELISM = "parallelism";
+  static final String RESTORE = "restore";
+  static final String CANCELLED = "cancelled";
+  static final String ATTEMPT = "attempt";
+  static final String MOVED = "moved";
+
+  /** Parameters of a MOVE_OFFSETS operation: the new positions, and what they were asked as. */
+  public static final String POSITIONS = "positions";
+
+  public static final String TO = "to";
+  static final String REASON = "reason";
+  private static final String NO_RESTORE = "none";
+
+  /** Recovery attempts that restore state; later ones continue after the table's offsets. */
+  static final int RECOVERY_ATTEMPTS_WITH_STATE = 2;
 
   private final PipelineStore pipelines;
   private final OperationStore operations;
@@ -51,6 +73,8 @@ public class OperationRunner {
   private final Events events;
   private final Clock clock;
   private final Duration startTimeout;
+  private final TablePositions positions;
+  private final JsonMapper json;
 
   public OperationRunner(
       PipelineStore pipelines,
@@ -59,7 +83,9 @@ public class OperationRunner {
       LoaderSettingsRenderer renderer,
       Events events,
       Clock clock,
-      ReconcileProperties properties) {
+      ReconcileProperties properties,
+      TablePositions positions,
+      JsonMapper json) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
     this.operations = requireNonNull(operations, "operations is null");
     this.runtimes = requireNonNull(runtimes, "runtimes is null");
@@ -67,6 +93,8 @@ public class OperationRunner {
     this.events = requireNonNull(events, "events is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.startTimeout = properties.startTimeout();
+    this.positions = requireNonNull(positions, "positions is null");
+    this.json = requireNonNull(json, "json is null");
   }
 
   /** Takes the operation one step further; finishes it when its last step is done. */
@@ -74,7 +102,12 @@ public class OperationRunner {
     Operation current = operation;
     if (current.state() == OperationState.PENDING) {
       current = save(current.started(clock.instant()));
-      status = saveStatus(status.withLastOperation(current.id(), clock.instant()));
+      status = status.withLastOperation(current.id(), clock.instant());
+      if (current.type() != OperationType.RECOVER) {
+        // Someone asked for this: whatever the reconciler was recovering starts afresh.
+        status = status.withRecovery(Recovery.NONE, clock.instant());
+      }
+      status = saveStatus(status);
       events.record(current, "OPERATION_STARTED", current.type() + " started");
     }
     try {
@@ -85,6 +118,8 @@ public class OperationRunner {
       PipelineStatus latest = pipelines.status(pipeline.name()).orElse(status);
       ObservedState state =
           latest.observedState() == ObservedState.STARTING
+                  || (current.type() == OperationType.RECOVER
+                      && latest.observedState() == ObservedState.RESTARTING)
               ? ObservedState.FAILED
               : latest.observedState();
       saveStatus(latest.withState(state, Optional.of(e.getMessage()), clock.instant()));
@@ -105,6 +140,13 @@ public class OperationRunner {
         return start(operation, pipeline, pipelines.status(pipeline.name()).orElse(status));
       case "in-place":
         return rescaleInPlace(operation, pipeline, status);
+      case "move":
+        moveOffsets(operation, pipeline);
+        if (pipeline.desiredState() == DesiredState.RUNNING) {
+          save(operation.withProgress(PHASE, "start", clock.instant()));
+          return false;
+        }
+        return true;
       case "remove":
         if (!runtime(pipeline).remove(pipeline.name())) {
           return false;
@@ -120,6 +162,7 @@ public class OperationRunner {
   private static String firstPhase(OperationType type) {
     switch (type) {
       case START:
+      case RECOVER:
         return "start";
       case RESCALE:
         return "in-place";
@@ -135,6 +178,9 @@ public class OperationRunner {
         return true;
       case DELETE:
         save(operation.withProgress(PHASE, "remove", clock.instant()));
+        return false;
+      case MOVE_OFFSETS:
+        save(operation.withProgress(PHASE, "move", clock.instant()));
         return false;
       default:
         save(operation.withProgress(PHASE, "start", clock.instant()));
@@ -159,7 +205,8 @@ public class OperationRunner {
       if (run.isEmpty() || run.get().state().isTerminal()) {
         PipelineStatus stopped =
             status.withState(ObservedState.STOPPED, Optional.empty(), clock.instant());
-        Optional<String> checkpoint = run.flatMap(RunObservation::latestCheckpoint);
+        Optional<String> checkpoint =
+            status.restorePath().isPresent() ? Optional.empty() : resumePoint(status, runtime);
         if (checkpoint.isPresent()) {
           stopped = stopped.withRestorePoint(checkpoint, status.restoreSource(), clock.instant());
           events.record(
@@ -167,8 +214,7 @@ public class OperationRunner {
               "RESTORE_POINT",
               "Run "
                   + runId.get()
-                  + " was not running; the next start restores its latest"
-                  + " checkpoint "
+                  + " was not running; the next start restores "
                   + checkpoint.get());
         }
         saveStatus(stopped);
@@ -210,7 +256,11 @@ public class OperationRunner {
     return true;
   }
 
-  /** Submits a run (once, under a stored run id) and waits until it runs. */
+  /**
+   * Submits a run (once, under a stored run id) and waits until it runs. Before the first submit,
+   * every other live run of the pipeline is cancelled (or the current one adopted), so that no two
+   * runs ever commit side by side; a run that does not reach RUNNING in time is cancelled.
+   */
   private boolean start(Operation operation, Pipeline pipeline, PipelineStatus status) {
     PipelineRuntime runtime = runtime(pipeline);
     Map<String, String> settings = renderer.render(pipeline.name(), pipeline.spec());
@@ -225,15 +275,31 @@ public class OperationRunner {
           return true;
         }
       }
+      if (!noOtherLiveRun(operation, pipeline, runtime)) {
+        return false;
+      }
       runId = Optional.of(newFlinkId());
       operation = save(operation.withProgress(RUN_ID, runId.get(), clock.instant()));
     }
     if (operation.progress(SUBMITTED_AT).isEmpty()) {
-      Optional<String> restore = restorePoint(operation, status, settings);
+      if (operation.progress(RESTORE).isEmpty()) {
+        String chosen = restorePoint(operation, status, settings, runtime).orElse(NO_RESTORE);
+        operation = save(operation.withProgress(RESTORE, chosen, clock.instant()));
+      }
+      Optional<String> restore =
+          operation.progress(RESTORE).filter(path -> !path.equals(NO_RESTORE));
+      boolean recovering = operation.type() == OperationType.RECOVER;
+      ObservedState starting = recovering ? ObservedState.RESTARTING : ObservedState.STARTING;
+      // The restore point is consumed: the next start restores this run's own checkpoints (newer),
+      // or, while it has none, the point it started from.
       saveStatus(
           status
-              .withState(ObservedState.STARTING, Optional.empty(), clock.instant())
-              .withRun(runId.get(), parallelism, pipeline.generation(), clock.instant()));
+              .withState(
+                  starting, recovering ? status.lastError() : Optional.empty(), clock.instant())
+              .withRun(runId.get(), parallelism, pipeline.generation(), clock.instant())
+              .withRestorePoint(
+                  Optional.empty(), Optional.of(SourceIdentity.of(settings)), clock.instant())
+              .withStartedFrom(restore, clock.instant()));
       runtime.submit(
           new RunSubmission(
               runId.get(),
@@ -250,7 +316,9 @@ public class OperationRunner {
               + runId.get()
               + " with parallelism "
               + parallelism
-              + restore.map(path -> ", restoring " + path).orElse(", without a restore point"));
+              + restore
+                  .map(path -> ", restoring " + path)
+                  .orElse(", without a restore point: it continues after the table's offsets"));
       return false;
     }
     Optional<RunObservation> run = runtime.observe(runId.get());
@@ -275,6 +343,7 @@ public class OperationRunner {
     }
     Instant submittedAt = Instant.parse(operation.progress(SUBMITTED_AT).get());
     if (clock.instant().isAfter(submittedAt.plus(startTimeout))) {
+      runtime.cancel(runId.get());
       throw new OperationFailedException(
           "Run "
               + runId.get()
@@ -286,19 +355,110 @@ public class OperationRunner {
                               + r.runtimeState()
                               + r.failure().map(f -> ": " + f).orElse("")
                               + ")")
-                  .orElse(" (the runtime does not know it)"));
+                  .orElse(" (the runtime does not know it)")
+              + "; it was cancelled");
     }
     return false;
   }
 
   /**
-   * The savepoint or checkpoint to restore: the last one taken, unless the source changed since, in
-   * which case the loader starts from the offsets its table records.
+   * True when the runtime holds no live run of the pipeline; else cancels them (once each) and the
+   * caller comes back on its next step. A run the pipeline's status names and that runs with the
+   * pipeline's current version is adopted instead, when the operation only has to start it.
+   */
+  private boolean noOtherLiveRun(Operation operation, Pipeline pipeline, PipelineRuntime runtime) {
+    List<String> live = runtime.liveRuns(pipeline.name());
+    if (live.isEmpty()) {
+      return true;
+    }
+    PipelineStatus status = pipelines.status(pipeline.name()).orElseThrow();
+    if ((operation.type() == OperationType.START || operation.type() == OperationType.RECOVER)
+        && live.size() == 1
+        && status.runId().equals(Optional.of(live.get(0)))
+        && status.runningGeneration().equals(Optional.of(pipeline.generation()))) {
+      Optional<RunObservation> run = runtime.observe(live.get(0));
+      if (run.isPresent() && run.get().state() == RunState.RUNNING) {
+        events.record(
+            operation,
+            "RUN_ADOPTED",
+            "Run " + live.get(0) + " of this pipeline is alive and running: adopted");
+        saveStatus(
+            status
+                .withState(ObservedState.RUNNING, Optional.empty(), clock.instant())
+                .withParallelism(run.get().parallelism(), clock.instant()));
+        save(
+            operation
+                .withProgress(RUN_ID, live.get(0), clock.instant())
+                .withProgress(SUBMITTED_AT, clock.instant().toString(), clock.instant()));
+        return false;
+      }
+    }
+    List<String> cancelled =
+        new ArrayList<>(List.of(operation.progress(CANCELLED).orElse("").split(",")));
+    for (String run : live) {
+      if (!cancelled.contains(run)) {
+        runtime.cancel(run);
+        cancelled.add(run);
+        events.record(
+            operation,
+            "STRAY_RUN_CANCELLED",
+            "Run "
+                + run
+                + " of this pipeline is still alive: cancelled it before starting another, so"
+                + " that two runs never load side by side");
+      }
+    }
+    save(
+        operation.withProgress(
+            CANCELLED,
+            String.join(",", cancelled.stream().filter(r -> !r.isEmpty()).toList()),
+            clock.instant()));
+    return false;
+  }
+
+  /**
+   * What a start restores: a stop's savepoint; for a run that ended otherwise, its newest retained
+   * checkpoint, or while it has none the point it started from (it committed nothing past that
+   * point's own files). A recovery's third and later attempts restore nothing. A restore point is
+   * skipped when the source changed since it was taken; the loader then continues after the offsets
+   * its table recorded.
    */
   private Optional<String> restorePoint(
-      Operation operation, PipelineStatus status, Map<String, String> settings) {
-    if (status.restorePath().isEmpty()) {
+      Operation operation,
+      PipelineStatus status,
+      Map<String, String> settings,
+      PipelineRuntime runtime) {
+    if (operation.type() == OperationType.MOVE_OFFSETS) {
       return Optional.empty();
+    }
+    Optional<String> chosen = resumePoint(status, runtime);
+    if (operation.type() == OperationType.RECOVER) {
+      int attempt = Integer.parseInt(operation.parameters().getOrDefault(ATTEMPT, "1"));
+      boolean tooMany = attempt > RECOVERY_ATTEMPTS_WITH_STATE;
+      String run = status.runId().map(id -> " of run " + id).orElse("");
+      events.record(
+          operation,
+          "RECOVERING",
+          "Recovery attempt "
+              + attempt
+              + " ("
+              + operation.parameters().getOrDefault(REASON, "the run is not running")
+              + "): "
+              + (tooMany
+                  ? RECOVERY_ATTEMPTS_WITH_STATE
+                      + " attempts restored state: continuing after the table's offsets"
+                  : chosen
+                      .map(path -> "restoring " + path + run)
+                      .orElse(
+                          "no readable checkpoint"
+                              + run
+                              + ": continuing after the offsets the table recorded")));
+      if (tooMany) {
+        return Optional.empty();
+      }
+    }
+    if (chosen.isEmpty()) {
+      return chosen;
     }
     String source = SourceIdentity.of(settings);
     if (status.restoreSource().isPresent() && !status.restoreSource().get().equals(source)) {
@@ -306,11 +466,72 @@ public class OperationRunner {
           operation,
           "RESTORE_SKIPPED",
           "The source changed since "
-              + status.restorePath().get()
+              + chosen.get()
               + " was taken; starting from the offsets recorded in the table instead");
       return Optional.empty();
     }
-    return status.restorePath();
+    return chosen;
+  }
+
+  /**
+   * Where the pipeline resumes: the restore point the status holds (a stop's savepoint), else the
+   * newest complete retained checkpoint of the last run, else the point that run started from.
+   */
+  private static Optional<String> resumePoint(PipelineStatus status, PipelineRuntime runtime) {
+    if (status.restorePath().isPresent()) {
+      return status.restorePath();
+    }
+    if (status.runId().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> newest =
+        runtime.retainedCheckpoints(status.runId().get()).stream().findFirst();
+    return newest.or(status::startedFrom);
+  }
+
+  /**
+   * Records the operation's positions in the table, where the next start without state continues
+   * from, and forgets every restore point (their source positions are the old ones).
+   */
+  private void moveOffsets(Operation operation, Pipeline pipeline) {
+    if (operation.progress(MOVED).isEmpty()) {
+      Map<String, Long> targets = CommitSummary.parseOffsets(operation.parameters().get(POSITIONS));
+      String record =
+          json.writeValueAsString(
+              Map.of(
+                  "operation", operation.id(),
+                  "to", operation.parameters().getOrDefault(TO, "offsets"),
+                  "requestId", operation.requestId().orElse(""),
+                  "actor", operation.actor().orElse("")));
+      Map<String, String> settings = renderer.render(pipeline.name(), pipeline.spec());
+      Map<String, Long> before =
+          positions.current(pipeline.name(), LoaderSettings.parse(settings).table());
+      positions.move(pipeline.name(), LoaderSettings.parse(settings).table(), targets, record);
+      save(operation.withProgress(MOVED, "true", clock.instant()));
+      StringBuilder moves = new StringBuilder();
+      targets.forEach(
+          (partition, target) ->
+              moves
+                  .append(moves.length() == 0 ? "" : ", ")
+                  .append(partition)
+                  .append(' ')
+                  .append(before.containsKey(partition) ? before.get(partition) : "-")
+                  .append(" -> ")
+                  .append(target));
+      events.record(
+          operation,
+          "POSITIONS_MOVED",
+          "Read positions moved to "
+              + operation.parameters().getOrDefault(TO, "offsets")
+              + " at the request of "
+              + operation.actor().orElse("an unknown caller")
+              + " (request "
+              + operation.requestId().orElse("-")
+              + "): "
+              + moves);
+    }
+    PipelineStatus status = pipelines.status(pipeline.name()).orElseThrow();
+    saveStatus(status.withoutRestorePoints(clock.instant()));
   }
 
   /** Rescales the running run in place, or falls back to a restart with the new parallelism. */

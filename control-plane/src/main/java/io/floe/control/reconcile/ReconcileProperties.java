@@ -12,6 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads how many pipelines are reconciled at once
  * @param startTimeout how long a submitted run may take to be RUNNING before the start fails
  * @param instanceId this replica's name in leases; default host name plus a random suffix
+ * @param goneAfter how long the runtime must keep saying it does not know a run (at least three
+ *     observations) before the run counts as gone and is recovered: a JobManager that fails over
+ *     with high availability forgets its jobs for a moment
+ * @param recoveryBackoff the wait after the first recovery attempt, doubled after each further one
+ * @param recoveryMaxBackoff the longest wait between two recovery attempts
  */
 @ConfigurationProperties("floe.reconcile")
 public record ReconcileProperties(
@@ -19,7 +24,10 @@ public record ReconcileProperties(
     @DefaultValue("30s") Duration lease,
     @DefaultValue("4") int threads,
     @DefaultValue("5m") Duration startTimeout,
-    String instanceId) {
+    String instanceId,
+    @DefaultValue("10s") Duration goneAfter,
+    @DefaultValue("10s") Duration recoveryBackoff,
+    @DefaultValue("5m") Duration recoveryMaxBackoff) {
   public ReconcileProperties {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("floe.reconcile.interval must be positive");
@@ -31,5 +39,24 @@ public record ReconcileProperties(
     if (threads < 1) {
       throw new IllegalArgumentException("floe.reconcile.threads must be at least 1");
     }
+    if (goneAfter.isNegative()) {
+      throw new IllegalArgumentException("floe.reconcile.gone-after must not be negative");
+    }
+    if (recoveryBackoff.isNegative() || recoveryBackoff.isZero()) {
+      throw new IllegalArgumentException("floe.reconcile.recovery-backoff must be positive");
+    }
+    if (recoveryMaxBackoff.compareTo(recoveryBackoff) < 0) {
+      throw new IllegalArgumentException(
+          "floe.reconcile.recovery-max-backoff must be at least floe.reconcile.recovery-backoff");
+    }
+  }
+
+  /** The wait before the attempt after {@code attempts} attempts: doubling, bounded. */
+  public Duration backoffAfter(int attempts) {
+    Duration wait = recoveryBackoff;
+    for (int i = 1; i < attempts && wait.compareTo(recoveryMaxBackoff) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(recoveryMaxBackoff) > 0 ? recoveryMaxBackoff : wait;
   }
 }

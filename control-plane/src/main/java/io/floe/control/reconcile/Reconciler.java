@@ -2,24 +2,28 @@ package io.floe.control.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.api.RequestContext;
 import io.floe.control.health.SchemaDrift;
 import io.floe.control.operation.Events;
 import io.floe.control.operation.Operation;
 import io.floe.control.operation.OperationQueue;
 import io.floe.control.operation.OperationStore;
+import io.floe.control.operation.OperationType;
 import io.floe.control.pipeline.DesiredState;
 import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.Pipeline;
 import io.floe.control.pipeline.PipelineStatus;
 import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.pipeline.Recovery;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RunObservation;
-import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -55,6 +59,12 @@ public class Reconciler implements DisposableBean {
   private final String owner;
   private final ExecutorService executor;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<String, Missing> gone = new ConcurrentHashMap<>();
+
+  /** A run the runtime does not know: since when, and how often it said so. */
+  private record Missing(String runId, Instant since, int observations) {}
+
+  private static final String ACTOR = "reconciler";
 
   public Reconciler(
       PipelineStore pipelines,
@@ -145,84 +155,176 @@ public class Reconciler implements DisposableBean {
   }
 
   /**
-   * Without an operation to carry out: keep the observed state true to what the runtime says, and
-   * restart a loader whose table's schema changed under it (unless the pipeline says manual).
+   * Without an operation to carry out: keep the observed state true to what the runtime says,
+   * restart a loader whose table's schema changed under it (unless the pipeline says manual), and
+   * recover a pipeline whose run failed or disappeared while it should run.
    */
   private void observe(Pipeline pipeline, PipelineStatus status) {
-    if (restartForSchemaChange(pipeline, status)) {
+    if (restartForSchemaChange(pipeline, status) || recoverWhenDue(pipeline, status)) {
       return;
     }
     if (status.runId().isEmpty() || !isActive(status.observedState())) {
+      gone.remove(pipeline.name());
       return;
     }
-    String target = pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
-    PipelineRuntime runtime = runtimes.forTarget(target);
-    Optional<RunObservation> run = runtime.observe(status.runId().get());
+    String runId = status.runId().get();
+    Optional<RunObservation> run = runtime(pipeline).observe(runId);
+    if (run.isEmpty()) {
+      if (confirmedGone(pipeline.name(), runId)) {
+        ended(
+            pipeline,
+            status,
+            "Run " + runId + " is gone from the runtime (its JobManager or cluster was lost)",
+            false);
+      }
+      return;
+    }
+    gone.remove(pipeline.name());
+    RunObservation observation = run.get();
     ObservedState observed;
     Optional<String> error = Optional.empty();
-    if (run.isEmpty()) {
-      observed = ObservedState.FAILED;
-      error =
-          Optional.of(
-              "Run " + status.runId().get() + " is gone from the runtime (stopped outside Floe)");
-    } else {
-      RunObservation observation = run.get();
-      switch (observation.state()) {
-        case RUNNING:
-          observed = ObservedState.RUNNING;
-          break;
-        case STARTING:
-          observed = ObservedState.STARTING;
-          break;
-        case RESTARTING:
-          observed = ObservedState.RESTARTING;
-          error = observation.failure().or(() -> Optional.of("restarting after a failure"));
-          break;
-        case STOPPING:
-          observed = ObservedState.STOPPING;
-          break;
-        default:
-          observed = ObservedState.FAILED;
-          error =
-              Optional.of(
-                  "Run "
-                      + status.runId().get()
-                      + " ended "
-                      + observation.runtimeState()
-                      + (observation.state() == RunState.STOPPED ? " outside Floe" : "")
-                      + observation.failure().map(f -> ": " + f).orElse(""));
-      }
-    }
-    if (pipeline.desiredState() == DesiredState.STOPPED && observed == ObservedState.FAILED) {
-      observed = ObservedState.STOPPED;
+    switch (observation.state()) {
+      case RUNNING:
+        observed = ObservedState.RUNNING;
+        break;
+      case STARTING:
+        observed = ObservedState.STARTING;
+        break;
+      case RESTARTING:
+        observed = ObservedState.RESTARTING;
+        error = observation.failure().or(() -> Optional.of("restarting after a failure"));
+        break;
+      case STOPPING:
+        observed = ObservedState.STOPPING;
+        break;
+      case FAILED:
+        ended(
+            pipeline,
+            status,
+            "Run "
+                + runId
+                + " ended "
+                + observation.runtimeState()
+                + observation.failure().map(f -> ": " + f).orElse(""),
+            false);
+        return;
+      default:
+        ended(
+            pipeline,
+            status,
+            "Run " + runId + " ended " + observation.runtimeState() + " outside Floe",
+            true);
+        return;
     }
     PipelineStatus next = status.withState(observed, error, clock.instant());
-    if (run.isPresent() && observed == ObservedState.RUNNING) {
-      next = next.withParallelism(run.get().parallelism(), clock.instant());
-    }
-    if (observed == ObservedState.FAILED
-        && run.flatMap(RunObservation::latestCheckpoint).isPresent()) {
-      next =
-          next.withRestorePoint(
-              run.get().latestCheckpoint(), status.restoreSource(), clock.instant());
-    }
-    if (!next.observedState().equals(status.observedState())
-        || !next.lastError().equals(status.lastError())
-        || !next.parallelism().equals(status.parallelism())) {
-      pipelines.saveStatus(next);
-      if (!next.observedState().equals(status.observedState())) {
+    if (observed == ObservedState.RUNNING) {
+      next = next.withParallelism(observation.parallelism(), clock.instant());
+      if (status.recovery().attempts() > 0 && observation.completedCheckpoints() > 0) {
+        next = next.withRecovery(Recovery.NONE, clock.instant());
         events.record(
             pipeline.name(),
-            "STATE_CHANGED",
-            status.observedState()
-                + " -> "
-                + next.observedState()
-                + error.map(e -> ": " + e).orElse(""),
+            "RECOVERED",
+            "Run " + runId + " runs and completed a checkpoint: recovered",
             Optional.empty(),
             Optional.empty(),
-            Optional.of("reconciler"));
+            Optional.of(ACTOR));
       }
     }
+    save(pipeline, status, next, error);
+  }
+
+  /**
+   * The run ended without Floe asking: FAILED. A run cancelled outside Floe stays down (someone
+   * meant it); any other is recovered by the next rounds, while the pipeline should run.
+   */
+  private void ended(
+      Pipeline pipeline, PipelineStatus status, String reason, boolean stoppedOutsideFloe) {
+    gone.remove(pipeline.name());
+    ObservedState observed =
+        pipeline.desiredState() == DesiredState.STOPPED
+            ? ObservedState.STOPPED
+            : ObservedState.FAILED;
+    PipelineStatus next = status.withState(observed, Optional.of(reason), clock.instant());
+    if (stoppedOutsideFloe) {
+      next = next.withRecovery(Recovery.haltedOutsideFloe(), clock.instant());
+    }
+    save(pipeline, status, next, Optional.of(reason));
+  }
+
+  private void save(
+      Pipeline pipeline, PipelineStatus status, PipelineStatus next, Optional<String> error) {
+    if (next.observedState().equals(status.observedState())
+        && next.lastError().equals(status.lastError())
+        && next.parallelism().equals(status.parallelism())
+        && next.recovery().equals(status.recovery())) {
+      return;
+    }
+    pipelines.saveStatus(next);
+    if (!next.observedState().equals(status.observedState())) {
+      events.record(
+          pipeline.name(),
+          "STATE_CHANGED",
+          status.observedState()
+              + " -> "
+              + next.observedState()
+              + error.map(e -> ": " + e).orElse(""),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.of(ACTOR));
+    }
+  }
+
+  /**
+   * Whether the runtime has said it does not know the run for long enough (at least three
+   * observations over {@code floe.reconcile.gone-after}): a JobManager failing over with high
+   * availability forgets its jobs for a moment, and one such answer must not start a second run.
+   */
+  private boolean confirmedGone(String pipeline, String runId) {
+    Instant now = clock.instant();
+    Missing missing =
+        gone.compute(
+            pipeline,
+            (name, seen) ->
+                seen == null || !seen.runId().equals(runId)
+                    ? new Missing(runId, now, 1)
+                    : new Missing(runId, seen.since(), seen.observations() + 1));
+    boolean confirmed =
+        missing.observations() >= 3 && !now.isBefore(missing.since().plus(properties.goneAfter()));
+    if (missing.observations() == 1) {
+      LOG.info(
+          "{}: the runtime does not know run {}; it counts as gone if that lasts {}",
+          pipeline,
+          runId,
+          properties.goneAfter());
+    }
+    return confirmed;
+  }
+
+  /**
+   * A pipeline that should run and FAILED (and was not cancelled outside Floe) is started again by
+   * a RECOVER operation once its backoff has passed; each attempt waits longer, up to the maximum.
+   */
+  private boolean recoverWhenDue(Pipeline pipeline, PipelineStatus status) {
+    Instant now = clock.instant();
+    if (pipeline.desiredState() != DesiredState.RUNNING
+        || status.observedState() != ObservedState.FAILED
+        || !status.recovery().due(now)) {
+      return false;
+    }
+    int attempt = status.recovery().attempts() + 1;
+    pipelines.saveStatus(
+        status.withRecovery(
+            status.recovery().attempted(now.plus(properties.backoffAfter(attempt))), now));
+    queue.enqueue(
+        pipeline.name(),
+        OperationType.RECOVER,
+        Map.of(
+            OperationRunner.ATTEMPT,
+            Integer.toString(attempt),
+            OperationRunner.REASON,
+            status.lastError().orElse("the run is not running")),
+        RequestContext.system("recover-" + status.runId().orElse(pipeline.name()) + "-" + attempt));
+    return true;
   }
 
   private boolean restartForSchemaChange(Pipeline pipeline, PipelineStatus status) {
@@ -245,10 +347,9 @@ public class Reconciler implements DisposableBean {
         Optional.of("schema-watcher"));
     queue.enqueue(
         pipeline.name(),
-        io.floe.control.operation.OperationType.RESTART,
-        java.util.Map.of("reason", "schema change: " + drift.get().description()),
-        new io.floe.control.api.RequestContext(
-            "schema-" + status.runId().get(), Optional.of("schema-watcher")));
+        OperationType.RESTART,
+        Map.of("reason", "schema change: " + drift.get().description()),
+        new RequestContext("schema-" + status.runId().get(), Optional.of("schema-watcher")));
     return true;
   }
 
@@ -257,6 +358,11 @@ public class Reconciler implements DisposableBean {
         || state == ObservedState.STARTING
         || state == ObservedState.RESTARTING
         || state == ObservedState.STOPPING;
+  }
+
+  private PipelineRuntime runtime(Pipeline pipeline) {
+    String target = pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
+    return runtimes.forTarget(target);
   }
 
   public String owner() {

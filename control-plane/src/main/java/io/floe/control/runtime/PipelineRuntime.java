@@ -30,6 +30,23 @@ public interface PipelineRuntime {
   SavepointOutcome savepoint(String runId, String triggerId);
 
   /**
+   * The runs of the pipeline that the runtime holds and that have not ended, found by what the
+   * runtime names them after (the job name on a Flink cluster, the application on Managed Flink):
+   * before a run is submitted, every other one is adopted or cancelled, so that two runs of a
+   * pipeline never commit side by side.
+   */
+  List<String> liveRuns(String pipeline);
+
+  /** Cancels a run without a savepoint (a stray run, or one that did not start in time). */
+  void cancel(String runId);
+
+  /**
+   * The run's complete retained checkpoints that can be read, newest first, also when the runtime
+   * no longer knows the run (its JobManager was lost): what a recovery restores.
+   */
+  List<String> retainedCheckpoints(String runId);
+
+  /**
    * Changes the run's parallelism without a stop; false when this runtime or cluster cannot, in
    * which case the caller stops with a savepoint and resubmits.
    */

@@ -16,6 +16,7 @@ import io.floe.loader.schema.WritableTypes;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.TableDefaults;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,22 @@ public class PipelineChecks {
         problems.add(
             new FieldProblem(
                 "badMessages.deadLetterTopic", "topic '" + deadLetters.get() + "' does not exist"));
+      }
+      if (deadLetters.isPresent()) {
+        Duration timeout = settings.badMessages().transactionTimeout();
+        kafka
+            .transactionMaxTimeout(client)
+            .filter(max -> timeout.compareTo(max) > 0)
+            .ifPresent(
+                max ->
+                    problems.add(
+                        new FieldProblem(
+                            "badMessages.transactionTimeout",
+                            timeout.toSeconds()
+                                + " s is above the brokers' transaction.max.timeout.ms ("
+                                + max.toMillis()
+                                + " ms): the broker would refuse every publication of dead"
+                                + " letters")));
       }
       return partitions;
     } catch (KafkaUnavailableException e) {

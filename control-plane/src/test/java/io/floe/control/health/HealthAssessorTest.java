@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floe.control.pipeline.DesiredState;
 import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.PipelineStatus;
+import io.floe.control.pipeline.Recovery;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
 import java.time.Duration;
@@ -54,6 +55,8 @@ class HealthAssessorTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
+        Recovery.NONE,
         NOW.minusSeconds(600));
   }
 

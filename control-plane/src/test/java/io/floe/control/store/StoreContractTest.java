@@ -25,6 +25,7 @@ import io.floe.control.pipeline.PipelineSpec;
 import io.floe.control.pipeline.PipelineStatus;
 import io.floe.control.pipeline.PipelineStore;
 import io.floe.control.pipeline.PipelineStore.IdempotentRequest;
+import io.floe.control.pipeline.Recovery;
 import io.floe.control.pipeline.StaleVersionException;
 import io.floe.control.reconcile.PipelineLeases;
 import java.time.Clock;
@@ -312,8 +313,10 @@ abstract class StoreContractTest {
             Optional.of(Long.MAX_VALUE),
             Optional.of("file:///tmp/savepoints/savepoint-4f0c1e-0123456789ab/" + "x".repeat(1900)),
             Optional.of("localhost:9092|orders,refunds"),
+            Optional.of("file:///tmp/checkpoints/4f0c1e/chk-17"),
             Optional.of("7f6d2c0e-4d43-4b8a-9a55-0f3c2a1b9e11"),
             Optional.of(longError()),
+            new Recovery(7, Optional.of(T0.plusSeconds(65)), false),
             T0.plusSeconds(5));
     pipelines.saveStatus(full);
     assertThat(pipelines.status("orders")).contains(full);
@@ -329,6 +332,8 @@ abstract class StoreContractTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
+            Recovery.haltedOutsideFloe(),
             T0.plusSeconds(6));
     pipelines.saveStatus(empty);
     assertThat(pipelines.status("orders")).contains(empty);
@@ -344,6 +349,8 @@ abstract class StoreContractTest {
             Optional.of(""),
             Optional.of(""),
             Optional.of(""),
+            Optional.of(""),
+            Recovery.NONE,
             T0.plusSeconds(7));
     pipelines.saveStatus(zeros);
     assertThat(pipelines.status("orders")).contains(zeros);

@@ -6,6 +6,7 @@ import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.SavepointOutcome;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +77,21 @@ public final class CrashAfterSubmit
     @Override
     public boolean rescaleInPlace(String runId, int parallelism) {
       return delegate.rescaleInPlace(runId, parallelism);
+    }
+
+    @Override
+    public List<String> liveRuns(String pipeline) {
+      return delegate.liveRuns(pipeline);
+    }
+
+    @Override
+    public void cancel(String runId) {
+      delegate.cancel(runId);
+    }
+
+    @Override
+    public List<String> retainedCheckpoints(String runId) {
+      return delegate.retainedCheckpoints(runId);
     }
   }
 }

@@ -33,6 +33,9 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   /** The loader's main class. */
   public static final String ENTRY_CLASS = "io.floe.loader.LoaderJob";
 
+  /** The loader names its job after the pipeline: {@code floe-<pipeline>}. */
+  static final String JOB_NAME_PREFIX = "floe-";
+
   /** How a savepoint outcome that Flink no longer remembers is reported. */
   public static final String RESULT_NO_LONGER_KNOWN = "savepoint result no longer known";
 
@@ -191,6 +194,67 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             + ", which is "
             + job.get().state()
             + ": it was never triggered or the cluster lost it");
+  }
+
+  /** The loader names its job {@code floe-<pipeline>}: runs of the pipeline are found by it. */
+  @Override
+  public List<String> liveRuns(String pipeline) {
+    String name = JOB_NAME_PREFIX + requireNonNull(pipeline, "pipeline is null");
+    List<String> live = new ArrayList<>();
+    for (JobSummary job : client.jobs()) {
+      if (job.name().equals(name) && !job.ended()) {
+        live.add(job.jobId());
+      }
+    }
+    return live;
+  }
+
+  @Override
+  public void cancel(String runId) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    Optional<JobDetails> job = client.jobDetails(runId);
+    if (job.isEmpty() || state(job.get()).isTerminal() || job.get().state().equals("CANCELLING")) {
+      return;
+    }
+    try {
+      client.cancel(runId);
+    } catch (FlinkRejectedException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The run's complete checkpoints under the cluster's checkpoint directory ({@code <dir>/<run
+   * id>/chk-<n>/_metadata}), newest first, read from the file system when the directory is local
+   * (as on the local runtime, or a shared mount); else the latest one the cluster reports, while it
+   * still knows the run.
+   */
+  @Override
+  public List<String> retainedCheckpoints(String runId) {
+    FlinkRestClient.requireFlinkId(runId, "runId");
+    Optional<Path> directory = localCheckpointDirectory().map(dir -> dir.resolve(runId));
+    if (directory.isPresent()) {
+      return RetainedCheckpoints.in(directory.get());
+    }
+    return client
+        .checkpointStatistics(runId)
+        .flatMap(CheckpointStatistics::latestCompleted)
+        .filter(checkpoint -> !checkpoint.discarded())
+        .map(checkpoint -> List.of(checkpoint.externalPath()))
+        .orElse(List.of());
+  }
+
+  private Optional<Path> localCheckpointDirectory() {
+    Map<String, String> configuration = client.clusterConfiguration();
+    String directory =
+        configuration.getOrDefault(
+            "execution.checkpointing.dir", configuration.get("state.checkpoints.dir"));
+    if (directory == null || !directory.startsWith("file:")) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(URI.create(directory)));
   }
 
   @Override

@@ -164,6 +164,28 @@ public final class FlinkRestClient {
     return text(response, "jobid").orElseThrow(() -> unexpected("POST " + path, "no jobid"));
   }
 
+  /** {@code GET /jobs/overview}: every job the cluster knows, with its name and state. */
+  public List<JobSummary> jobs() {
+    List<JobSummary> jobs = new ArrayList<>();
+    for (JsonNode job : get("/jobs/overview").path("jobs")) {
+      jobs.add(
+          new JobSummary(
+              text(job, "jid").orElseThrow(() -> unexpected("GET /jobs/overview", "no jid")),
+              text(job, "name").orElse(""),
+              text(job, "state").orElse("")));
+    }
+    return jobs;
+  }
+
+  /** {@code GET /jobmanager/config}: the cluster's configuration, key to value. */
+  public Map<String, String> clusterConfiguration() {
+    Map<String, String> configuration = new LinkedHashMap<>();
+    for (JsonNode entry : get("/jobmanager/config")) {
+      text(entry, "key").ifPresent(key -> configuration.put(key, text(entry, "value").orElse("")));
+    }
+    return configuration;
+  }
+
   /** {@code GET /jobs/:jobid}; empty when the cluster knows no such job. */
   public Optional<JobDetails> jobDetails(String jobId) {
     requireFlinkId(jobId, "jobId");

@@ -267,6 +267,55 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
             figures.failedCheckpoints()));
   }
 
+  /** One application per pipeline: its run is live unless the application is stopped. */
+  @Override
+  public List<String> liveRuns(String pipeline) {
+    Optional<ApplicationDetail> detail = describeOptional(applicationName(pipeline));
+    if (detail.isEmpty()
+        || ApplicationStates.runState(detail.get().applicationStatus()).isTerminal()) {
+      return List.of();
+    }
+    String run = runOf(detail.get());
+    return List.of(run == null ? "untagged-" + detail.get().applicationName() : run);
+  }
+
+  /** StopApplication with Force: no snapshot is taken. */
+  @Override
+  public void cancel(String runId) {
+    Optional<String> application = applicationOf(runId);
+    if (application.isEmpty()) {
+      return;
+    }
+    Optional<ApplicationDetail> detail = describeOptional(application.get());
+    if (detail.isEmpty()
+        || !runId.equals(runOf(detail.get()))
+        || ApplicationStates.runState(detail.get().applicationStatus()).isTerminal()
+        || detail.get().applicationStatus() == ApplicationStatus.FORCE_STOPPING) {
+      return;
+    }
+    call(() -> client.stopApplication(r -> r.applicationName(application.get()).force(true)));
+    LOG.info("Force-stopped {} (run {}): no snapshot", application.get(), runId);
+  }
+
+  /** The READY snapshots taken since the run's StartApplication, newest first. */
+  @Override
+  public List<String> retainedCheckpoints(String runId) {
+    Optional<String> application = applicationOf(runId);
+    if (application.isEmpty()) {
+      return List.of();
+    }
+    Instant since = runStart(application.get()).orElse(Instant.EPOCH);
+    return snapshots(application.get()).stream()
+        .filter(s -> s.snapshotStatus() == SnapshotStatus.READY)
+        .filter(
+            s ->
+                s.snapshotCreationTimestamp() != null
+                    && !s.snapshotCreationTimestamp().isBefore(since))
+        .sorted(Comparator.comparing(SnapshotDetails::snapshotCreationTimestamp).reversed())
+        .map(SnapshotDetails::snapshotName)
+        .toList();
+  }
+
   /**
    * The run's figures from CloudWatch since the run's StartApplication (at most {@code
    * cloudwatch.lookback} back), read again once {@code cloudwatch.refresh} has passed; unknown when

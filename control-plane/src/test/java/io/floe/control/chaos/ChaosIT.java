@@ -1,0 +1,233 @@
+package io.floe.control.chaos;
+
+import static io.floe.control.testing.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.testing.ApiClient;
+import io.floe.loader.summary.CommitSummary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Floe's promise under failure, as {@code ./floe-local} runs it: two pipelines (starting offsets
+ * earliest and latest) load a steadily published topic with one malformed message in a hundred
+ * while the TaskManager, the JobManager and the control plane itself are killed with {@code kill
+ * -9}, with no API call in between (but one that changes a parallelism between two kills). Nobody
+ * starts anything by hand: the local stack starts its processes again, the control plane recovers
+ * the pipelines. In the end every good id is in each table exactly once, every malformed message in
+ * each dead-letter topic exactly once (by source partition and offset), and both pipelines are
+ * RUNNING and HEALTHY.
+ */
+class ChaosIT {
+  private static final Duration WAIT = Duration.ofMinutes(4);
+  private static final String TOPIC = "chaos-events";
+  private static final int RATE = 100;
+  private static final long BACKLOG = 500;
+
+  @TempDir static Path dir;
+  static ChaosStack stack;
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void pipelinesComeBackByThemselvesWithEveryRowAndDeadLetterExactlyOnce() throws Exception {
+    stack =
+        ChaosStack.start(
+            dir.resolve("floe"),
+            List.of(
+                "--floe.reconcile.gone-after=5s",
+                "--floe.reconcile.recovery-backoff=5s",
+                "--floe.reconcile.recovery-max-backoff=30s",
+                "--floe.health.interval=2s"));
+    ApiClient api = stack.admin();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPIC, 2, (short) 1),
+                  new NewTopic("early-dlq", 1, (short) 1),
+                  new NewTopic("late-dlq", 1, (short) 1)))
+          .all()
+          .get();
+    }
+    // Published before the pipelines exist: the earliest one loads these, the latest one not.
+    SteadyPublisher.publishNow(stack.kafkaBootstrapServers(), TOPIC, 1, BACKLOG);
+    create(api, "early", "earliest", "early-dlq");
+    create(api, "late", "latest", "late-dlq");
+    api.awaitState("early", "RUNNING", WAIT);
+    api.awaitState("late", "RUNNING", WAIT);
+
+    try (SteadyPublisher publisher =
+        SteadyPublisher.start(stack.kafkaBootstrapServers(), TOPIC, RATE, BACKLOG + 1)) {
+      awaitCommitsAfter(Instant.now());
+
+      Instant kill = Instant.now();
+      stack.killTaskManager();
+      awaitCommitsAfter(kill);
+
+      kill = Instant.now();
+      stack.killJobManager();
+      awaitCommitsAfter(kill);
+      awaitRunning(api);
+
+      ApiClient.Response rescale =
+          api.post("/pipelines/early/parallelism", Map.of("parallelism", 2));
+      assertThat(rescale.status()).as(rescale.toString()).isEqualTo(202);
+      assertThat(
+              api.awaitOperation(rescale.body().path("id").asString(), WAIT)
+                  .path("state")
+                  .asString())
+          .isEqualTo("SUCCEEDED");
+
+      kill = Instant.now();
+      stack.killControlPlane();
+      stack.startControlPlane();
+      api = stack.admin();
+      awaitCommitsAfter(kill);
+
+      kill = Instant.now();
+      stack.killTaskManager();
+      awaitCommitsAfter(kill);
+    }
+
+    List<Ledger.Message> published = Ledger.read(stack.kafkaBootstrapServers(), TOPIC);
+    assertThat(published.stream().map(Ledger.Message::id).distinct().count())
+        .as("every id published once")
+        .isEqualTo(published.size());
+    Map<String, Long> lateStart = startPositions("late");
+    List<Ledger.Message> forLate =
+        published.stream()
+            .filter(m -> m.offset() >= lateStart.get(TOPIC + ":" + m.partition()))
+            .collect(Collectors.toList());
+    assertThat(forLate.stream().mapToLong(Ledger.Message::id).min().orElseThrow())
+        .as("the latest pipeline starts after the backlog")
+        .isGreaterThan(BACKLOG);
+
+    Ledger.Verdict early = awaitExactlyOnce("early", published, "early-dlq");
+    Ledger.Verdict late = awaitExactlyOnce("late", forLate, "late-dlq");
+    assertThat(early.exact()).as(early.toString()).isTrue();
+    assertThat(late.exact()).as(late.toString()).isTrue();
+
+    for (String pipeline : List.of("early", "late")) {
+      api.awaitState(pipeline, "RUNNING", WAIT);
+      ApiClient client = api;
+      JsonNode health =
+          await(
+              pipeline + " HEALTHY",
+              () -> client.get("/pipelines/" + pipeline + "/health").body(),
+              h -> h.path("status").asString().equals("HEALTHY"),
+              WAIT);
+      assertThat(health.path("reasons").get(0).asString()).isEqualTo("loading on time");
+    }
+    List<String> recoveries =
+        api.get("/pipelines/late/events?limit=500")
+            .body()
+            .valueStream()
+            .filter(e -> e.path("type").asString().equals("RECOVERING"))
+            .map(e -> e.path("message").asString())
+            .collect(Collectors.toList());
+    assertThat(recoveries)
+        .as("the JobManager's and the control plane's kills were recovered from checkpoints")
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(message -> assertThat(message).contains("restoring file:"));
+  }
+
+  private static void create(ApiClient api, String name, String startingOffsets, String dlq) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source",
+        Map.of(
+            "bootstrapServers",
+            stack.kafkaBootstrapServers(),
+            "topics",
+            List.of(TOPIC),
+            "startingOffsets",
+            startingOffsets));
+    body.put(
+        "table",
+        Map.of(
+            "catalog",
+            "local",
+            "namespace",
+            "chaos",
+            "name",
+            name,
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")))));
+    body.put("badMessages", Map.of("deadLetterTopic", dlq));
+    body.put("runtime", Map.of("parallelism", 1, "flushInterval", "2s"));
+    body.put("health", Map.of("deadLetterRatio", 0.05));
+    ApiClient.Response created = api.put("/pipelines/" + name, body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+  }
+
+  /** Until both pipelines committed after {@code instant}: they load again. */
+  private static void awaitCommitsAfter(Instant instant) {
+    for (String pipeline : List.of("early", "late")) {
+      await(
+          pipeline + " commits after " + instant,
+          () -> stack.lastCommit("chaos", pipeline, pipeline),
+          last -> last.filter(at -> at.isAfter(instant)).isPresent(),
+          WAIT);
+    }
+  }
+
+  private static void awaitRunning(ApiClient api) {
+    api.awaitState("early", "RUNNING", WAIT);
+    api.awaitState("late", "RUNNING", WAIT);
+  }
+
+  /** Where the pipeline started reading: its first commit, which records its start positions. */
+  private static Map<String, Long> startPositions(String pipeline) {
+    Table table = stack.table("chaos", pipeline);
+    for (Snapshot snapshot : table.snapshots()) {
+      Map<String, String> summary = snapshot.summary();
+      if (pipeline.equals(summary.get(CommitSummary.PIPELINE))) {
+        assertThat(summary)
+            .as("the first commit records the start positions")
+            .containsEntry(CommitSummary.COMMIT_KIND, CommitSummary.KIND_START_POSITIONS);
+        return new TreeMap<>(CommitSummary.parseOffsets(summary.get(CommitSummary.KAFKA_OFFSETS)));
+      }
+    }
+    throw new AssertionError("no commit of " + pipeline);
+  }
+
+  /** Waits until the pipeline holds everything it should (or the wait ends), then judges it. */
+  private static Ledger.Verdict awaitExactlyOnce(
+      String pipeline, List<Ledger.Message> expected, String deadLetterTopic) {
+    return await(
+        pipeline + " holds every message",
+        () ->
+            Ledger.verdict(
+                pipeline,
+                expected,
+                Ledger.rows(stack.table("chaos", pipeline)),
+                Ledger.deadLetters(stack.kafkaBootstrapServers(), deadLetterTopic)),
+        verdict -> verdict.rowsLost().isEmpty() && verdict.deadLettersLost().isEmpty(),
+        WAIT);
+  }
+}

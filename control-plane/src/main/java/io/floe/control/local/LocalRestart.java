@@ -47,7 +47,7 @@ public class LocalRestart implements SmartInitializingSingleton {
   @Override
   public void afterSingletonsInstantiated() {
     for (Pipeline pipeline : pipelines.list()) {
-      if (runsLocally(pipeline)
+      if (runsLocally(pipeline, runtimes)
           && pipeline.desiredState() == DesiredState.RUNNING
           && operations.nextUnfinished(pipeline.name()).isEmpty()) {
         LOG.info("Starting pipeline {} again on the new local Flink cluster", pipeline.name());
@@ -56,7 +56,8 @@ public class LocalRestart implements SmartInitializingSingleton {
     }
   }
 
-  private boolean runsLocally(Pipeline pipeline) {
+  /** Whether the pipeline runs on the local Flink cluster: its target, or the default one. */
+  static boolean runsLocally(Pipeline pipeline, RuntimeRegistry runtimes) {
     String target =
         pipeline.spec().runtime() == null || pipeline.spec().runtime().target() == null
             ? runtimes.defaultTarget()

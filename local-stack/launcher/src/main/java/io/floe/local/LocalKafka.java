@@ -55,6 +55,11 @@ public final class LocalKafka implements AutoCloseable {
     return "localhost:" + port;
   }
 
+  /** The port of the PLAINTEXT listener. */
+  public int port() {
+    return port;
+  }
+
   /** The SASL_SSL listener, when the broker was started with one. */
   public Optional<SaslSsl> saslSsl() {
     return saslSsl;

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * but halts if that has not finished within {@link #GRACE}: a hook that blocks (a Kafka producer
  * flushing to a broker that went away at the same moment) must not keep it alive.
  *
- * <p>Usage: {@code ChildMain <parent pid> <main class> [args...]}
+ * <p>Usage: {@code ChildMain <parent pid> <main class> [args...]}, where the parent pid is that of
+ * the process that starts this JVM (as {@link LocalProcess} does).
  */
 public final class ChildMain {
   /** How long a child may take to exit gracefully once its parent is gone. */

@@ -68,8 +68,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private final Consumer<ProcessRestart> onRestart;
   private final List<String> taskManagerParams;
   private final AtomicInteger taskManagerStarts = new AtomicInteger();
-  private SupervisedProcess jobManager;
-  private SupervisedProcess taskManager;
+  // Set once while the cluster starts; volatile so that a restart listener can read the pids
+  // without the cluster's lock, which close() holds while it waits for supervision to stop.
+  private volatile SupervisedProcess jobManager;
+  private volatile SupervisedProcess taskManager;
 
   private LocalFlinkCluster(
       Path workDir,
@@ -112,12 +114,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
   }
 
   /** The JobManager's pid (the newest one, after a restart). */
-  public synchronized long jobManagerPid() {
+  public long jobManagerPid() {
     return jobManager.pid();
   }
 
   /** The TaskManager's pid (the newest one, after a restart). */
-  public synchronized long taskManagerPid() {
+  public long taskManagerPid() {
     return taskManager.pid();
   }
 

@@ -203,6 +203,8 @@ final class SupervisedProcess implements AutoCloseable {
           return;
         }
         if (killedOnPurpose || watched != current) {
+          // Taken away on purpose: whoever starts it again starts the count over.
+          attempt = 0;
           continue;
         }
       }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
+import io.floe.local.ProcessRestart;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -20,12 +25,32 @@ import org.springframework.stereotype.Component;
 
 /**
  * The processes a local run needs, started with the control plane and stopped with it: a Flink
- * session cluster, a Kafka broker and a PostgreSQL for the Iceberg catalog, as configured.
+ * session cluster, a Kafka broker and a PostgreSQL for the Iceberg catalog, as configured. The
+ * Flink processes and the broker are supervised: one that exits unasked is started again, logged
+ * here and told to the {@linkplain #addRestartListener listeners}.
  */
 @Component
 public class LocalStack implements DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
+  /** Which part of the local stack a restarted process belongs to. */
+  public enum Service {
+    /** The Flink session cluster behind the "local" runtime target. */
+    FLINK,
+    /** The Kafka broker. */
+    KAFKA
+  }
+
+  /** A process of the local stack exited unasked and was started again. */
+  public record Restart(Service service, ProcessRestart process) {
+    public Restart {
+      requireNonNull(service, "service is null");
+      requireNonNull(process, "process is null");
+    }
+  }
+
+  private final List<Consumer<Restart>> restartListeners = new CopyOnWriteArrayList<>();
   private final Optional<LocalFlinkCluster> flink;
   private final Optional<LocalKafka> kafka;
   private final Optional<EmbeddedPostgres> catalog;
@@ -43,6 +68,7 @@ public class LocalStack implements DisposableBean {
             ? Optional.of(
                 LocalKafka.builder(properties.dir().resolve("kafka"))
                     .port(properties.kafkaPort())
+                    .onRestart(restart -> restarted(new Restart(Service.KAFKA, restart)))
                     .start())
             : Optional.empty();
     kafka.ifPresent(k -> LOG.info("Local Kafka broker at {}", k.bootstrapServers()));
@@ -57,9 +83,30 @@ public class LocalStack implements DisposableBean {
                     // so with the job's copy every job after the first cannot open the catalog.
                     .addToClasspath(List.of(jarOf(org.postgresql.Driver.class)))
                     .config("classloader.parent-first-patterns.additional", "org.postgresql.")
+                    .onRestart(restart -> restarted(new Restart(Service.FLINK, restart)))
                     .start())
             : Optional.empty();
     flink.ifPresent(f -> LOG.info("Local Flink cluster at {}", f.restUrl()));
+  }
+
+  /** Tells the listener of each restart from now on, in the thread that supervises the process. */
+  public void addRestartListener(Consumer<Restart> listener) {
+    restartListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  public void removeRestartListener(Consumer<Restart> listener) {
+    restartListeners.remove(listener);
+  }
+
+  private void restarted(Restart restart) {
+    LOG.warn("Local {}", restart.process().describe());
+    for (Consumer<Restart> listener : restartListeners) {
+      try {
+        listener.accept(restart);
+      } catch (RuntimeException e) {
+        LOG.warn("Could not tell {} of the restart of local {}", listener, restart.process(), e);
+      }
+    }
   }
 
   private static String jarOf(Class<?> type) {
@@ -98,6 +145,37 @@ public class LocalStack implements DisposableBean {
     return kafka.map(LocalKafka::bootstrapServers);
   }
 
+  /** The local broker, when one was started. */
+  public Optional<LocalKafka> kafka() {
+    return kafka;
+  }
+
+  /**
+   * Whether a list of bootstrap servers ({@code host:port,...}) names the local broker, when one
+   * was started.
+   */
+  public boolean isLocalKafka(String bootstrapServers) {
+    return kafka.isPresent() && namesLocalPort(bootstrapServers, kafka.get().port());
+  }
+
+  /** Whether one of the entries of {@code host:port,...} is a loopback name with this port. */
+  static boolean namesLocalPort(String bootstrapServers, int port) {
+    if (bootstrapServers == null) {
+      return false;
+    }
+    for (String server : bootstrapServers.split(",")) {
+      String entry = server.trim();
+      int colon = entry.lastIndexOf(':');
+      if (colon > 0
+          && entry.substring(colon + 1).equals(Integer.toString(port))
+          && LOOPBACK.contains(entry.substring(0, colon).toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops the processes; each stops being supervised before it stops. */
   @Override
   public void destroy() throws IOException {
     flink.ifPresent(LocalFlinkCluster::close);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.FloeApplication;
 import io.floe.control.testing.ApiClient;
+import io.floe.local.LocalFlinkCluster;
+import io.floe.local.LocalKafka;
 import io.floe.local.LocalProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -38,7 +41,9 @@ import tools.jackson.databind.JsonNode;
  * Local mode as {@code ./floe-local} runs it: the real application with the local profile starts
  * PostgreSQL, Kafka and a Flink cluster, creates the demo pipeline and publishes sample data. The
  * test uses the generated admin token over real HTTP, reads the rows through the same JDBC catalog
- * (as Trino would), and stops and starts the pipeline through the API.
+ * (as Trino would), and stops and starts the pipeline through the API. Then it kills the
+ * TaskManager and the broker with SIGKILL: each comes back, the pipeline's events say so, and the
+ * rows carry on, each id once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalModeIT {
@@ -144,6 +149,80 @@ class LocalModeIT {
             counts -> counts.size() > atStop,
             OPERATION);
     assertThat(ids.values()).as("each id once across the stop and start").containsOnly(1);
+  }
+
+  @Test
+  @Order(4)
+  void aTaskManagerKilledFromOutsideIsStartedAgainAndTheDemoCarriesOn() {
+    LocalFlinkCluster flink = app.getBean(LocalStack.class).flink().orElseThrow();
+    long killed = flink.taskManagerPid();
+
+    kill9(killed);
+
+    JsonNode event = awaitRestartEvent("taskmanager (pid " + killed + ")");
+    assertThat(event.path("message").asString())
+        .contains("exited with 137")
+        .contains("as pid " + flink.taskManagerPid());
+    carriesOnExactlyOnce();
+  }
+
+  @Test
+  @Order(5)
+  void aKafkaBrokerKilledFromOutsideIsStartedAgainAndTheDemoCarriesOn() {
+    LocalKafka kafka = app.getBean(LocalStack.class).kafka().orElseThrow();
+    long killed = kafka.pid();
+
+    kill9(killed);
+
+    JsonNode event = awaitRestartEvent("kafka (pid " + killed + ")");
+    assertThat(event.path("message").asString())
+        .contains("exited with 137")
+        .contains("as pid " + kafka.pid());
+    carriesOnExactlyOnce();
+  }
+
+  /** Kills a process with SIGKILL from outside the control plane, as a crash would. */
+  private static void kill9(long pid) {
+    assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).as("kill -9 " + pid).isTrue();
+  }
+
+  /** Waits for the demo pipeline's event that the process named was started again. */
+  private static JsonNode awaitRestartEvent(String process) {
+    JsonNode events =
+        await(
+            "a LOCAL_PROCESS_RESTARTED event of " + process + " on demo",
+            () -> api.get("/pipelines/demo/events?limit=1000").body(),
+            list -> restartEvent(list, process).isPresent(),
+            OPERATION);
+    JsonNode event = restartEvent(events, process).orElseThrow();
+    assertThat(event.path("actor").asString()).isEqualTo("local-stack");
+    return event;
+  }
+
+  private static Optional<JsonNode> restartEvent(JsonNode events, String process) {
+    for (JsonNode event : events) {
+      if (event.path("type").asString().equals("LOCAL_PROCESS_RESTARTED")
+          && event.path("message").asString().contains(process)) {
+        return Optional.of(event);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Rows keep coming after a restart (committed since, so through the restarted process), each id
+   * once, and the pipeline runs.
+   */
+  private static void carriesOnExactlyOnce() {
+    int atRestart = idCounts().size();
+    Map<Long, Integer> ids =
+        await(
+            "rows committed after the restart",
+            LocalModeIT::idCounts,
+            counts -> counts.size() > atRestart + 250,
+            OPERATION);
+    assertThat(ids.values()).as("each id once across the restart").containsOnly(1);
+    api.awaitState("demo", "RUNNING", OPERATION);
   }
 
   private static JsonNode run(ApiClient.Response response) {

@@ -17,14 +17,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Flink session cluster on this machine, built from Maven artifacts (Flink publishes no
  * distribution there): one JobManager and one TaskManager process, started the way Flink's own
- * scripts start them, with the REST API (jar upload and run) on a local port. Tests kill and
- * restart the TaskManager to inject failures.
+ * scripts start them, with the REST API (jar upload and run) on a local port.
+ *
+ * <p>Both processes are supervised: one that exits unasked (a crash, a {@code kill -9} from
+ * outside) is started again with the same configuration, so the JobManager comes back on the same
+ * RPC and REST ports and the TaskManager registers with it again (a JobManager without high
+ * availability comes back without the jobs it ran). Tests that take the TaskManager away on purpose
+ * use {@link #killTaskManager()}, which leaves it down until {@link #startTaskManager()}.
  */
 public final class LocalFlinkCluster implements AutoCloseable {
   private static final String CLASSPATH = "/io/floe/local/flink-cluster.classpath";
@@ -57,9 +64,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private final List<String> classpath;
   private final int restPort;
   private final int taskSlots;
-  private final LocalProcess jobManager;
-  private LocalProcess taskManager;
-  private int taskManagerStarts;
+  private final RestartPolicy restartPolicy;
+  private final Consumer<ProcessRestart> onRestart;
+  private final List<String> taskManagerParams;
+  private final AtomicInteger taskManagerStarts = new AtomicInteger();
+  // Set once while the cluster starts; volatile so that a restart listener can read the pids
+  // without the cluster's lock, which close() holds while it waits for supervision to stop.
+  private volatile SupervisedProcess jobManager;
+  private volatile SupervisedProcess taskManager;
 
   private LocalFlinkCluster(
       Path workDir,
@@ -67,13 +79,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
       List<String> classpath,
       int restPort,
       int taskSlots,
-      LocalProcess jobManager) {
+      RestartPolicy restartPolicy,
+      Consumer<ProcessRestart> onRestart) {
     this.workDir = workDir;
     this.taskSlots = taskSlots;
     this.confDir = confDir;
     this.classpath = classpath;
     this.restPort = restPort;
-    this.jobManager = jobManager;
+    this.restartPolicy = restartPolicy;
+    this.onRestart = onRestart;
+    // Computed once: every TaskManager, restarted or not, runs with the same memory settings.
+    this.taskManagerParams = resourceParams(classpath, confDir, workDir, "GET_TM_RESOURCE_PARAMS");
   }
 
   public static Builder builder(Path workDir) {
@@ -97,37 +113,88 @@ public final class LocalFlinkCluster implements AutoCloseable {
     return workDir.resolve("log").resolve("jobmanager.log");
   }
 
-  /** Kills the TaskManager at once, as a crashed machine would; running jobs fail over. */
+  /** The JobManager's pid (the newest one, after a restart). */
+  public long jobManagerPid() {
+    return jobManager.pid();
+  }
+
+  /** The TaskManager's pid (the newest one, after a restart). */
+  public long taskManagerPid() {
+    return taskManager.pid();
+  }
+
+  /**
+   * Kills the TaskManager at once, as a crashed machine would; running jobs fail over. Unlike a
+   * kill from outside, it stays down (unsupervised) until {@link #startTaskManager()}.
+   */
   public synchronized void killTaskManager() {
     taskManager.kill();
   }
 
-  /** Starts a TaskManager (after {@link #killTaskManager()}) and waits until it registered. */
+  /**
+   * Starts the TaskManager after {@link #killTaskManager()}, waits until it registered, and
+   * supervises it again.
+   */
   public synchronized void startTaskManager() {
-    if (taskManager != null && taskManager.isAlive()) {
-      throw new IllegalStateException("The TaskManager is running");
-    }
-    taskManager = launchTaskManager();
+    taskManager.start();
     awaitTaskManagers(1, Duration.ofSeconds(90));
   }
 
+  /** Stops supervising both processes, then stops them. */
   @Override
   public synchronized void close() {
     if (taskManager != null) {
+      taskManager.stopSupervising();
+    }
+    if (jobManager != null) {
+      jobManager.stopSupervising();
+    }
+    if (taskManager != null) {
       taskManager.close();
     }
-    jobManager.close();
+    if (jobManager != null) {
+      jobManager.close();
+    }
   }
 
-  private LocalProcess launchTaskManager() {
-    taskManagerStarts++;
-    String name = "taskmanager-" + taskManagerStarts;
-    List<String> params = resourceParams(classpath, confDir, workDir, "GET_TM_RESOURCE_PARAMS");
+  private void startJobManager() {
+    List<String> params = resourceParams(classpath, confDir, workDir, "GET_JM_RESOURCE_PARAMS");
     List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
     jvm.addAll(List.of(params.get(0).trim().split("\\s+")));
-    jvm.addAll(logOptions(workDir, confDir, name));
+    jvm.addAll(logOptions(workDir, confDir, "jobmanager"));
     List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
     args.addAll(List.of(params.get(1).trim().split("\\s+")));
+    jobManager =
+        SupervisedProcess.start(
+            "jobmanager",
+            () ->
+                LocalProcess.start(
+                    "jobmanager",
+                    classpath,
+                    jvm,
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    args,
+                    workDir.resolve("log").resolve("jobmanager.out")),
+            process -> process.awaitPort(restPort, Duration.ofSeconds(90)),
+            restartPolicy,
+            onRestart);
+  }
+
+  private void startFirstTaskManager() {
+    taskManager =
+        SupervisedProcess.start(
+            "taskmanager", this::launchTaskManager, process -> {}, restartPolicy, onRestart);
+    awaitTaskManagers(1, Duration.ofSeconds(90));
+  }
+
+  /** Starts a TaskManager process; each start logs to files of its own (taskmanager-N.log). */
+  private LocalProcess launchTaskManager() {
+    String name = "taskmanager-" + taskManagerStarts.incrementAndGet();
+    List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
+    jvm.addAll(List.of(taskManagerParams.get(0).trim().split("\\s+")));
+    jvm.addAll(logOptions(workDir, confDir, name));
+    List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
+    args.addAll(List.of(taskManagerParams.get(1).trim().split("\\s+")));
     return LocalProcess.start(
         name,
         classpath,
@@ -189,9 +256,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted", e);
       }
-      if (!jobManager.isAlive()) {
-        throw new IllegalStateException("The JobManager exited; see " + jobManagerLog());
-      }
       LocalProcess.sleep(Duration.ofMillis(300));
     }
     throw new IllegalStateException(
@@ -207,6 +271,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private String jobManagerMemory = "1024m";
     private final List<String> extraClasspath = new ArrayList<>();
     private final Map<String, String> extraConfig = new LinkedHashMap<>();
+    private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
+    private Consumer<ProcessRestart> onRestart = restart -> {};
 
     private Builder(Path workDir) {
       this.workDir = requireNonNull(workDir, "workDir is null");
@@ -238,6 +304,21 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** A Flink configuration option, overriding the local defaults. */
     public Builder config(String key, String value) {
       extraConfig.put(key, value);
+      return this;
+    }
+
+    /** When a JobManager or TaskManager that exited unasked is started again. */
+    public Builder restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = requireNonNull(policy, "policy is null");
+      return this;
+    }
+
+    /**
+     * Told of each restart of the JobManager or the TaskManager after it exited unasked, in a
+     * thread of the cluster's own.
+     */
+    public Builder onRestart(Consumer<ProcessRestart> listener) {
+      this.onRestart = requireNonNull(listener, "listener is null");
       return this;
     }
 
@@ -307,25 +388,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
       List<String> classpath = new ArrayList<>(LocalProcess.recordedClasspath(CLASSPATH));
       classpath.addAll(extraClasspath);
-      List<String> params = resourceParams(classpath, confDir, workDir, "GET_JM_RESOURCE_PARAMS");
-      List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
-      jvm.addAll(List.of(params.get(0).trim().split("\\s+")));
-      jvm.addAll(logOptions(workDir, confDir, "jobmanager"));
-      List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
-      args.addAll(List.of(params.get(1).trim().split("\\s+")));
-      LocalProcess jobManager =
-          LocalProcess.start(
-              "jobmanager",
-              classpath,
-              jvm,
-              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-              args,
-              workDir.resolve("log").resolve("jobmanager.out"));
       LocalFlinkCluster cluster =
-          new LocalFlinkCluster(workDir, confDir, classpath, port, taskSlots, jobManager);
+          new LocalFlinkCluster(
+              workDir, confDir, classpath, port, taskSlots, restartPolicy, onRestart);
       try {
-        jobManager.awaitPort(port, Duration.ofSeconds(90));
-        cluster.startTaskManager();
+        cluster.startJobManager();
+        cluster.startFirstTaskManager();
       } catch (RuntimeException e) {
         cluster.close();
         throw e;

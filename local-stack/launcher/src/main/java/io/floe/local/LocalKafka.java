@@ -15,22 +15,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * A single-node KRaft Kafka broker in its own JVM, for local runs and tests. Optionally it also
  * listens with SASL_SSL (PLAIN and SCRAM users, a self-signed certificate for localhost), so the
  * loader's security settings can be exercised for real.
+ *
+ * <p>The broker is supervised: when it exits unasked (a crash, a {@code kill -9}) it is started
+ * again with the same configuration, so it comes back on the same ports with the same log
+ * directory, topics and data, and clients reconnect.
  */
 public final class LocalKafka implements AutoCloseable {
   private static final String CLASSPATH = "/io/floe/local/kafka-broker.classpath";
   private static final Pattern STARTED = Pattern.compile("Kafka Server started");
 
-  private final LocalProcess process;
+  private final SupervisedProcess process;
   private final int port;
   private final Optional<SaslSsl> saslSsl;
 
-  private LocalKafka(LocalProcess process, int port, Optional<SaslSsl> saslSsl) {
+  private LocalKafka(SupervisedProcess process, int port, Optional<SaslSsl> saslSsl) {
     this.process = process;
     this.port = port;
     this.saslSsl = saslSsl;
@@ -50,6 +55,11 @@ public final class LocalKafka implements AutoCloseable {
     return "localhost:" + port;
   }
 
+  /** The port of the PLAINTEXT listener. */
+  public int port() {
+    return port;
+  }
+
   /** The SASL_SSL listener, when the broker was started with one. */
   public Optional<SaslSsl> saslSsl() {
     return saslSsl;
@@ -59,10 +69,16 @@ public final class LocalKafka implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The broker's pid (the newest one, after a restart). */
+  public long pid() {
+    return process.pid();
+  }
+
   public Path logFile() {
     return process.logFile();
   }
 
+  /** Stops supervising the broker, then stops it. */
   @Override
   public void close() {
     process.close();
@@ -94,6 +110,8 @@ public final class LocalKafka implements AutoCloseable {
     private int port;
     private final Map<String, String> plainUsers = new LinkedHashMap<>();
     private final Map<String, String> scramUsers = new LinkedHashMap<>();
+    private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
+    private Consumer<ProcessRestart> onRestart = restart -> {};
 
     private Builder(Path workDir) {
       this.workDir = requireNonNull(workDir, "workDir is null");
@@ -114,6 +132,18 @@ public final class LocalKafka implements AutoCloseable {
     /** Adds a SASL_SSL listener where this user logs in with SCRAM-SHA-256 or SCRAM-SHA-512. */
     public Builder scramUser(String name, String password) {
       scramUsers.put(name, password);
+      return this;
+    }
+
+    /** When a broker that exited unasked is started again. */
+    public Builder restartPolicy(RestartPolicy policy) {
+      this.restartPolicy = requireNonNull(policy, "policy is null");
+      return this;
+    }
+
+    /** Told of each restart of the broker after it exited unasked, in a thread of its own. */
+    public Builder onRestart(Consumer<ProcessRestart> listener) {
+      this.onRestart = requireNonNull(listener, "listener is null");
       return this;
     }
 
@@ -186,21 +216,23 @@ public final class LocalKafka implements AutoCloseable {
             workDir.resolve("format.log"));
       }
 
-      LocalProcess process =
-          LocalProcess.start(
+      SupervisedProcess process =
+          SupervisedProcess.start(
               "kafka",
-              classpath,
-              List.of("-Xms256m", "-Xmx768m", "-Dlog4j2.configurationFile=" + log4j),
-              "kafka.Kafka",
-              List.of(properties.toString()),
-              workDir.resolve("kafka.log"));
-      try {
-        process.awaitLog(STARTED, Duration.ofSeconds(90));
-        process.awaitPort(plaintextPort, Duration.ofSeconds(30));
-      } catch (RuntimeException e) {
-        process.close();
-        throw e;
-      }
+              () ->
+                  LocalProcess.start(
+                      "kafka",
+                      classpath,
+                      List.of("-Xms256m", "-Xmx768m", "-Dlog4j2.configurationFile=" + log4j),
+                      "kafka.Kafka",
+                      List.of(properties.toString()),
+                      workDir.resolve("kafka.log")),
+              started -> {
+                started.awaitLog(STARTED, Duration.ofSeconds(90));
+                started.awaitPort(plaintextPort, Duration.ofSeconds(30));
+              },
+              restartPolicy,
+              onRestart);
       return new LocalKafka(process, plaintextPort, saslSsl);
     }
 

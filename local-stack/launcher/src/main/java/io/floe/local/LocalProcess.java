@@ -21,17 +21,20 @@ import java.util.regex.Pattern;
 
 /**
  * One child JVM of the local stack: started from a recorded classpath, logging to a file, stopped
- * gracefully or killed on purpose (tests inject failures by killing).
+ * gracefully or killed on purpose (tests inject failures by killing). It exits by itself when this
+ * JVM is gone (see {@link ChildMain}).
  */
 public final class LocalProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path logFile;
+  private final long logStart;
 
-  private LocalProcess(String name, Process process, Path logFile) {
+  private LocalProcess(String name, Process process, Path logFile, long logStart) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
+    this.logStart = logStart;
   }
 
   /**
@@ -59,12 +62,14 @@ public final class LocalProcess implements AutoCloseable {
     command.addAll(args);
     try {
       Files.createDirectories(logFile.getParent());
+      // The log is appended to: a process started again reads its own lines only.
+      long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
-      return new LocalProcess(name, process, logFile);
+      return new LocalProcess(name, process, logFile, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name, e);
     }
@@ -118,7 +123,10 @@ public final class LocalProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until the log contains a line matching {@code pattern}, failing early if it exits. */
+  /**
+   * Waits until what this process logged contains a line matching {@code pattern}, failing early if
+   * it exits.
+   */
   public void awaitLog(Pattern pattern, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
@@ -137,8 +145,13 @@ public final class LocalProcess implements AutoCloseable {
 
   private boolean logMatches(Pattern pattern) {
     try {
-      return Files.exists(logFile)
-          && pattern.matcher(Files.readString(logFile, StandardCharsets.ISO_8859_1)).find();
+      if (!Files.exists(logFile)) {
+        return false;
+      }
+      byte[] log = Files.readAllBytes(logFile);
+      int from = (int) Math.min(logStart, log.length);
+      String own = new String(log, from, log.length - from, StandardCharsets.ISO_8859_1);
+      return pattern.matcher(own).find();
     } catch (IOException e) {
       return false;
     }
@@ -172,6 +185,11 @@ public final class LocalProcess implements AutoCloseable {
 
   public Path logFile() {
     return logFile;
+  }
+
+  /** Waits until the process exited and returns its exit code. */
+  public int waitFor() throws InterruptedException {
+    return process.waitFor();
   }
 
   /** Kills the process at once (SIGKILL), as a crash would. */

@@ -213,6 +213,15 @@ class ControlPlaneIT {
     assertProblem(
         api.put("/pipelines/ghost", pipeline("no-such-topic", "ghost", 1)), 422, "source.topics");
 
+    Map<String, Object> longTransactions = pipeline("orders", "other", 1);
+    longTransactions.put(
+        "badMessages", Map.of("deadLetterTopic", "orders-dlq", "transactionTimeout", "20m"));
+    ApiClient.Response refused = api.put("/pipelines/other", longTransactions);
+    assertProblem(refused, 422, "badMessages.transactionTimeout");
+    assertThat(refused.body().path("errors").get(0).path("message").asString())
+        .as("the broker's default maximum, 15 min")
+        .contains("transaction.max.timeout.ms (900000 ms)");
+
     Map<String, Object> badDuration = pipeline("orders", "other", 1);
     badDuration.put("runtime", Map.of("flushInterval", "soon"));
     assertProblem(api.put("/pipelines/other", badDuration), 400, "runtime.flushInterval");

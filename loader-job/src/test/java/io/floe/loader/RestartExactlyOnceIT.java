@@ -30,6 +30,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -130,6 +131,54 @@ class RestartExactlyOnceIT {
     flink.cancel(second);
 
     assertExactlyOnce(table, expected, topic + "-dlq", bad(firstLoaded, 140).size());
+  }
+
+  @Test
+  void partitionsCreatedAfterTheFirstStartAreReadFromTheirBeginning() throws Exception {
+    client.createTopic("growing", 1);
+    Table table = tables.create("growing", SCHEMA, PartitionSpec.unpartitioned());
+    Map<String, String> settings = settings("growing", "growing", 1);
+    settings.put("source.starting-offsets", "latest");
+    settings.put("source.partition-discovery-interval", "1s");
+    settings.put("bad-messages.policy", "skip");
+    for (long id = 1; id <= 10; id++) {
+      sendTo("growing", 0, id);
+    }
+    client.flush();
+    JobID first = flink.submit(settings, Optional.empty());
+    for (long id = 11; id <= 20; id++) {
+      sendTo("growing", 0, id);
+    }
+    client.flush();
+    awaitIds(table, good(11, 20));
+
+    addPartitions("growing", 2);
+    for (long id = 21; id <= 30; id++) {
+      sendTo("growing", 1, id);
+    }
+    client.flush();
+    awaitIds(table, good(11, 30));
+    flink.cancel(first);
+
+    addPartitions("growing", 3);
+    for (long id = 31; id <= 40; id++) {
+      sendTo("growing", 2, id);
+    }
+    for (long id = 41; id <= 45; id++) {
+      sendTo("growing", 0, id);
+    }
+    client.flush();
+    JobID second = flink.submit(settings, Optional.empty());
+    awaitIds(table, good(11, 45));
+    flink.cancel(second);
+
+    assertExactlyOnce(table, good(11, 45), null, 0);
+  }
+
+  private static void addPartitions(String topic, int count) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(count))).all().get();
+    }
   }
 
   @Test

@@ -198,6 +198,11 @@ public class OperationRunner {
       saveStatus(status.withState(ObservedState.STOPPED, Optional.empty(), clock.instant()));
       return true;
     }
+    if (status.observedState() == ObservedState.STOPPED
+        && operation.progress(STOP_REQUESTED).isEmpty()) {
+      // Stopped by an earlier operation, which waited for the run to end: nothing to stop.
+      return true;
+    }
     PipelineRuntime runtime = runtime(pipeline);
     boolean requested = operation.progress(STOP_REQUESTED).isPresent();
     if (!requested) {
@@ -244,6 +249,11 @@ public class OperationRunner {
               + runId.get()
               + " failed and the run keeps going: "
               + outcome.failure().get());
+    }
+    Optional<RunObservation> ending = runtime.observe(runId.get());
+    if (ending.isPresent() && !ending.get().state().isTerminal()) {
+      // The savepoint is taken; the run's tasks are still finishing. STOPPED once they have.
+      return false;
     }
     saveStatus(
         status

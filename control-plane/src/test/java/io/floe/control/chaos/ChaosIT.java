@@ -1,20 +1,16 @@
 package io.floe.control.chaos;
 
+import static io.floe.control.chaos.ChaosStack.log;
 import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
-import io.floe.loader.summary.CommitSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +30,9 @@ import tools.jackson.databind.JsonNode;
  */
 class ChaosIT {
   private static final Duration WAIT = Duration.ofMinutes(4);
+  private static final String NAMESPACE = "chaos";
   private static final String TOPIC = "chaos-events";
+  private static final List<String> PIPELINES = List.of("early", "late");
   private static final int RATE = 100;
   private static final long BACKLOG = 500;
 
@@ -71,24 +69,30 @@ class ChaosIT {
     }
     // Published before the pipelines exist: the earliest one loads these, the latest one not.
     SteadyPublisher.publishNow(stack.kafkaBootstrapServers(), TOPIC, 1, BACKLOG);
-    create(api, "early", "earliest", "early-dlq");
-    create(api, "late", "latest", "late-dlq");
-    api.awaitState("early", "RUNNING", WAIT);
-    api.awaitState("late", "RUNNING", WAIT);
+    stack.createPipeline(NAMESPACE, "early", TOPIC, "earliest", 1);
+    stack.createPipeline(NAMESPACE, "late", TOPIC, "latest", 1);
+    for (String pipeline : PIPELINES) {
+      api.awaitState(pipeline, "RUNNING", WAIT);
+    }
 
     try (SteadyPublisher publisher =
         SteadyPublisher.start(stack.kafkaBootstrapServers(), TOPIC, RATE, BACKLOG + 1)) {
       awaitCommitsAfter(Instant.now());
 
+      log("kill -9 of the TaskManager");
       Instant kill = Instant.now();
       stack.killTaskManager();
       awaitCommitsAfter(kill);
 
+      log("kill -9 of the JobManager");
       kill = Instant.now();
       stack.killJobManager();
       awaitCommitsAfter(kill);
-      awaitRunning(api);
+      for (String pipeline : PIPELINES) {
+        api.awaitState(pipeline, "RUNNING", WAIT);
+      }
 
+      log("parallelism 2 for early");
       ApiClient.Response rescale =
           api.post("/pipelines/early/parallelism", Map.of("parallelism", 2));
       assertThat(rescale.status()).as(rescale.toString()).isEqualTo(202);
@@ -98,22 +102,25 @@ class ChaosIT {
                   .asString())
           .isEqualTo("SUCCEEDED");
 
+      log("kill -9 of the control plane, then a new one on the same state");
       kill = Instant.now();
       stack.killControlPlane();
       stack.startControlPlane();
       api = stack.admin();
       awaitCommitsAfter(kill);
 
+      log("kill -9 of the TaskManager");
       kill = Instant.now();
       stack.killTaskManager();
       awaitCommitsAfter(kill);
+      log("publisher stops at id " + (publisher.nextId() - 1));
     }
 
     List<Ledger.Message> published = Ledger.read(stack.kafkaBootstrapServers(), TOPIC);
     assertThat(published.stream().map(Ledger.Message::id).distinct().count())
         .as("every id published once")
         .isEqualTo(published.size());
-    Map<String, Long> lateStart = startPositions("late");
+    Map<String, Long> lateStart = stack.startPositions(NAMESPACE, "late");
     List<Ledger.Message> forLate =
         published.stream()
             .filter(m -> m.offset() >= lateStart.get(TOPIC + ":" + m.partition()))
@@ -122,12 +129,14 @@ class ChaosIT {
         .as("the latest pipeline starts after the backlog")
         .isGreaterThan(BACKLOG);
 
-    Ledger.Verdict early = awaitExactlyOnce("early", published, "early-dlq");
-    Ledger.Verdict late = awaitExactlyOnce("late", forLate, "late-dlq");
+    Ledger.Verdict early = stack.awaitExactlyOnce(NAMESPACE, "early", published, WAIT);
+    Ledger.Verdict late = stack.awaitExactlyOnce(NAMESPACE, "late", forLate, WAIT);
+    log(early.toString());
+    log(late.toString());
     assertThat(early.exact()).as(early.toString()).isTrue();
     assertThat(late.exact()).as(late.toString()).isTrue();
 
-    for (String pipeline : List.of("early", "late")) {
+    for (String pipeline : PIPELINES) {
       api.awaitState(pipeline, "RUNNING", WAIT);
       ApiClient client = api;
       JsonNode health =
@@ -151,83 +160,7 @@ class ChaosIT {
         .allSatisfy(message -> assertThat(message).contains("restoring file:"));
   }
 
-  private static void create(ApiClient api, String name, String startingOffsets, String dlq) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of(
-            "bootstrapServers",
-            stack.kafkaBootstrapServers(),
-            "topics",
-            List.of(TOPIC),
-            "startingOffsets",
-            startingOffsets));
-    body.put(
-        "table",
-        Map.of(
-            "catalog",
-            "local",
-            "namespace",
-            "chaos",
-            "name",
-            name,
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")))));
-    body.put("badMessages", Map.of("deadLetterTopic", dlq));
-    body.put("runtime", Map.of("parallelism", 1, "flushInterval", "2s"));
-    body.put("health", Map.of("deadLetterRatio", 0.05));
-    ApiClient.Response created = api.put("/pipelines/" + name, body);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-  }
-
-  /** Until both pipelines committed after {@code instant}: they load again. */
   private static void awaitCommitsAfter(Instant instant) {
-    for (String pipeline : List.of("early", "late")) {
-      await(
-          pipeline + " commits after " + instant,
-          () -> stack.lastCommit("chaos", pipeline, pipeline),
-          last -> last.filter(at -> at.isAfter(instant)).isPresent(),
-          WAIT);
-    }
-  }
-
-  private static void awaitRunning(ApiClient api) {
-    api.awaitState("early", "RUNNING", WAIT);
-    api.awaitState("late", "RUNNING", WAIT);
-  }
-
-  /** Where the pipeline started reading: its first commit, which records its start positions. */
-  private static Map<String, Long> startPositions(String pipeline) {
-    Table table = stack.table("chaos", pipeline);
-    for (Snapshot snapshot : table.snapshots()) {
-      Map<String, String> summary = snapshot.summary();
-      if (pipeline.equals(summary.get(CommitSummary.PIPELINE))) {
-        assertThat(summary)
-            .as("the first commit records the start positions")
-            .containsEntry(CommitSummary.COMMIT_KIND, CommitSummary.KIND_START_POSITIONS);
-        return new TreeMap<>(CommitSummary.parseOffsets(summary.get(CommitSummary.KAFKA_OFFSETS)));
-      }
-    }
-    throw new AssertionError("no commit of " + pipeline);
-  }
-
-  /** Waits until the pipeline holds everything it should (or the wait ends), then judges it. */
-  private static Ledger.Verdict awaitExactlyOnce(
-      String pipeline, List<Ledger.Message> expected, String deadLetterTopic) {
-    return await(
-        pipeline + " holds every message",
-        () ->
-            Ledger.verdict(
-                pipeline,
-                expected,
-                Ledger.rows(stack.table("chaos", pipeline)),
-                Ledger.deadLetters(stack.kafkaBootstrapServers(), deadLetterTopic)),
-        verdict -> verdict.rowsLost().isEmpty() && verdict.deadLettersLost().isEmpty(),
-        WAIT);
+    stack.awaitCommitsAfter(NAMESPACE, PIPELINES, instant, WAIT);
   }
 }

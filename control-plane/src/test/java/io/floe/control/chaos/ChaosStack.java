@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -98,6 +100,7 @@ public final class ChaosStack implements AutoCloseable {
   /** {@code kill -9} of the control plane; its children notice and exit on their own. */
   public synchronized void killControlPlane() {
     controlPlane.kill();
+    closeCatalog();
     awaitGone("the local stack's processes", () -> !stackProcesses().isEmpty());
     stopLeftoverPostgres();
   }
@@ -238,9 +241,16 @@ public final class ChaosStack implements AutoCloseable {
     return catalog().loadTable(TableIdentifier.of(namespace, name));
   }
 
-  /** The newest commit of the pipeline in its table, if any. */
+  /** The newest commit of the pipeline in its table, if any (none while the catalog is down). */
   public Optional<Instant> lastCommit(String namespace, String name, String pipeline) {
-    Table table = table(namespace, name);
+    Table table;
+    try {
+      table = table(namespace, name);
+    } catch (RuntimeException e) {
+      // PostgreSQL restarts with the control plane: reconnect at the next call.
+      closeCatalog();
+      return Optional.empty();
+    }
     Instant last = null;
     for (Snapshot snapshot : table.snapshots()) {
       if (pipeline.equals(snapshot.summary().get(CommitSummary.PIPELINE))) {
@@ -251,12 +261,116 @@ public final class ChaosStack implements AutoCloseable {
     return Optional.ofNullable(last);
   }
 
-  @Override
-  public synchronized void close() {
+  private synchronized void closeCatalog() {
     if (catalog != null) {
-      catalog.close();
+      try {
+        catalog.close();
+      } catch (RuntimeException e) {
+        // its connections are gone already
+      }
       catalog = null;
     }
+  }
+
+  /**
+   * Creates a pipeline from {@code topic} into the table {@code namespace.name} of the local
+   * catalog (id, name, at), dead letters to {@code name-dlq}, a commit every 2 s.
+   */
+  public void createPipeline(
+      String namespace, String name, String topic, String startingOffsets, int parallelism) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(
+        "source",
+        Map.of(
+            "bootstrapServers",
+            kafkaBootstrapServers(),
+            "topics",
+            List.of(topic),
+            "startingOffsets",
+            startingOffsets));
+    body.put(
+        "table",
+        Map.of(
+            "catalog",
+            "local",
+            "namespace",
+            namespace,
+            "name",
+            name,
+            "createIfMissing",
+            Map.of(
+                "columns",
+                List.of(
+                    Map.of("name", "id", "type", "long", "required", true),
+                    Map.of("name", "name", "type", "string"),
+                    Map.of("name", "at", "type", "timestamptz")))));
+    body.put("badMessages", Map.of("deadLetterTopic", name + "-dlq"));
+    body.put("runtime", Map.of("parallelism", parallelism, "flushInterval", "2s"));
+    body.put("health", Map.of("deadLetterRatio", 0.05));
+    ApiClient.Response created = admin().put("/pipelines/" + name, body);
+    if (created.status() != 201) {
+      throw new IllegalStateException("Cannot create pipeline " + name + ": " + created);
+    }
+  }
+
+  /** Until every pipeline (its table named as the pipeline) committed after {@code instant}. */
+  public Map<String, Duration> awaitCommitsAfter(
+      String namespace, List<String> pipelines, Instant instant, Duration timeout) {
+    Map<String, Duration> took = new TreeMap<>();
+    for (String pipeline : pipelines) {
+      Instant at =
+          ApiClient.await(
+                  pipeline + " commits after " + instant,
+                  () -> lastCommit(namespace, pipeline, pipeline),
+                  last -> last.filter(commit -> commit.isAfter(instant)).isPresent(),
+                  timeout)
+              .orElseThrow();
+      took.put(pipeline, Duration.between(instant, at));
+    }
+    return took;
+  }
+
+  /**
+   * Where the pipeline started reading: its first commit, which records its start positions (a
+   * pipeline with starting offsets latest or timestamp).
+   */
+  public Map<String, Long> startPositions(String namespace, String pipeline) {
+    for (Snapshot snapshot : table(namespace, pipeline).snapshots()) {
+      Map<String, String> summary = snapshot.summary();
+      if (pipeline.equals(summary.get(CommitSummary.PIPELINE))) {
+        if (!CommitSummary.KIND_START_POSITIONS.equals(summary.get(CommitSummary.COMMIT_KIND))) {
+          throw new IllegalStateException(
+              "The first commit of " + pipeline + " does not record start positions: " + summary);
+        }
+        return new TreeMap<>(CommitSummary.parseOffsets(summary.get(CommitSummary.KAFKA_OFFSETS)));
+      }
+    }
+    throw new IllegalStateException("No commit of " + pipeline);
+  }
+
+  /** Waits until the pipeline holds everything it should (or the wait ends), then judges it. */
+  public Ledger.Verdict awaitExactlyOnce(
+      String namespace, String pipeline, List<Ledger.Message> expected, Duration timeout) {
+    return ApiClient.await(
+        pipeline + " holds every message",
+        () ->
+            Ledger.verdict(
+                pipeline,
+                expected,
+                Ledger.rows(table(namespace, pipeline)),
+                Ledger.deadLetters(kafkaBootstrapServers(), pipeline + "-dlq")),
+        verdict -> verdict.rowsLost().isEmpty() && verdict.deadLettersLost().isEmpty(),
+        timeout);
+  }
+
+  /** A line in the test's output, to follow a long scenario. */
+  public static void log(String message) {
+    System.out.println(Instant.now() + " chaos: " + message);
+  }
+
+  @Override
+  public synchronized void close() {
+    closeCatalog();
     if (controlPlane != null) {
       controlPlane.close();
     }

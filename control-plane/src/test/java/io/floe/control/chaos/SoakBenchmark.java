@@ -4,7 +4,6 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
-import io.floe.loader.summary.CommitSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -39,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  */
 class SoakBenchmark {
+  private static final String NAMESPACE = "soak";
   private static final String TOPIC = "soak-events";
   private static final List<String> PIPELINES = List.of("early", "late");
   private static final Duration WAIT = Duration.ofMinutes(5);
@@ -80,15 +78,15 @@ class SoakBenchmark {
             .get();
       }
       SteadyPublisher.publishNow(stack.kafkaBootstrapServers(), TOPIC, 1, BACKLOG);
-      create(stack, api, "early", "earliest", 2);
-      create(stack, api, "late", "latest", 1);
+      stack.createPipeline(NAMESPACE, "early", TOPIC, "earliest", 2);
+      stack.createPipeline(NAMESPACE, "late", TOPIC, "latest", 1);
       for (String pipeline : PIPELINES) {
         api.awaitState(pipeline, "RUNNING", WAIT);
       }
 
       try (SteadyPublisher publisher =
           SteadyPublisher.start(stack.kafkaBootstrapServers(), TOPIC, RATE, BACKLOG + 1)) {
-        awaitCommitsAfter(stack, Instant.now());
+        stack.awaitCommitsAfter(NAMESPACE, PIPELINES, Instant.now(), WAIT);
         Instant end = started.plus(duration);
         int round = 0;
         while (Instant.now().isBefore(end) || kills.size() < 10) {
@@ -134,7 +132,10 @@ class SoakBenchmark {
             ApiClient.Response start = api.post("/pipelines/" + pipeline + "/start", "");
             assertThat(start.status()).as(start.toString()).isEqualTo(202);
           }
-          Map<String, Duration> toNextCommit = awaitCommitsAfter(stack, kill);
+          Map<String, Duration> toNextCommit =
+              stack.awaitCommitsAfter(NAMESPACE, PIPELINES, kill, WAIT);
+          ChaosStack.log(
+              "kill " + kills.size() + " of " + target + " (" + during + "): " + toNextCommit);
           kills.add(new Kill(kill, target, during, toNextCommit));
           Instant next = Instant.now().plusSeconds(10 + random.nextInt(20));
           while (Instant.now().isBefore(next)) {
@@ -144,14 +145,14 @@ class SoakBenchmark {
       }
 
       List<Ledger.Message> published = Ledger.read(stack.kafkaBootstrapServers(), TOPIC);
-      Map<String, Long> lateStart = startPositions(stack, "late");
+      Map<String, Long> lateStart = stack.startPositions(NAMESPACE, "late");
       List<Ledger.Message> forLate =
           published.stream()
               .filter(m -> m.offset() >= lateStart.get(TOPIC + ":" + m.partition()))
               .collect(Collectors.toList());
       Map<String, Ledger.Verdict> verdicts = new LinkedHashMap<>();
-      verdicts.put("early", awaitComplete(stack, "early", published));
-      verdicts.put("late", awaitComplete(stack, "late", forLate));
+      verdicts.put("early", stack.awaitExactlyOnce(NAMESPACE, "early", published, WAIT));
+      verdicts.put("late", stack.awaitExactlyOnce(NAMESPACE, "late", forLate, WAIT));
       Map<String, List<String>> recoveries = new TreeMap<>();
       for (String pipeline : PIPELINES) {
         recoveries.put(
@@ -181,41 +182,6 @@ class SoakBenchmark {
     }
   }
 
-  private static void create(
-      ChaosStack stack, ApiClient api, String name, String startingOffsets, int parallelism) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of(
-            "bootstrapServers",
-            stack.kafkaBootstrapServers(),
-            "topics",
-            List.of(TOPIC),
-            "startingOffsets",
-            startingOffsets));
-    body.put(
-        "table",
-        Map.of(
-            "catalog",
-            "local",
-            "namespace",
-            "soak",
-            "name",
-            name,
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")))));
-    body.put("badMessages", Map.of("deadLetterTopic", name + "-dlq"));
-    body.put("runtime", Map.of("parallelism", parallelism, "flushInterval", "2s"));
-    body.put("health", Map.of("deadLetterRatio", 0.05));
-    ApiClient.Response created = api.put("/pipelines/" + name, body);
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-  }
-
   /** Until no operation of the pipeline is pending or running. */
   private static void awaitIdle(ApiClient api, String pipeline) {
     await(
@@ -227,46 +193,6 @@ class SoakBenchmark {
                     op ->
                         op.path("state").asString().equals("SUCCEEDED")
                             || op.path("state").asString().equals("FAILED")),
-        WAIT);
-  }
-
-  /** Waits until each pipeline committed after {@code instant}; how long each took. */
-  private static Map<String, Duration> awaitCommitsAfter(ChaosStack stack, Instant instant) {
-    Map<String, Duration> took = new TreeMap<>();
-    for (String pipeline : PIPELINES) {
-      Instant at =
-          await(
-                  pipeline + " commits after " + instant,
-                  () -> stack.lastCommit("soak", pipeline, pipeline),
-                  last -> last.filter(commit -> commit.isAfter(instant)).isPresent(),
-                  WAIT)
-              .orElseThrow();
-      took.put(pipeline, Duration.between(instant, at));
-    }
-    return took;
-  }
-
-  private static Map<String, Long> startPositions(ChaosStack stack, String pipeline) {
-    Table table = stack.table("soak", pipeline);
-    for (Snapshot snapshot : table.snapshots()) {
-      if (pipeline.equals(snapshot.summary().get(CommitSummary.PIPELINE))) {
-        return CommitSummary.parseOffsets(snapshot.summary().get(CommitSummary.KAFKA_OFFSETS));
-      }
-    }
-    throw new AssertionError("no commit of " + pipeline);
-  }
-
-  private static Ledger.Verdict awaitComplete(
-      ChaosStack stack, String pipeline, List<Ledger.Message> expected) {
-    return await(
-        pipeline + " holds every message",
-        () ->
-            Ledger.verdict(
-                pipeline,
-                expected,
-                Ledger.rows(stack.table("soak", pipeline)),
-                Ledger.deadLetters(stack.kafkaBootstrapServers(), pipeline + "-dlq")),
-        verdict -> verdict.rowsLost().isEmpty() && verdict.deadLettersLost().isEmpty(),
         WAIT);
   }
 

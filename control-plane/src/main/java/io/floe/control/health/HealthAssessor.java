@@ -17,8 +17,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>STOPPED when the user stopped it;
- *   <li>FAILING when the run is gone or failed, restarts in a loop, or no commit arrived for {@code
- *       failingAfterIntervals} flush intervals while messages wait;
+ *   <li>FAILING when the run is gone or ended without Floe stopping it, restarts in a loop, or no
+ *       commit arrived for {@code failingAfterIntervals} flush intervals while messages wait;
  *   <li>DEGRADED when commits are late, lag grows, dead letters exceed their share, the table's
  *       files stay small, the run restarts, or a schema change awaits a restart;
  *   <li>UNKNOWN when the catalog cannot be read and nothing else says FAILING;
@@ -89,15 +89,28 @@ final class HealthAssessor {
     }
 
     ObservedState observed = in.status().observedState();
+    boolean stoppedByFloe = observed == ObservedState.STOPPING || observed == ObservedState.STOPPED;
+    Optional<RunObservation> ended =
+        in.run()
+            .filter(
+                r ->
+                    r.state() == RunState.FAILED
+                        || (r.state() == RunState.STOPPED && !stoppedByFloe));
     if (observed == ObservedState.FAILED) {
-      failing.add(in.status().lastError().orElse("the loader is not running"));
+      // The reconciler's account of the end, if it wrote one: one reason, whoever saw it first.
+      failing.add(
+          in.status()
+              .lastError()
+              .or(() -> ended.map(HealthAssessor::endedOutsideFloe))
+              .orElse("the loader is not running"));
+    } else if (ended.isPresent()) {
+      failing.add(endedOutsideFloe(ended.get()));
     }
     if (in.run().isPresent()) {
+      // An ended run is reported above (unless Floe stopped it, which is no failure).
       RunObservation run = in.run().get();
-      if (run.state() == RunState.FAILED || run.state() == RunState.STOPPED) {
-        failing.add(
-            "the run is " + run.runtimeState() + run.failure().map(f -> ": " + f).orElse(""));
-      } else if (in.restartsInWindow() >= t.restartLoop()) {
+      boolean over = run.state() == RunState.FAILED || run.state() == RunState.STOPPED;
+      if (!over && in.restartsInWindow() >= t.restartLoop()) {
         failing.add(
             "restarting in a loop: "
                 + in.restartsInWindow()
@@ -113,7 +126,8 @@ final class HealthAssessor {
     }
     if (observed == ObservedState.STARTING
         || observed == ObservedState.PENDING
-        || observed == ObservedState.STOPPING) {
+        || observed == ObservedState.STOPPING
+        || observed == ObservedState.STOPPED) {
       degraded.add("the loader is " + observed.name().toLowerCase());
     }
 
@@ -192,6 +206,20 @@ final class HealthAssessor {
       reasons.add("Kafka lag unknown");
     }
     return new PipelineHealth(in.pipeline(), status, reasons, in.now(), commits, lag, runtime);
+  }
+
+  /**
+   * The end of a run that Floe did not stop, in the reconciler's words ("Run &lt;id&gt; ended
+   * CANCELED outside Floe"): the health monitor and the reconciler each observe the runtime, and
+   * the reason reads the same whichever sees the end first.
+   */
+  static String endedOutsideFloe(RunObservation run) {
+    return "Run "
+        + run.runId()
+        + " ended "
+        + run.runtimeState()
+        + (run.state() == RunState.STOPPED ? " outside Floe" : "")
+        + run.failure().map(f -> ": " + f).orElse("");
   }
 
   private static Long boxed(java.util.OptionalLong value) {

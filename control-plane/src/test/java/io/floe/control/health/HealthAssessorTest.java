@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class HealthAssessorTest {
@@ -248,5 +249,78 @@ class HealthAssessorTest {
     assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(health.reasons())
         .containsExactly("restart needed: the table's schema is now 1, the loader writes with 0");
+  }
+
+  private static RunObservation ended(RunState state, String runtimeState, Optional<String> why) {
+    return new RunObservation(
+        RUN,
+        state,
+        runtimeState,
+        1,
+        OptionalLong.of(0),
+        Optional.empty(),
+        why,
+        10,
+        OptionalLong.of(0));
+  }
+
+  @Test
+  void aRunThatEndedOutsideFloeReadsTheSameWhicheverObservesItFirst() {
+    Optional<CommitHistory> history = Optional.of(commits(Duration.ofSeconds(1), 1, 0, 1, 1));
+    RunObservation cancelled = ended(RunState.STOPPED, "CANCELED", Optional.empty());
+    // What the reconciler writes into the status when it sees the run ended (Reconciler.observe).
+    String reconcilers = "Run " + RUN + " ended CANCELED outside Floe";
+
+    PipelineHealth monitorFirst =
+        assess(
+            running(),
+            history,
+            Optional.of(0L),
+            cancelled,
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    PipelineHealth reconcilerFirst =
+        assess(
+            running().withState(ObservedState.FAILED, Optional.of(reconcilers), NOW),
+            history,
+            Optional.of(0L),
+            cancelled,
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+
+    assertThat(monitorFirst.status()).isEqualTo(HealthStatus.FAILING);
+    assertThat(reconcilerFirst.status()).isEqualTo(HealthStatus.FAILING);
+    assertThat(monitorFirst.reasons()).containsExactly(reconcilers);
+    assertThat(reconcilerFirst.reasons()).containsExactly(reconcilers);
+
+    PipelineHealth failed =
+        assess(
+            running(),
+            history,
+            Optional.of(0L),
+            ended(RunState.FAILED, "FAILED", Optional.of("java.io.IOException: disk full")),
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    assertThat(failed.reasons())
+        .containsExactly("Run " + RUN + " ended FAILED: java.io.IOException: disk full");
+  }
+
+  @Test
+  void aRunThatFloeStoppedIsNoFailure() {
+    PipelineHealth restarting =
+        assess(
+            running().withState(ObservedState.STOPPING, Optional.empty(), NOW),
+            Optional.of(commits(Duration.ofSeconds(1), 1, 0, 1, 1)),
+            Optional.of(0L),
+            ended(RunState.STOPPED, "FINISHED", Optional.empty()),
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+
+    assertThat(restarting.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(restarting.reasons()).containsExactly("the loader is stopping");
   }
 }

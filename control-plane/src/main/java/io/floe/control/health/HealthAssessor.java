@@ -5,6 +5,8 @@ import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.PipelineStatus;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +21,8 @@ import java.util.Optional;
  *   <li>STOPPED when the user stopped it;
  *   <li>FAILING when the run is gone or ended without Floe stopping it, restarts in a loop, or no
  *       commit arrived for {@code failingAfterIntervals} flush intervals while messages wait;
- *   <li>DEGRADED when commits are late, lag grows, dead letters exceed their share, the table's
- *       files stay small, the run restarts, or a schema change awaits a restart;
+ *   <li>DEGRADED when commits are late, lag grows, dead letters exceed the pipeline's share, the
+ *       table's files stay small, the run restarts, or a schema change awaits a restart;
  *   <li>UNKNOWN when the catalog cannot be read and nothing else says FAILING;
  *   <li>HEALTHY otherwise.
  * </ul>
@@ -164,10 +166,10 @@ final class HealthAssessor {
     if (commits.deadLetterRatio() != null && commits.deadLetterRatio() > t.deadLetterRatio()) {
       degraded.add(
           String.format(
-              "dead letters: %.1f%% of messages (%.1f per minute), above %.1f%%",
-              commits.deadLetterRatio() * 100,
+              "dead letters: %s of messages (%.1f per minute), above %s",
+              percent(commits.deadLetterRatio()),
               commits.deadLetteredPerMinute() == null ? 0.0 : commits.deadLetteredPerMinute(),
-              t.deadLetterRatio() * 100));
+              percent(t.deadLetterRatio())));
     }
     if (commits.tableFiles() != null
         && commits.tableFiles() > 100
@@ -220,6 +222,15 @@ final class HealthAssessor {
         + run.runtimeState()
         + (run.state() == RunState.STOPPED ? " outside Floe" : "")
         + run.failure().map(f -> ": " + f).orElse("");
+  }
+
+  /** A share as a percentage with up to two decimals: 0.0104 reads "1.04%", 0.02 reads "2%". */
+  static String percent(double share) {
+    return BigDecimal.valueOf(share * 100)
+            .setScale(2, RoundingMode.HALF_UP)
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
   }
 
   private static Long boxed(java.util.OptionalLong value) {

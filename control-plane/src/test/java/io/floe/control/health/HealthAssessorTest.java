@@ -158,7 +158,9 @@ class HealthAssessorTest {
     assertThat(health.commits().deadLetteredPerMinute()).isEqualTo(60.0);
     assertThat(health.reasons())
         .anySatisfy(
-            r -> assertThat(r).startsWith("dead letters: 5.0% of messages (60.0 per minute)"));
+            r ->
+                assertThat(r)
+                    .isEqualTo("dead letters: 5% of messages (60.0 per minute), above 1%"));
   }
 
   @Test
@@ -249,6 +251,40 @@ class HealthAssessorTest {
     assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(health.reasons())
         .containsExactly("restart needed: the table's schema is now 1, the loader writes with 0");
+  }
+
+  @Test
+  void theDeadLetterThresholdIsThePipelinesOwn() {
+    // 1 message in 96 dead-lettered: 1.04 %.
+    Optional<CommitHistory> history =
+        Optional.of(commits(Duration.ofSeconds(1), 95, 1, 10, 10L << 20));
+
+    PipelineHealth byDefault = assess(history, Optional.of(0L));
+    assertThat(byDefault.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(byDefault.reasons())
+        .containsExactly("dead letters: 1.04% of messages (12.0 per minute), above 1%");
+
+    HealthThresholds ownShare =
+        HealthThresholds.of(
+            new io.floe.control.pipeline.PipelineSpec.Health(null, null, 0.02, null, null),
+            Duration.ofSeconds(5));
+    PipelineHealth own =
+        HealthAssessor.assess(
+            new HealthAssessor.Inputs(
+                "p",
+                DesiredState.RUNNING,
+                running(),
+                history,
+                Optional.empty(),
+                Optional.of(0L),
+                false,
+                Optional.of(run(RunState.RUNNING, 0)),
+                0,
+                Optional.empty(),
+                ownShare,
+                NOW));
+    assertThat(own.status()).as(own.reasons().toString()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(own.commits().deadLetterRatio()).isBetween(0.0104, 0.0105);
   }
 
   private static RunObservation ended(RunState state, String runtimeState, Optional<String> why) {

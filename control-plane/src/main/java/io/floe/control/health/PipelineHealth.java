@@ -60,7 +60,8 @@ public record PipelineHealth(
    *
    * @param records messages in the topics after the consumer group's committed offsets
    * @param seconds age of the newest row committed, while records wait (0 when caught up)
-   * @param growing whether the lag grew over the last checks
+   * @param growing whether the lag grew across several commit intervals (not merely between two
+   *     commits, where a loader that commits per checkpoint always lets it rise)
    */
   public record Lag(Long records, Long seconds, Boolean growing) {}
 

@@ -71,7 +71,8 @@ public record PipelineHealth(
    * @param state the run's state
    * @param restarts restarts since it was submitted
    * @param restartsInWindow restarts seen in the window
-   * @param failedCheckpoints failed checkpoints since it was submitted
+   * @param failedCheckpoints checkpoints that failed once the runtime had started them (not the
+   *     triggers Flink declines while the run's tasks deploy)
    * @param failure the latest failure, if it failed or restarts
    */
   public record Runtime(

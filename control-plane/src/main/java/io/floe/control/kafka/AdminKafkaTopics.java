@@ -1,8 +1,12 @@
 package io.floe.control.kafka;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,18 +25,45 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-/** {@link KafkaTopics} through Kafka's Admin client, one short-lived client per question. */
+/**
+ * {@link KafkaTopics} through Kafka's Admin client, one client per connection settings, shared by
+ * the calls that use them. The health monitor asks every pipeline's lag every few seconds: a client
+ * per question started a network thread each time and logged its whole configuration (about 100
+ * lines a pass). A client is closed once unused for {@link #IDLE}, when a call through it failed
+ * (the next call starts afresh), and at shutdown.
+ */
 @Component
-public class AdminKafkaTopics implements KafkaTopics {
+public class AdminKafkaTopics implements KafkaTopics, DisposableBean {
+  /** How long a client may stay unused before the next call closes it. */
+  public static final Duration IDLE = Duration.ofMinutes(5);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(AdminKafkaTopics.class);
+
+  private final Duration idle;
+  private final Object lock = new Object();
+  private final Map<Map<String, String>, Shared> clients = new HashMap<>(); // guarded by lock
+  private boolean closed; // guarded by lock
+
+  public AdminKafkaTopics() {
+    this(IDLE);
+  }
+
+  AdminKafkaTopics(Duration idle) {
+    this.idle = requireNonNull(idle, "idle is null");
+  }
 
   @Override
   public Map<String, Integer> partitions(Properties clientProperties, Collection<String> topics) {
-    try (Admin admin = admin(clientProperties)) {
+    try (Lease lease = lease(clientProperties)) {
       Map<String, KafkaFuture<TopicDescription>> futures =
-          admin.describeTopics(topics).topicNameValues();
+          lease.admin().describeTopics(topics).topicNameValues();
       Map<String, Integer> partitions = new TreeMap<>();
       for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
         try {
@@ -45,7 +76,7 @@ public class AdminKafkaTopics implements KafkaTopics {
           }
         }
       }
-      return partitions;
+      return lease.answered(partitions);
     } catch (TimeoutException e) {
       throw unavailable(clientProperties, e);
     } catch (InterruptedException e) {
@@ -57,11 +88,17 @@ public class AdminKafkaTopics implements KafkaTopics {
   @Override
   public Map<String, Integer> partitionsMatching(Properties clientProperties, Pattern pattern) {
     List<String> matching;
-    try (Admin admin = admin(clientProperties)) {
+    try (Lease lease = lease(clientProperties)) {
       matching =
-          admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
-              .filter(name -> pattern.matcher(name).matches())
-              .collect(Collectors.toList());
+          lease.answered(
+              lease
+                  .admin()
+                  .listTopics()
+                  .names()
+                  .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                  .stream()
+                  .filter(name -> pattern.matcher(name).matches())
+                  .collect(Collectors.toList()));
     } catch (ExecutionException e) {
       throw unavailable(clientProperties, e.getCause());
     } catch (TimeoutException e) {
@@ -75,7 +112,8 @@ public class AdminKafkaTopics implements KafkaTopics {
 
   @Override
   public long lag(Properties clientProperties, String groupId, Collection<String> topics) {
-    try (Admin admin = admin(clientProperties)) {
+    try (Lease lease = lease(clientProperties)) {
+      Admin admin = lease.admin();
       Map<String, TopicDescription> described =
           admin
               .describeTopics(topics)
@@ -109,7 +147,7 @@ public class AdminKafkaTopics implements KafkaTopics {
         long position = offset != null ? offset.offset() : starts.get(end.getKey()).offset();
         lag += Math.max(0, end.getValue().offset() - position);
       }
-      return lag;
+      return lease.answered(lag);
     } catch (ExecutionException e) {
       throw unavailable(clientProperties, e.getCause());
     } catch (TimeoutException e) {
@@ -120,12 +158,84 @@ public class AdminKafkaTopics implements KafkaTopics {
     }
   }
 
-  private static Admin admin(Properties clientProperties) {
+  /** Closes every client; calls still under way fail. */
+  @Override
+  public void destroy() {
+    List<Admin> unused = new ArrayList<>();
+    synchronized (lock) {
+      closed = true;
+      for (Shared shared : clients.values()) {
+        shared.discarded = true;
+        if (shared.lent == 0) {
+          unused.add(shared.admin);
+        }
+      }
+      clients.clear();
+    }
+    unused.forEach(AdminKafkaTopics::close);
+  }
+
+  /** The shared client for these settings, started if there is none. */
+  private Lease lease(Properties clientProperties) {
+    Map<String, String> settings = new TreeMap<>();
+    clientProperties.forEach((key, value) -> settings.put(key.toString(), value.toString()));
+    List<Admin> idleClients = new ArrayList<>();
+    Lease lease;
+    synchronized (lock) {
+      if (closed) {
+        throw unavailable(clientProperties, new IllegalStateException("the control plane stops"));
+      }
+      long now = System.nanoTime();
+      for (Iterator<Shared> it = clients.values().iterator(); it.hasNext(); ) {
+        Shared shared = it.next();
+        if (shared.lent == 0 && now - shared.returnedAt >= idle.toNanos()) {
+          it.remove();
+          idleClients.add(shared.admin);
+        }
+      }
+      Shared shared = clients.get(settings);
+      if (shared == null) {
+        shared = new Shared(create(clientProperties));
+        clients.put(settings, shared);
+      }
+      shared.lent++;
+      lease = new Lease(settings, shared);
+    }
+    idleClients.forEach(AdminKafkaTopics::close);
+    return lease;
+  }
+
+  private void giveBack(Lease lease) {
+    Shared shared = lease.shared;
+    boolean close;
+    synchronized (lock) {
+      shared.lent--;
+      shared.returnedAt = System.nanoTime();
+      if (!lease.answered && clients.get(lease.settings) == shared) {
+        clients.remove(lease.settings);
+        shared.discarded = true;
+      }
+      close = shared.discarded && shared.lent == 0;
+    }
+    if (close) {
+      close(shared.admin);
+    }
+  }
+
+  private static Admin create(Properties clientProperties) {
     Properties properties = new Properties();
     properties.putAll(clientProperties);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     return Admin.create(properties);
+  }
+
+  private static void close(Admin admin) {
+    try {
+      admin.close(CLOSE_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.debug("Closing a Kafka admin client failed", e);
+    }
   }
 
   private static KafkaUnavailableException unavailable(Properties properties, Throwable cause) {
@@ -135,5 +245,43 @@ public class AdminKafkaTopics implements KafkaTopics {
             + " did not answer: "
             + cause.getMessage(),
         cause);
+  }
+
+  /** A client with the calls that use it. */
+  private static final class Shared {
+    private final Admin admin;
+    private int lent; // guarded by the lock
+    private long returnedAt = System.nanoTime(); // guarded by the lock
+    private boolean discarded; // guarded by the lock
+
+    private Shared(Admin admin) {
+      this.admin = admin;
+    }
+  }
+
+  /** A client lent to one call: given back unanswered (the call failed), it is closed. */
+  private final class Lease implements AutoCloseable {
+    private final Map<String, String> settings;
+    private final Shared shared;
+    private boolean answered;
+
+    private Lease(Map<String, String> settings, Shared shared) {
+      this.settings = settings;
+      this.shared = shared;
+    }
+
+    Admin admin() {
+      return shared.admin;
+    }
+
+    <T> T answered(T answer) {
+      answered = true;
+      return answer;
+    }
+
+    @Override
+    public void close() {
+      giveBack(this);
+    }
   }
 }

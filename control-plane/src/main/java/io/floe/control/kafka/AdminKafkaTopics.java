@@ -43,6 +43,8 @@ public class AdminKafkaTopics implements KafkaTopics, DisposableBean {
   public static final Duration IDLE = Duration.ofMinutes(5);
 
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration UNKNOWN_TOPIC_WAIT = Duration.ofSeconds(2);
+  private static final Duration UNKNOWN_TOPIC_PAUSE = Duration.ofMillis(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(AdminKafkaTopics.class);
 
@@ -59,24 +61,44 @@ public class AdminKafkaTopics implements KafkaTopics, DisposableBean {
     this.idle = requireNonNull(idle, "idle is null");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A topic the broker does not know is asked for again for up to 2 s: brokers learn of a topic
+   * created a moment ago with a delay (Kafka Streams' InternalTopicManager retries for the same
+   * reason), and a client in use asks at once.
+   */
   @Override
   public Map<String, Integer> partitions(Properties clientProperties, Collection<String> topics) {
     try (Lease lease = lease(clientProperties)) {
-      Map<String, KafkaFuture<TopicDescription>> futures =
-          lease.admin().describeTopics(topics).topicNameValues();
       Map<String, Integer> partitions = new TreeMap<>();
-      for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
-        try {
-          partitions.put(
-              future.getKey(),
-              future.getValue().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().size());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-            throw unavailable(clientProperties, e.getCause());
+      List<String> unknown = new ArrayList<>(topics);
+      long deadline = System.nanoTime() + UNKNOWN_TOPIC_WAIT.toNanos();
+      while (true) {
+        Map<String, KafkaFuture<TopicDescription>> futures =
+            lease.admin().describeTopics(unknown).topicNameValues();
+        unknown.clear();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
+          try {
+            partitions.put(
+                future.getKey(),
+                future
+                    .getValue()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .partitions()
+                    .size());
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+              throw unavailable(clientProperties, e.getCause());
+            }
+            unknown.add(future.getKey());
           }
         }
+        if (unknown.isEmpty() || System.nanoTime() - deadline >= 0) {
+          return lease.answered(partitions);
+        }
+        Thread.sleep(UNKNOWN_TOPIC_PAUSE.toMillis());
       }
-      return lease.answered(partitions);
     } catch (TimeoutException e) {
       throw unavailable(clientProperties, e);
     } catch (InterruptedException e) {

@@ -107,6 +107,24 @@ class AdminKafkaTopicsIT {
   }
 
   @Test
+  void aTopicCreatedAMomentAgoIsFoundThroughAClientInUse() {
+    AdminKafkaTopics kafkaTopics = new AdminKafkaTopics();
+    try {
+      assertThat(kafkaTopics.partitions(settings(), List.of("lagging"))).containsKey("lagging");
+      for (int i = 0; i < 5; i++) {
+        String topic = "created-" + i;
+        topics.create(topic, 3);
+
+        assertThat(kafkaTopics.partitions(settings(), List.of(topic)))
+            .containsExactly(Map.entry(topic, 3));
+      }
+      assertThat(kafkaTopics.partitions(settings(), List.of("never-created"))).isEmpty();
+    } finally {
+      kafkaTopics.destroy();
+    }
+  }
+
+  @Test
   void aCallThatFailsClosesItsClientAndTheNextStartsAfresh() {
     Set<ObjectName> before = openAdminClients();
     AdminKafkaTopics kafkaTopics = new AdminKafkaTopics();

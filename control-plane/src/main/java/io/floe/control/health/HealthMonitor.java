@@ -45,7 +45,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class HealthMonitor implements SchemaDrift {
   private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
-  private static final int LAG_SAMPLES = 4;
 
   private final PipelineStore pipelines;
   private final LoaderSettingsRenderer renderer;
@@ -56,7 +55,7 @@ public class HealthMonitor implements SchemaDrift {
   private final MeterRegistry meters;
   private final Clock clock;
   private final Map<String, PipelineHealth> latest = new ConcurrentHashMap<>();
-  private final Map<String, Deque<Long>> lagHistory = new ConcurrentHashMap<>();
+  private final Map<String, Deque<HealthAssessor.LagSample>> lagHistory = new ConcurrentHashMap<>();
   private final Map<String, Deque<Sample>> restartHistory = new ConcurrentHashMap<>();
   private final Map<String, SchemaDrift.Drift> drifts = new ConcurrentHashMap<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
@@ -163,7 +162,8 @@ public class HealthMonitor implements SchemaDrift {
     } catch (RuntimeException e) {
       LOG.debug("No lag for {}: {}", name, e.getMessage());
     }
-    boolean lagGrowing = lag.map(records -> recordLag(name, records)).orElse(false);
+    List<HealthAssessor.LagSample> lagSamples =
+        lag.map(records -> recordLag(name, now, records, thresholds.window())).orElse(List.of());
 
     Optional<RunObservation> run = Optional.empty();
     if (status.runId().isPresent()) {
@@ -200,7 +200,7 @@ public class HealthMonitor implements SchemaDrift {
                 history,
                 historyProblem,
                 lag,
-                lagGrowing,
+                lagSamples,
                 run,
                 restartsInWindow,
                 restartNeeded,
@@ -238,24 +238,19 @@ public class HealthMonitor implements SchemaDrift {
         + written.get();
   }
 
-  private boolean recordLag(String name, long records) {
-    Deque<Long> samples = lagHistory.computeIfAbsent(name, k -> new ArrayDeque<>());
+  /** Adds a lag reading and answers the readings of the window, oldest first. */
+  private List<HealthAssessor.LagSample> recordLag(
+      String name, Instant now, long records, Duration window) {
+    Deque<HealthAssessor.LagSample> samples =
+        lagHistory.computeIfAbsent(name, k -> new ArrayDeque<>());
     synchronized (samples) {
-      samples.addLast(records);
-      while (samples.size() > LAG_SAMPLES) {
+      if (samples.isEmpty() || !samples.peekLast().at().isAfter(now)) {
+        samples.addLast(new HealthAssessor.LagSample(now, records));
+      }
+      while (!samples.isEmpty() && samples.peekFirst().at().isBefore(now.minus(window))) {
         samples.removeFirst();
       }
-      if (samples.size() < LAG_SAMPLES || records == 0) {
-        return false;
-      }
-      Long previous = null;
-      for (Long sample : samples) {
-        if (previous != null && sample <= previous) {
-          return false;
-        }
-        previous = sample;
-      }
-      return true;
+      return List.copyOf(samples);
     }
   }
 

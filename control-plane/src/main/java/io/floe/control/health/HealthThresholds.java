@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * A pipeline's health thresholds, its own where it sets them, else the defaults: commits late after
  * 3 flush intervals, failing after 10 (while data waits), more than 1% dead letters, average files
- * under 10% of the target size, 3 restarts within the window.
+ * under 10% of the target size, 3 restarts within the window. Lag must grow across {@link
+ * #LAG_GROWTH_INTERVALS} commit intervals to count as growing, for every pipeline.
  */
 public record HealthThresholds(
     Duration flushInterval,
@@ -20,6 +21,9 @@ public record HealthThresholds(
   public static final double DEAD_LETTER_RATIO = 0.01;
   public static final double SMALL_FILE_RATIO = 0.1;
   public static final int RESTART_LOOP = 3;
+
+  /** How many commit intervals the lag must grow across to count as growing. */
+  public static final int LAG_GROWTH_INTERVALS = 3;
 
   public static HealthThresholds of(PipelineSpec.Health health, Duration flushInterval) {
     PipelineSpec.Health given =

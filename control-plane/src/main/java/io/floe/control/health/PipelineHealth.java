@@ -60,7 +60,8 @@ public record PipelineHealth(
    *
    * @param records messages in the topics after the consumer group's committed offsets
    * @param seconds age of the newest row committed, while records wait (0 when caught up)
-   * @param growing whether the lag grew over the last checks
+   * @param growing whether the lag grew across several commit intervals (not merely between two
+   *     commits, where a loader that commits per checkpoint always lets it rise)
    */
   public record Lag(Long records, Long seconds, Boolean growing) {}
 
@@ -70,7 +71,8 @@ public record PipelineHealth(
    * @param state the run's state
    * @param restarts restarts since it was submitted
    * @param restartsInWindow restarts seen in the window
-   * @param failedCheckpoints failed checkpoints since it was submitted
+   * @param failedCheckpoints checkpoints that failed once the runtime had started them (not the
+   *     triggers Flink declines while the run's tasks deploy)
    * @param failure the latest failure, if it failed or restarts
    */
   public record Runtime(

@@ -1,10 +1,13 @@
 package io.floe.control.kafka;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,31 +33,80 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-/** {@link KafkaTopics} through Kafka's Admin client, one short-lived client per question. */
+/**
+ * {@link KafkaTopics} through Kafka's Admin client, one client per connection settings, shared by
+ * the calls that use them. The health monitor asks every pipeline's lag every few seconds: a client
+ * per question started a network thread each time and logged its whole configuration (about 100
+ * lines a pass). A client is closed once unused for {@link #IDLE}, when a call through it failed
+ * (the next call starts afresh), and at shutdown.
+ */
 @Component
-public class AdminKafkaTopics implements KafkaTopics {
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+public class AdminKafkaTopics implements KafkaTopics, DisposableBean {
+  /** How long a client may stay unused before the next call closes it. */
+  public static final Duration IDLE = Duration.ofMinutes(5);
 
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration UNKNOWN_TOPIC_WAIT = Duration.ofSeconds(2);
+  private static final Duration UNKNOWN_TOPIC_PAUSE = Duration.ofMillis(100);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(AdminKafkaTopics.class);
+
+  private final Duration idle;
+  private final Object lock = new Object();
+  private final Map<Map<String, String>, Shared> clients = new HashMap<>(); // guarded by lock
+  private boolean closed; // guarded by lock
+
+  public AdminKafkaTopics() {
+    this(IDLE);
+  }
+
+  AdminKafkaTopics(Duration idle) {
+    this.idle = requireNonNull(idle, "idle is null");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A topic the broker does not know is asked for again for up to 2 s: brokers learn of a topic
+   * created a moment ago with a delay (Kafka Streams' InternalTopicManager retries for the same
+   * reason), and a client in use asks at once.
+   */
   @Override
   public Map<String, Integer> partitions(Properties clientProperties, Collection<String> topics) {
-    try (Admin admin = admin(clientProperties)) {
-      Map<String, KafkaFuture<TopicDescription>> futures =
-          admin.describeTopics(topics).topicNameValues();
+    try (Lease lease = lease(clientProperties)) {
       Map<String, Integer> partitions = new TreeMap<>();
-      for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
-        try {
-          partitions.put(
-              future.getKey(),
-              future.getValue().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().size());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-            throw unavailable(clientProperties, e.getCause());
+      List<String> unknown = new ArrayList<>(topics);
+      long deadline = System.nanoTime() + UNKNOWN_TOPIC_WAIT.toNanos();
+      while (true) {
+        Map<String, KafkaFuture<TopicDescription>> futures =
+            lease.admin().describeTopics(unknown).topicNameValues();
+        unknown.clear();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
+          try {
+            partitions.put(
+                future.getKey(),
+                future
+                    .getValue()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .partitions()
+                    .size());
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+              throw unavailable(clientProperties, e.getCause());
+            }
+            unknown.add(future.getKey());
           }
         }
+        if (unknown.isEmpty() || System.nanoTime() - deadline >= 0) {
+          return lease.answered(partitions);
+        }
+        Thread.sleep(UNKNOWN_TOPIC_PAUSE.toMillis());
       }
-      return partitions;
     } catch (TimeoutException e) {
       throw unavailable(clientProperties, e);
     } catch (InterruptedException e) {
@@ -66,11 +118,17 @@ public class AdminKafkaTopics implements KafkaTopics {
   @Override
   public Map<String, Integer> partitionsMatching(Properties clientProperties, Pattern pattern) {
     List<String> matching;
-    try (Admin admin = admin(clientProperties)) {
+    try (Lease lease = lease(clientProperties)) {
       matching =
-          admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
-              .filter(name -> pattern.matcher(name).matches())
-              .collect(Collectors.toList());
+          lease.answered(
+              lease
+                  .admin()
+                  .listTopics()
+                  .names()
+                  .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                  .stream()
+                  .filter(name -> pattern.matcher(name).matches())
+                  .collect(Collectors.toList()));
     } catch (ExecutionException e) {
       throw unavailable(clientProperties, e.getCause());
     } catch (TimeoutException e) {
@@ -84,7 +142,8 @@ public class AdminKafkaTopics implements KafkaTopics {
 
   @Override
   public long lag(Properties clientProperties, String groupId, Collection<String> topics) {
-    try (Admin admin = admin(clientProperties)) {
+    try (Lease lease = lease(clientProperties)) {
+      Admin admin = lease.admin();
       Map<String, TopicDescription> described =
           admin
               .describeTopics(topics)
@@ -118,7 +177,7 @@ public class AdminKafkaTopics implements KafkaTopics {
         long position = offset != null ? offset.offset() : starts.get(end.getKey()).offset();
         lag += Math.max(0, end.getValue().offset() - position);
       }
-      return lag;
+      return lease.answered(lag);
     } catch (ExecutionException e) {
       throw unavailable(clientProperties, e.getCause());
     } catch (TimeoutException e) {
@@ -132,39 +191,74 @@ public class AdminKafkaTopics implements KafkaTopics {
   @Override
   public Map<String, OffsetRange> offsetRanges(
       Properties clientProperties, Collection<String> topics) {
-    try (Admin admin = admin(clientProperties)) {
-      List<TopicPartition> partitions = partitionsOf(admin, topics);
-      Map<TopicPartition, Long> earliest = list(admin, partitions, OffsetSpec.earliest());
-      Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
-      Map<String, OffsetRange> ranges = new TreeMap<>();
-      for (TopicPartition partition : partitions) {
-        ranges.put(key(partition), new OffsetRange(earliest.get(partition), end.get(partition)));
-      }
-      return ranges;
-    } catch (ExecutionException e) {
-      throw unavailable(clientProperties, e.getCause());
-    } catch (TimeoutException e) {
-      throw unavailable(clientProperties, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(clientProperties, e);
-    }
+    return ask(
+        clientProperties,
+        admin -> {
+          List<TopicPartition> partitions = partitionsOf(admin, topics);
+          Map<TopicPartition, Long> earliest = list(admin, partitions, OffsetSpec.earliest());
+          Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
+          Map<String, OffsetRange> ranges = new TreeMap<>();
+          for (TopicPartition partition : partitions) {
+            ranges.put(
+                key(partition), new OffsetRange(earliest.get(partition), end.get(partition)));
+          }
+          return ranges;
+        });
   }
 
   @Override
   public Map<String, Long> offsetsAt(
       Properties clientProperties, Collection<String> topics, Instant instant) {
-    try (Admin admin = admin(clientProperties)) {
-      List<TopicPartition> partitions = partitionsOf(admin, topics);
-      Map<TopicPartition, Long> at =
-          list(admin, partitions, OffsetSpec.forTimestamp(instant.toEpochMilli()));
-      Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
-      Map<String, Long> offsets = new TreeMap<>();
-      for (TopicPartition partition : partitions) {
-        long offset = at.get(partition);
-        offsets.put(key(partition), offset < 0 ? end.get(partition) : offset);
-      }
-      return offsets;
+    return ask(
+        clientProperties,
+        admin -> {
+          List<TopicPartition> partitions = partitionsOf(admin, topics);
+          Map<TopicPartition, Long> at =
+              list(admin, partitions, OffsetSpec.forTimestamp(instant.toEpochMilli()));
+          Map<TopicPartition, Long> end = list(admin, partitions, OffsetSpec.latest());
+          Map<String, Long> offsets = new TreeMap<>();
+          for (TopicPartition partition : partitions) {
+            long offset = at.get(partition);
+            offsets.put(key(partition), offset < 0 ? end.get(partition) : offset);
+          }
+          return offsets;
+        });
+  }
+
+  @Override
+  public Optional<Duration> transactionMaxTimeout(Properties clientProperties) {
+    try {
+      return ask(
+          clientProperties,
+          admin -> {
+            Collection<Node> nodes =
+                admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+              return Optional.empty();
+            }
+            ConfigResource broker =
+                new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+            Config config =
+                admin
+                    .describeConfigs(List.of(broker))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(broker);
+            ConfigEntry entry = config == null ? null : config.get("transaction.max.timeout.ms");
+            return entry == null || entry.value() == null
+                ? Optional.empty()
+                : Optional.of(Duration.ofMillis(Long.parseLong(entry.value())));
+          });
+    } catch (KafkaUnavailableException | NumberFormatException e) {
+      // Not allowed to describe the brokers' configuration (ACLs), or a managed service hides it.
+      return Optional.empty();
+    }
+  }
+
+  /** A question to the shared client: its failures become {@link KafkaUnavailableException}. */
+  private <T> T ask(Properties clientProperties, Question<T> question) {
+    try (Lease lease = lease(clientProperties)) {
+      return lease.answered(question.ask(lease.admin()));
     } catch (ExecutionException e) {
       throw unavailable(clientProperties, e.getCause());
     } catch (TimeoutException e) {
@@ -175,33 +269,10 @@ public class AdminKafkaTopics implements KafkaTopics {
     }
   }
 
-  @Override
-  public Optional<Duration> transactionMaxTimeout(Properties clientProperties) {
-    try (Admin admin = admin(clientProperties)) {
-      Collection<Node> nodes =
-          admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (nodes.isEmpty()) {
-        return Optional.empty();
-      }
-      ConfigResource broker =
-          new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-      Config config =
-          admin
-              .describeConfigs(List.of(broker))
-              .all()
-              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .get(broker);
-      ConfigEntry entry = config == null ? null : config.get("transaction.max.timeout.ms");
-      return entry == null || entry.value() == null
-          ? Optional.empty()
-          : Optional.of(Duration.ofMillis(Long.parseLong(entry.value())));
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      // Not allowed to describe the brokers' configuration (ACLs), or a managed service hides it.
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+  /** What {@link #ask} asks. */
+  @FunctionalInterface
+  private interface Question<T> {
+    T ask(Admin admin) throws ExecutionException, InterruptedException, TimeoutException;
   }
 
   private static List<TopicPartition> partitionsOf(Admin admin, Collection<String> topics)
@@ -235,12 +306,84 @@ public class AdminKafkaTopics implements KafkaTopics {
     return partition.topic() + ":" + partition.partition();
   }
 
-  private static Admin admin(Properties clientProperties) {
+  /** Closes every client; calls still under way fail. */
+  @Override
+  public void destroy() {
+    List<Admin> unused = new ArrayList<>();
+    synchronized (lock) {
+      closed = true;
+      for (Shared shared : clients.values()) {
+        shared.discarded = true;
+        if (shared.lent == 0) {
+          unused.add(shared.admin);
+        }
+      }
+      clients.clear();
+    }
+    unused.forEach(AdminKafkaTopics::close);
+  }
+
+  /** The shared client for these settings, started if there is none. */
+  private Lease lease(Properties clientProperties) {
+    Map<String, String> settings = new TreeMap<>();
+    clientProperties.forEach((key, value) -> settings.put(key.toString(), value.toString()));
+    List<Admin> idleClients = new ArrayList<>();
+    Lease lease;
+    synchronized (lock) {
+      if (closed) {
+        throw unavailable(clientProperties, new IllegalStateException("the control plane stops"));
+      }
+      long now = System.nanoTime();
+      for (Iterator<Shared> it = clients.values().iterator(); it.hasNext(); ) {
+        Shared shared = it.next();
+        if (shared.lent == 0 && now - shared.returnedAt >= idle.toNanos()) {
+          it.remove();
+          idleClients.add(shared.admin);
+        }
+      }
+      Shared shared = clients.get(settings);
+      if (shared == null) {
+        shared = new Shared(create(clientProperties));
+        clients.put(settings, shared);
+      }
+      shared.lent++;
+      lease = new Lease(settings, shared);
+    }
+    idleClients.forEach(AdminKafkaTopics::close);
+    return lease;
+  }
+
+  private void giveBack(Lease lease) {
+    Shared shared = lease.shared;
+    boolean close;
+    synchronized (lock) {
+      shared.lent--;
+      shared.returnedAt = System.nanoTime();
+      if (!lease.answered && clients.get(lease.settings) == shared) {
+        clients.remove(lease.settings);
+        shared.discarded = true;
+      }
+      close = shared.discarded && shared.lent == 0;
+    }
+    if (close) {
+      close(shared.admin);
+    }
+  }
+
+  private static Admin create(Properties clientProperties) {
     Properties properties = new Properties();
     properties.putAll(clientProperties);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     return Admin.create(properties);
+  }
+
+  private static void close(Admin admin) {
+    try {
+      admin.close(CLOSE_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.debug("Closing a Kafka admin client failed", e);
+    }
   }
 
   private static KafkaUnavailableException unavailable(Properties properties, Throwable cause) {
@@ -250,5 +393,43 @@ public class AdminKafkaTopics implements KafkaTopics {
             + " did not answer: "
             + cause.getMessage(),
         cause);
+  }
+
+  /** A client with the calls that use it. */
+  private static final class Shared {
+    private final Admin admin;
+    private int lent; // guarded by the lock
+    private long returnedAt = System.nanoTime(); // guarded by the lock
+    private boolean discarded; // guarded by the lock
+
+    private Shared(Admin admin) {
+      this.admin = admin;
+    }
+  }
+
+  /** A client lent to one call: given back unanswered (the call failed), it is closed. */
+  private final class Lease implements AutoCloseable {
+    private final Map<String, String> settings;
+    private final Shared shared;
+    private boolean answered;
+
+    private Lease(Map<String, String> settings, Shared shared) {
+      this.settings = settings;
+      this.shared = shared;
+    }
+
+    Admin admin() {
+      return shared.admin;
+    }
+
+    <T> T answered(T answer) {
+      answered = true;
+      return answer;
+    }
+
+    @Override
+    public void close() {
+      giveBack(this);
+    }
   }
 }

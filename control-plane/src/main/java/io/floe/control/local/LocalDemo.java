@@ -58,6 +58,13 @@ public class LocalDemo implements DisposableBean {
   static final int PARTITIONS = 2;
   static final String MESSAGES_PER_SECOND = "50";
   static final String MALFORMED_SHARE = "0.01";
+
+  /**
+   * The demo's dead-letter threshold: twice the share it makes malformed on purpose, so the demo is
+   * HEALTHY as published, and DEGRADED when more bad messages come.
+   */
+  static final double DEAD_LETTER_RATIO = 0.02;
+
   static final String FLUSH_INTERVAL = "5s";
   private static final Duration BANNER_WAIT = Duration.ofMinutes(5);
   private static final Logger LOG = LoggerFactory.getLogger(LocalDemo.class);
@@ -185,6 +192,7 @@ public class LocalDemo implements DisposableBean {
                         Map.of(
                             "columns", SAMPLE_COLUMNS, "partitionBy", List.of("day(timestamp)"))),
             "badMessages", Map.of("deadLetterTopic", DEAD_LETTER_TOPIC),
+            "health", Map.of("deadLetterRatio", DEAD_LETTER_RATIO),
             "runtime",
                 Map.of("target", LOCAL_TARGET, "parallelism", 1, "flushInterval", FLUSH_INTERVAL),
             "labels", Map.of("app", "floe-demo"));

@@ -17,7 +17,10 @@ import java.util.OptionalLong;
  * @param latestCheckpoint the path of the latest completed, retained checkpoint, if any
  * @param failure the root failure when the run failed or restarts, if the runtime says
  * @param completedCheckpoints checkpoints completed since the run was submitted
- * @param failedCheckpoints checkpoints failed since the run was submitted; empty when unknown
+ * @param failedCheckpoints checkpoints that failed once the runtime had started them: on a Flink
+ *     cluster those its checkpoint history lists (the latest 10 by default), not the triggers it
+ *     declined while the tasks were not all running; on Managed Flink, CloudWatch's total since the
+ *     job's submission; empty when unknown
  */
 public record RunObservation(
     String runId,

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class HealthAssessorTest {
@@ -91,7 +94,7 @@ class HealthAssessorTest {
             history,
             history.isEmpty() ? Optional.of("connection refused") : Optional.empty(),
             lag,
-            false,
+            List.of(),
             Optional.ofNullable(run),
             restartsInWindow,
             restartNeeded,
@@ -160,7 +163,9 @@ class HealthAssessorTest {
     assertThat(health.commits().deadLetteredPerMinute()).isEqualTo(60.0);
     assertThat(health.reasons())
         .anySatisfy(
-            r -> assertThat(r).startsWith("dead letters: 5.0% of messages (60.0 per minute)"));
+            r ->
+                assertThat(r)
+                    .isEqualTo("dead letters: 5% of messages (60.0 per minute), above 1%"));
   }
 
   @Test
@@ -251,5 +256,252 @@ class HealthAssessorTest {
     assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(health.reasons())
         .containsExactly("restart needed: the table's schema is now 1, the loader writes with 0");
+  }
+
+  /**
+   * Lag readings every {@code everySeconds} up to now, oldest first, the k-th (from 0) reading
+   * {@code records.applyAsLong(k)} messages.
+   */
+  private static List<HealthAssessor.LagSample> lagReadings(
+      int count, double everySeconds, LongUnaryOperator records) {
+    List<HealthAssessor.LagSample> samples = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      samples.add(
+          new HealthAssessor.LagSample(
+              NOW.minusMillis(Math.round((count - 1 - k) * everySeconds * 1000)),
+              records.applyAsLong(k)));
+    }
+    return samples;
+  }
+
+  /**
+   * The lag a loader that keeps up shows {@code phaseSeconds} after its last commit, at 50 messages
+   * a second with checkpoints that take 0.8 s: the messages since the checkpoint's barrier.
+   */
+  private static long sawTooth(double phaseSeconds) {
+    return Math.round(50 * (phaseSeconds % 5.0 + 0.8));
+  }
+
+  private static PipelineHealth assessLag(
+      List<HealthAssessor.LagSample> samples, HealthThresholds thresholds) {
+    return HealthAssessor.assess(
+        new HealthAssessor.Inputs(
+            "p",
+            DesiredState.RUNNING,
+            running(),
+            // 50 messages a second: a commit of 250 every 5 s.
+            Optional.of(commits(Duration.ofSeconds(1), 250, 0, 10, 10L << 20)),
+            Optional.empty(),
+            Optional.of(samples.get(samples.size() - 1).records()),
+            samples,
+            Optional.of(run(RunState.RUNNING, 0)),
+            0,
+            Optional.empty(),
+            thresholds,
+            NOW));
+  }
+
+  @Test
+  void theLagBetweenTwoCommitsIsNotGrowthHoweverTheChecksFallOnIt() {
+    // A check every 10.2 s against a commit every 5 s: each check falls 0.2 s later after the last
+    // commit than the one before, so the readings rise 25 times in a row (what the old rule, four
+    // rising readings, called growing) while the loader keeps up.
+    List<HealthAssessor.LagSample> samples =
+        lagReadings(30, 10.2, k -> sawTooth(Math.floorMod(k - 5, 25) * 0.2));
+    assertThat(samples.subList(5, 30))
+        .isSortedAccordingTo(
+            (a, b) -> Long.compare(a.records(), b.records())); // rising 25 times in a row
+
+    PipelineHealth health = assessLag(samples, THRESHOLDS);
+
+    assertThat(health.status()).as(health.reasons().toString()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(health.lag().growing()).isFalse();
+    assertThat(health.lag().records()).isEqualTo(sawTooth(4.8));
+  }
+
+  @Test
+  void theLagOfAFewChecksBetweenCommitsIsNotGrowthEither() {
+    // Checks every second (as in the integration tests) through three saw-teeth.
+    List<HealthAssessor.LagSample> samples = lagReadings(60, 1, k -> sawTooth(k % 5));
+
+    assertThat(assessLag(samples, THRESHOLDS).lag().growing()).isFalse();
+  }
+
+  @Test
+  void lagThatGrowsAcrossSeveralCommitIntervalsIsDegraded() {
+    // 60 messages a second arrive, the loader commits 50: 100 more behind every 10 s, under the
+    // same saw-tooth.
+    List<HealthAssessor.LagSample> samples =
+        lagReadings(30, 10, k -> 100 * k + sawTooth((k * 3.3) % 5));
+
+    PipelineHealth health = assessLag(samples, THRESHOLDS);
+
+    assertThat(health.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(health.lag().growing()).isTrue();
+    assertThat(health.reasons())
+        .containsExactly("lag growing: " + samples.get(29).records() + " messages behind");
+  }
+
+  @Test
+  void aSteadyBacklogIsNotGrowing() {
+    // Far behind, but no further behind than five minutes ago.
+    List<HealthAssessor.LagSample> samples =
+        lagReadings(30, 10.2, k -> 20_000 + sawTooth(Math.floorMod(k - 5, 25) * 0.2));
+
+    assertThat(assessLag(samples, THRESHOLDS).lag().growing()).isFalse();
+  }
+
+  @Test
+  void aBacklogBeingDrainedIsNotGrowing() {
+    // A burst of 5,000 messages arrived and the loader works it off.
+    List<HealthAssessor.LagSample> samples =
+        lagReadings(
+            30,
+            10,
+            k -> k < 26 ? sawTooth(k * 0.2) + (k >= 24 ? 5_000 : 0) : 4_000 - 800 * (k - 26));
+
+    assertThat(assessLag(samples, THRESHOLDS).lag().growing()).isFalse();
+  }
+
+  @Test
+  void lagIsNotJudgedBeforeTheLoaderCommittedTwiceOrWithoutEarlierReadings() {
+    List<HealthAssessor.LagSample> rising = lagReadings(30, 10, k -> 1_000 * (k + 1));
+
+    assertThat(HealthAssessor.lagGrowing(rising, OptionalDouble.empty(), Duration.ofSeconds(5), 3))
+        .as("no rate: fewer than two commits in the window")
+        .isFalse();
+    assertThat(
+            HealthAssessor.lagGrowing(
+                rising.subList(28, 30), OptionalDouble.of(50), Duration.ofSeconds(5), 3))
+        .as("two readings, nothing earlier to compare with")
+        .isFalse();
+    assertThat(HealthAssessor.lagGrowing(rising, OptionalDouble.of(50), Duration.ofSeconds(5), 3))
+        .isTrue();
+  }
+
+  @Test
+  void lagMustGrowAcrossSeveralCommitIntervals() {
+    // Readings every second, flat for four minutes, then rising for the last 10 s only: less than
+    // the three commit intervals of 5 s that growth must last.
+    List<HealthAssessor.LagSample> samples =
+        lagReadings(250, 1, k -> k < 240 ? 100 : 100 + 200L * (k - 239));
+    Duration interval = Duration.ofSeconds(5);
+
+    assertThat(HealthAssessor.lagGrowing(samples, OptionalDouble.of(50), interval, 3)).isFalse();
+    assertThat(
+            HealthAssessor.lagGrowing(
+                lagReadings(260, 1, k -> k < 240 ? 100 : 100 + 200L * (k - 239)),
+                OptionalDouble.of(50),
+                interval,
+                3))
+        .as("rising for 20 s")
+        .isTrue();
+  }
+
+  @Test
+  void theDeadLetterThresholdIsThePipelinesOwn() {
+    // 1 message in 96 dead-lettered: 1.04 %.
+    Optional<CommitHistory> history =
+        Optional.of(commits(Duration.ofSeconds(1), 95, 1, 10, 10L << 20));
+
+    PipelineHealth byDefault = assess(history, Optional.of(0L));
+    assertThat(byDefault.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(byDefault.reasons())
+        .containsExactly("dead letters: 1.04% of messages (12.0 per minute), above 1%");
+
+    HealthThresholds ownShare =
+        HealthThresholds.of(
+            new io.floe.control.pipeline.PipelineSpec.Health(null, null, 0.02, null, null),
+            Duration.ofSeconds(5));
+    PipelineHealth own =
+        HealthAssessor.assess(
+            new HealthAssessor.Inputs(
+                "p",
+                DesiredState.RUNNING,
+                running(),
+                history,
+                Optional.empty(),
+                Optional.of(0L),
+                List.of(),
+                Optional.of(run(RunState.RUNNING, 0)),
+                0,
+                Optional.empty(),
+                ownShare,
+                NOW));
+    assertThat(own.status()).as(own.reasons().toString()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(own.commits().deadLetterRatio()).isBetween(0.0104, 0.0105);
+  }
+
+  private static RunObservation ended(RunState state, String runtimeState, Optional<String> why) {
+    return new RunObservation(
+        RUN,
+        state,
+        runtimeState,
+        1,
+        OptionalLong.of(0),
+        Optional.empty(),
+        why,
+        10,
+        OptionalLong.of(0));
+  }
+
+  @Test
+  void aRunThatEndedOutsideFloeReadsTheSameWhicheverObservesItFirst() {
+    Optional<CommitHistory> history = Optional.of(commits(Duration.ofSeconds(1), 1, 0, 1, 1));
+    RunObservation cancelled = ended(RunState.STOPPED, "CANCELED", Optional.empty());
+    // What the reconciler writes into the status when it sees the run ended (Reconciler.observe).
+    String reconcilers = "Run " + RUN + " ended CANCELED outside Floe";
+
+    PipelineHealth monitorFirst =
+        assess(
+            running(),
+            history,
+            Optional.of(0L),
+            cancelled,
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    PipelineHealth reconcilerFirst =
+        assess(
+            running().withState(ObservedState.FAILED, Optional.of(reconcilers), NOW),
+            history,
+            Optional.of(0L),
+            cancelled,
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+
+    assertThat(monitorFirst.status()).isEqualTo(HealthStatus.FAILING);
+    assertThat(reconcilerFirst.status()).isEqualTo(HealthStatus.FAILING);
+    assertThat(monitorFirst.reasons()).containsExactly(reconcilers);
+    assertThat(reconcilerFirst.reasons()).containsExactly(reconcilers);
+
+    PipelineHealth failed =
+        assess(
+            running(),
+            history,
+            Optional.of(0L),
+            ended(RunState.FAILED, "FAILED", Optional.of("java.io.IOException: disk full")),
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    assertThat(failed.reasons())
+        .containsExactly("Run " + RUN + " ended FAILED: java.io.IOException: disk full");
+  }
+
+  @Test
+  void aRunThatFloeStoppedIsNoFailure() {
+    PipelineHealth restarting =
+        assess(
+            running().withState(ObservedState.STOPPING, Optional.empty(), NOW),
+            Optional.of(commits(Duration.ofSeconds(1), 1, 0, 1, 1)),
+            Optional.of(0L),
+            ended(RunState.STOPPED, "FINISHED", Optional.empty()),
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+
+    assertThat(restarting.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(restarting.reasons()).containsExactly("the loader is stopping");
   }
 }

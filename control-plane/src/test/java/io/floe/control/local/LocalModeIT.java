@@ -114,6 +114,10 @@ class LocalModeIT {
     assertThat(demo.path("table").path("catalog").asString()).isEqualTo("local");
     assertThat(demo.path("badMessages").path("deadLetterTopic").asString())
         .isEqualTo("demo-events-dlq");
+    assertThat(demo.path("health").path("deadLetterRatio").asDouble())
+        .as("the demo's own dead-letter threshold, above the share it makes malformed on purpose")
+        .isEqualTo(LocalDemo.DEAD_LETTER_RATIO)
+        .isGreaterThan(Double.parseDouble(LocalDemo.MALFORMED_SHARE));
 
     ApiClient.Response events = api.get("/pipelines/demo/events");
     assertThat(events.status()).as(events.toString()).isEqualTo(200);

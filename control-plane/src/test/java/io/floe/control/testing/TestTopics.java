@@ -67,7 +67,20 @@ public final class TestTopics implements AutoCloseable {
 
   /** Publishes ids from {@code fromId} on, about {@code perSecond} a second, until stopped. */
   public Publisher publish(String topic, long fromId, int perSecond) {
-    return new Publisher(topic, fromId, perSecond);
+    return new Publisher(topic, fromId, perSecond, 0);
+  }
+
+  /**
+   * Publishes as {@link #publish(String, long, int)}, plus one malformed message (truncated JSON,
+   * without an id) for every {@code malformedEvery - 1} events: a share of {@code 1 /
+   * malformedEvery} of the messages is malformed.
+   */
+  public Publisher publish(String topic, long fromId, int perSecond, int malformedEvery) {
+    if (malformedEvery < 2) {
+      throw new IllegalArgumentException(
+          "malformedEvery must be at least 2, got " + malformedEvery);
+    }
+    return new Publisher(topic, fromId, perSecond, malformedEvery);
   }
 
   @Override
@@ -82,7 +95,7 @@ public final class TestTopics implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    private Publisher(String topic, long fromId, int perSecond) {
+    private Publisher(String topic, long fromId, int perSecond, int malformedEvery) {
       this.last = new AtomicLong(fromId - 1);
       this.thread =
           new Thread(
@@ -91,6 +104,11 @@ public final class TestTopics implements AutoCloseable {
                 int batch = Math.max(1, perSecond / 10);
                 while (running.get()) {
                   long to = id + batch - 1;
+                  for (long n = id; malformedEvery > 0 && n <= to; n++) {
+                    if ((n - fromId + 1) % (malformedEvery - 1) == 0) {
+                      sendRaw(topic, ("{\"malformed\": " + n).getBytes(StandardCharsets.UTF_8));
+                    }
+                  }
                   send(topic, id, to);
                   last.set(to);
                   id = to + 1;

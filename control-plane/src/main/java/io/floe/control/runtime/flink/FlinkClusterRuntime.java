@@ -99,7 +99,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             latestCheckpoint,
             failure,
             checkpoints.map(CheckpointStatistics::completed).orElse(0L),
-            OptionalLong.of(checkpoints.map(CheckpointStatistics::failed).orElse(0L))));
+            OptionalLong.of(checkpoints.map(CheckpointStatistics::failedStarted).orElse(0L))));
   }
 
   @Override

@@ -122,6 +122,13 @@ class FlinkClusterRuntimeIT {
               Optional::isPresent);
       assertThat(checkpoint)
           .hasValueSatisfying(path -> assertThat(path).contains(firstRun + "/chk-"));
+      // Triggers Flink declined while the tasks deployed (counted in its own figure, with a 1 s
+      // flush interval) are no failed checkpoints: none that it started failed.
+      assertThat(runtime.observe(firstRun).orElseThrow().failedCheckpoints())
+          .as(
+              "Flink counts %s failed",
+              runtime.client().checkpointStatistics(firstRun).orElseThrow().failed())
+          .hasValue(0);
 
       int jobsBefore = runtime.client().overview().jobsRunning();
       runtime.submit(new RunSubmission(firstRun, "orders", settings, 1, Optional.empty()));

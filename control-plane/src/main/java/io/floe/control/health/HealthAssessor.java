@@ -3,6 +3,7 @@ package io.floe.control.health;
 import io.floe.control.pipeline.DesiredState;
 import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.PipelineStatus;
+import io.floe.control.pipeline.Recovery;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
 import java.math.BigDecimal;
@@ -121,16 +122,43 @@ final class HealthAssessor {
                 r ->
                     r.state() == RunState.FAILED
                         || (r.state() == RunState.STOPPED && !stoppedByFloe));
-    if (observed == ObservedState.FAILED) {
+    Recovery recovery = in.status().recovery();
+    Optional<String> endedReason =
+        in.status()
+            .lastError()
+            .filter(
+                error ->
+                    observed == ObservedState.FAILED
+                        || (observed == ObservedState.RESTARTING && recovery.attempts() > 0))
+            .or(() -> ended.map(HealthAssessor::endedOutsideFloe));
+    boolean cancelledOutside =
+        recovery.halted() || ended.filter(r -> r.state() == RunState.STOPPED).isPresent();
+    boolean recovering =
+        !cancelledOutside
+            && (observed == ObservedState.FAILED
+                || ended.isPresent()
+                || (observed == ObservedState.RESTARTING && recovery.attempts() > 0));
+    if (recovering && recovery.attempts() >= t.restartLoop()) {
+      failing.add(
+          "recovering in a loop: "
+              + recovery.attempts()
+              + " attempts"
+              + endedReason.map(e -> ", the last ended: " + e).orElse(""));
+    } else if (recovering) {
+      // The reconciler brings the run back on its own: degraded, not failing, while it does.
+      degraded.add(
+          "recovering"
+              + (recovery.attempts() > 0 ? " (attempt " + recovery.attempts() + ")" : "")
+              + endedReason.map(e -> ": " + e).orElse("")
+              + recovery
+                  .nextAttemptAt()
+                  .filter(at -> observed == ObservedState.FAILED && at.isAfter(in.now()))
+                  .map(at -> "; next attempt at " + at)
+                  .orElse(""));
+    } else if (observed == ObservedState.FAILED || ended.isPresent()) {
       // The reconciler's account of the end, if it wrote one: one reason, whoever saw the end
       // first.
-      failing.add(
-          in.status()
-              .lastError()
-              .or(() -> ended.map(HealthAssessor::endedOutsideFloe))
-              .orElse("the loader is not running"));
-    } else if (ended.isPresent()) {
-      failing.add(endedOutsideFloe(ended.get()));
+      failing.add(endedReason.orElse("the loader is not running"));
     }
     if (in.run().isPresent()) {
       // An ended run is reported above (unless Floe stopped it, which is no failure).
@@ -147,8 +175,12 @@ final class HealthAssessor {
       } else if (run.state() == RunState.RESTARTING) {
         degraded.add("restarting after a failure" + run.failure().map(f -> ": " + f).orElse(""));
       }
-    } else if (observed == ObservedState.RUNNING || observed == ObservedState.RESTARTING) {
-      failing.add("the runtime does not know the run " + in.status().runId().orElse(""));
+    } else if (observed == ObservedState.RUNNING) {
+      // Gone, or a JobManager failing over: the reconciler recovers it if that lasts.
+      degraded.add(
+          "the runtime does not know run "
+              + in.status().runId().orElse("")
+              + " (it is recovered if that lasts)");
     }
     if (observed == ObservedState.STARTING
         || observed == ObservedState.PENDING

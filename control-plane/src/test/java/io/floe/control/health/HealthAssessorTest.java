@@ -184,7 +184,8 @@ class HealthAssessorTest {
   void aLostRunOrARestartLoopIsFailingEvenWhenRunning() {
     PipelineStatus failed =
         running()
-            .withState(ObservedState.FAILED, Optional.of("Run x ended CANCELED outside Floe"), NOW);
+            .withState(ObservedState.FAILED, Optional.of("Run x ended CANCELED outside Floe"), NOW)
+            .withRecovery(Recovery.haltedOutsideFloe(), NOW);
     PipelineHealth lost =
         assess(
             failed,
@@ -485,8 +486,60 @@ class HealthAssessorTest {
             0,
             Optional.empty(),
             DesiredState.RUNNING);
+    assertThat(failed.status())
+        .as("a failed run is recovered by the reconciler")
+        .isEqualTo(HealthStatus.DEGRADED);
     assertThat(failed.reasons())
-        .containsExactly("Run " + RUN + " ended FAILED: java.io.IOException: disk full");
+        .containsExactly(
+            "recovering: Run " + RUN + " ended FAILED: java.io.IOException: disk full");
+  }
+
+  @Test
+  void aPipelineBeingRecoveredIsDegradedUntilItsAttemptsKeepFailing() {
+    Optional<CommitHistory> history = Optional.of(commits(Duration.ofSeconds(1), 1, 0, 1, 1));
+    String gone = "Run " + RUN + " is gone from the runtime (its JobManager or cluster was lost)";
+    PipelineStatus waiting =
+        running()
+            .withState(ObservedState.FAILED, Optional.of(gone), NOW)
+            .withRecovery(new Recovery(1, Optional.of(NOW.plusSeconds(10)), false), NOW);
+    PipelineHealth between =
+        assess(waiting, history, Optional.of(0L), null, 0, Optional.empty(), DesiredState.RUNNING);
+    assertThat(between.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(between.reasons())
+        .containsExactly(
+            "recovering (attempt 1): " + gone + "; next attempt at " + NOW.plusSeconds(10));
+
+    PipelineHealth starting =
+        assess(
+            waiting.withState(ObservedState.RESTARTING, Optional.of(gone), NOW),
+            history,
+            Optional.of(0L),
+            run(RunState.STARTING, 0),
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    assertThat(starting.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(starting.reasons().get(0)).isEqualTo("recovering (attempt 1): " + gone);
+
+    PipelineHealth loop =
+        assess(
+            waiting.withRecovery(new Recovery(3, Optional.of(NOW.plusSeconds(40)), false), NOW),
+            history,
+            Optional.of(0L),
+            null,
+            0,
+            Optional.empty(),
+            DesiredState.RUNNING);
+    assertThat(loop.status()).isEqualTo(HealthStatus.FAILING);
+    assertThat(loop.reasons().get(0))
+        .isEqualTo("recovering in a loop: 3 attempts, the last ended: " + gone);
+
+    PipelineHealth unknownForAMoment =
+        assess(
+            running(), history, Optional.of(0L), null, 0, Optional.empty(), DesiredState.RUNNING);
+    assertThat(unknownForAMoment.status())
+        .as("not FAILING while the reconciler waits to be sure the run is gone")
+        .isEqualTo(HealthStatus.DEGRADED);
   }
 
   @Test

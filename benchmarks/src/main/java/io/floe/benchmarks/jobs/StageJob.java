@@ -92,7 +92,9 @@ public final class StageJob {
                 TypeInformation.of(WrittenFiles.class),
                 new GeneratedRowsWriterOperator(raw))
             .transform(
-                "Commit " + table, Types.VOID, new TableCommitterOperator(raw, LoaderJob.version()))
+                "Commit " + table,
+                Types.VOID,
+                new TableCommitterOperator(raw, LoaderJob.version(), Map.of(), new Properties()))
             .setParallelism(1)
             .setMaxParallelism(1)
             .sinkTo(new DiscardingSink<>())

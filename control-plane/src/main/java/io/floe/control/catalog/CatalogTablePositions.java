@@ -4,14 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.summary.CommitSummary;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.springframework.stereotype.Component;
 
 /** {@link TablePositions} in the pipeline's Iceberg table, through the configured catalogs. */
@@ -26,6 +30,23 @@ public class CatalogTablePositions implements TablePositions {
   @Override
   public Map<String, Long> current(String pipeline, TableSettings table) {
     return CommitSummary.latestOffsets(summaries(load(table)), pipeline);
+  }
+
+  @Override
+  public Optional<Instant> newestCommit(String pipeline, TableSettings table) {
+    Table loaded;
+    try {
+      loaded = load(table);
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
+    }
+    long newest = Long.MIN_VALUE;
+    for (Snapshot snapshot : loaded.snapshots()) {
+      if (pipeline.equals(snapshot.summary().get(CommitSummary.PIPELINE))) {
+        newest = Math.max(newest, snapshot.timestampMillis());
+      }
+    }
+    return newest == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(newest));
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.floe.control.catalog;
 
 import io.floe.loader.settings.TableSettings;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The read positions a pipeline's table records (the Kafka offsets of its latest commit), which
@@ -10,6 +12,13 @@ import java.util.Map;
 public interface TablePositions {
   /** The next offset of each partition (topic:partition) the pipeline recorded; empty if none. */
   Map<String, Long> current(String pipeline, TableSettings table);
+
+  /**
+   * When the pipeline's newest commit was made, by the table's record of it (the committer's
+   * clock); empty when the table holds none of the pipeline's, or does not exist. What a restore
+   * point must be newer than where a runtime's checkpoint ids cannot be compared (Managed Flink).
+   */
+  Optional<Instant> newestCommit(String pipeline, TableSettings table);
 
   /**
    * Records new positions for the pipeline: a commit without data whose summary holds the offsets

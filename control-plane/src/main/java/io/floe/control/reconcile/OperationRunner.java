@@ -484,8 +484,10 @@ public class OperationRunner {
   }
 
   /**
-   * Where the pipeline resumes: the restore point the status holds (a stop's savepoint), else the
-   * newest complete retained checkpoint of the last run, else the point that run started from.
+   * Where the pipeline resumes: the restore point the status holds (a stop's savepoint), else what
+   * the runtime says the last run resumes from (its newest complete retained checkpoint, else the
+   * point it started from while that holds; Managed Flink, whose snapshots are not checkpoints,
+   * judges both against the table's commits).
    */
   private static Optional<String> resumePoint(PipelineStatus status, PipelineRuntime runtime) {
     if (status.restorePath().isPresent()) {
@@ -494,9 +496,7 @@ public class OperationRunner {
     if (status.runId().isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> newest =
-        runtime.retainedCheckpoints(status.runId().get()).stream().findFirst();
-    return newest.or(status::startedFrom);
+    return runtime.resumePoint(status.runId().get(), status.startedFrom());
   }
 
   /**

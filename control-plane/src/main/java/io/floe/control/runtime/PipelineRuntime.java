@@ -47,6 +47,18 @@ public interface PipelineRuntime {
   List<String> retainedCheckpoints(String runId);
 
   /**
+   * Where a run that ended without a stop's savepoint resumes: its newest retained checkpoint, else
+   * the point it started from when that still holds, else nothing (the loader then continues after
+   * the offsets its table recorded). By default the point it started from always holds: a run that
+   * retained no checkpoint completed none, so it committed nothing past that point's own files. A
+   * runtime whose retained state says less (Managed Flink keeps snapshots only of stops and
+   * updates) decides for itself.
+   */
+  default Optional<String> resumePoint(String runId, Optional<String> startedFrom) {
+    return retainedCheckpoints(runId).stream().findFirst().or(() -> startedFrom);
+  }
+
+  /**
    * Changes the run's parallelism without a stop; false when this runtime or cluster cannot, in
    * which case the caller stops with a savepoint and resubmits.
    */

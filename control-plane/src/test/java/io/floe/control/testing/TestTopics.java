@@ -1,6 +1,7 @@
 package io.floe.control.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Topics and messages for control-plane tests: {"id": n, "name": ..., "at": ...} events. */
@@ -30,10 +32,34 @@ public final class TestTopics implements AutoCloseable {
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * Creates the topic and waits until the broker describes it: the controller answers before the
+   * broker's metadata holds a new topic, and a pipeline naming it would be refused meanwhile.
+   */
   public void create(String topic, int partitions) {
     try {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    ApiClient.await(
+        "topic " + topic + " described by the broker",
+        () -> described(topic),
+        Boolean::booleanValue,
+        Duration.ofSeconds(30));
+  }
+
+  private boolean described(String topic) {
+    try {
+      admin.describeTopics(List.of(topic)).allTopicNames().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

@@ -1,8 +1,10 @@
 package io.floe.control.testing;
 
+import io.floe.loader.summary.CommitSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -44,6 +46,23 @@ public final class Warehouse {
         }
       }
     }
+  }
+
+  /**
+   * A commit of the pipeline as its loader's committer makes one (the summary keys, no rows), for
+   * tests where no loader runs; answers the commit's time as the table records it.
+   */
+  public Instant recordLoaderCommit(String namespace, String name, String pipeline) {
+    Table table = table(namespace, name);
+    table
+        .newAppend()
+        .set(CommitSummary.PIPELINE, pipeline)
+        .set(CommitSummary.RECORDS_WRITTEN, "0")
+        .set(CommitSummary.RECORDS_DEAD_LETTERED, "0")
+        .set(CommitSummary.RECORDS_SKIPPED, "0")
+        .commit();
+    table.refresh();
+    return Instant.ofEpochMilli(table.currentSnapshot().timestampMillis());
   }
 
   /** How often each id occurs in the table: exactly once means every count is 1. */

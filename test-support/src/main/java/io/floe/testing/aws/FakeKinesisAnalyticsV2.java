@@ -45,7 +45,11 @@ import java.util.regex.Pattern;
  * {@code floe-fake-auto-<n>} (clients must find them by creation time, not by name); an update of a
  * READY application goes through UPDATING like one of a running application; an update of an
  * application in transition is a ResourceInUseException whatever its token; without system
- * rollback, a failed update leaves the application READY.
+ * rollback, a failed update leaves the application READY; ROLLED_BACK, a status the documentation
+ * lists without saying when the service reports it or what it accepts there, is reached only
+ * through {@link #rolledBack} and is a steady status in which nothing runs and which accepts what
+ * READY accepts (StartApplication, UpdateApplication, DeleteApplication; StopApplication with Force
+ * is documented only for STARTING, UPDATING, STOPPING, AUTOSCALING and RUNNING).
  */
 public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   /** The {@code X-Amz-Target} prefix of kinesisanalyticsv2. */
@@ -254,6 +258,38 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
             error -> app.status = "RUNNING");
   }
 
+  /**
+   * The service rolls the application back and reports it ROLLED_BACK (see the class comment for
+   * what the fake assumes of that status): a running job stops without a snapshot while the
+   * application is ROLLING_BACK (for the start delay), and a RollbackApplication operation records
+   * it.
+   */
+  public synchronized void rolledBack(String application) {
+    Application app = existing(application);
+    advance(app);
+    if (!app.status.equals("RUNNING") && !app.status.equals("READY")) {
+      throw new IllegalStateException(application + " is " + app.status + ", not RUNNING or READY");
+    }
+    CompletableFuture<Optional<String>> halt =
+        app.status.equals("RUNNING")
+            ? engineStop(app.name, false)
+            : CompletableFuture.completedFuture(Optional.empty());
+    Operation rollback = app.operation("RollbackApplication", now());
+    app.status = "ROLLING_BACK";
+    app.pending =
+        new Pending(
+            now().plus(delays.start()),
+            halt,
+            result -> {
+              app.status = "ROLLED_BACK";
+              rollback.succeed(now());
+            },
+            error -> {
+              app.status = "ROLLED_BACK";
+              rollback.succeed(now());
+            });
+  }
+
   /** Lowers the cap on snapshots per application, to reach it in a test. */
   public synchronized void snapshotLimit(int limit) {
     this.snapshotLimit = limit;
@@ -348,7 +384,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
     // Assumed order: a malformed request, then the status (an application in transition is busy
     // whatever token it is given), then the token.
     requireTokenOrVersion(input);
-    if (!app.status.equals("READY") && !app.status.equals("RUNNING")) {
+    if (!stopped(app) && !app.status.equals("RUNNING")) {
       throw resourceInUse(app);
     }
     requireCurrent(app, input);
@@ -463,7 +499,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
 
   private ObjectNode startApplication(AwsJsonInput input) {
     Application app = existing(input.requiredText("ApplicationName"));
-    if (!app.status.equals("READY")) {
+    if (!stopped(app)) {
       throw resourceInUse(app);
     }
     JsonNode run = input.json().get("RunConfiguration");
@@ -542,7 +578,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
       throw invalidArgument(
           "CreateTimestamp " + given + " does not match the application's " + app.createTimestamp);
     }
-    if (!app.status.equals("READY") && !app.status.equals("RUNNING")) {
+    if (!stopped(app) && !app.status.equals("RUNNING")) {
       throw resourceInUse(app);
     }
     CompletableFuture<Optional<String>> halt =
@@ -1252,6 +1288,11 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
     byte[] bytes = new byte[24];
     random.nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** READY, or ROLLED_BACK (assumed to accept what READY accepts): nothing runs. */
+  private static boolean stopped(Application app) {
+    return app.status.equals("READY") || app.status.equals("ROLLED_BACK");
   }
 
   private static AwsJsonError invalidArgument(String message) {

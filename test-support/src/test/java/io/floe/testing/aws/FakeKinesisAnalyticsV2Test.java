@@ -182,6 +182,51 @@ class FakeKinesisAnalyticsV2Test {
   }
 
   @Test
+  void aForcedStopTakesNoSnapshot() {
+    String name = create();
+    client.startApplication(r -> r.applicationName(name));
+    clock.advance(STEP);
+    String stop = client.stopApplication(r -> r.applicationName(name).force(true)).operationId();
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.FORCE_STOPPING);
+    clock.advance(STEP);
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.READY);
+    assertThat(operationStatus(name, stop)).isEqualTo(OperationStatus.SUCCESSFUL);
+    assertThat(client.listApplicationSnapshots(r -> r.applicationName(name)).snapshotSummaries())
+        .isEmpty();
+    assertThatThrownBy(() -> client.stopApplication(r -> r.applicationName(name).force(true)))
+        .as("Force is documented for STARTING, UPDATING, STOPPING, AUTOSCALING and RUNNING only")
+        .isInstanceOf(ResourceInUseException.class);
+  }
+
+  @Test
+  void aRolledBackApplicationRunsNothingAndAcceptsWhatReadyAccepts() {
+    String name = create();
+    client.startApplication(r -> r.applicationName(name));
+    clock.advance(STEP);
+    fake.rolledBack(name);
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.ROLLING_BACK);
+    clock.advance(STEP);
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.ROLLED_BACK);
+    assertThat(
+            client
+                .listApplicationOperations(
+                    r -> r.applicationName(name).operation("RollbackApplication"))
+                .applicationOperationInfoList())
+        .singleElement()
+        .satisfies(o -> assertThat(o.operationStatus()).isEqualTo(OperationStatus.SUCCESSFUL));
+    assertThat(client.listApplicationSnapshots(r -> r.applicationName(name)).snapshotSummaries())
+        .as("no snapshot")
+        .isEmpty();
+    assertThatThrownBy(() -> client.stopApplication(r -> r.applicationName(name).force(true)))
+        .isInstanceOf(ResourceInUseException.class);
+
+    client.startApplication(r -> r.applicationName(name));
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.STARTING);
+    clock.advance(STEP);
+    assertThat(describe(name).applicationStatus()).isEqualTo(ApplicationStatus.RUNNING);
+  }
+
+  @Test
   void anUpdateThatOmitsAllowNonRestoredStateResetsIt() {
     String name = create();
     client.startApplication(

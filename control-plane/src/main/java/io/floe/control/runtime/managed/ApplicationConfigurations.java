@@ -344,7 +344,8 @@ final class ApplicationConfigurations {
     return text == null || text.isEmpty() ? null : text;
   }
 
-  private static Map<String, Map<String, String>> currentGroups(ApplicationDetail app) {
+  /** The application's property groups as it holds them now. */
+  static Map<String, Map<String, String>> currentGroups(ApplicationDetail app) {
     Map<String, Map<String, String>> groups = new TreeMap<>();
     ApplicationConfigurationDescription description = app.applicationConfigurationDescription();
     if (description == null || description.environmentPropertyDescriptions() == null) {

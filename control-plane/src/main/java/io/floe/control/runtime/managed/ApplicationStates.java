@@ -7,7 +7,9 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatu
 
 /**
  * Floe's run state of an application status. RUNNING says the application runs, not that its job is
- * healthy (the job may be in a restart loop): health adds the metrics.
+ * healthy (the job may be in a restart loop): health adds the metrics. READY and ROLLED_BACK (a
+ * status the documentation lists without its transitions) are steady statuses in which nothing
+ * runs.
  */
 final class ApplicationStates {
   private ApplicationStates() {}
@@ -34,13 +36,22 @@ final class ApplicationStates {
       case DELETING:
         return RunState.STOPPING;
       case READY:
-        return RunState.STOPPED;
       case ROLLED_BACK:
+        // Not running. FAILED, so that the reconciler recovers the pipeline while it should run,
+        // unless the runtime knows the stop was Floe's own (ManagedFlinkRuntime observes that as
+        // STOPPED): no status tells a console stop from a failed start or update.
         return RunState.FAILED;
       default:
         throw new io.floe.control.runtime.RuntimeUnavailableException(
             "Managed Flink reports application status " + status + ", unknown to Floe");
     }
+  }
+
+  /**
+   * Statuses in which the application runs nothing and accepts a start (or an update, a delete).
+   */
+  static boolean stopped(ApplicationStatus status) {
+    return status == ApplicationStatus.READY || status == ApplicationStatus.ROLLED_BACK;
   }
 
   /** The error of a failed operation, if the service gave one. */

@@ -2,8 +2,10 @@ package io.floe.control.runtime.managed;
 
 import io.floe.control.artifact.ArtifactBucket;
 import io.floe.control.artifact.ArtifactService;
+import io.floe.control.catalog.TablePositions;
 import io.floe.control.operation.Events;
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.loader.settings.LoaderSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * The managed-flink target, when {@code floe.runtime.managed-flink.region} is set: the
  * kinesisanalyticsv2, S3 and CloudWatch clients (the SDK's default credentials), the artifact
- * bucket, the applications' metrics and the runtime.
+ * bucket, the applications' metrics and the runtime, which judges restore points against the
+ * tables' commits.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "floe.runtime.managed-flink", name = "region")
@@ -77,7 +80,8 @@ public class ManagedFlinkConfiguration {
       CloudWatchClient cloudWatch,
       RuntimeProperties properties,
       @Lazy ArtifactService artifacts,
-      Events events) {
+      Events events,
+      TablePositions positions) {
     return new ManagedFlinkRuntime(
         client,
         properties.managedFlink(),
@@ -92,6 +96,8 @@ public class ManagedFlinkConfiguration {
                 Optional.of("managed-flink")),
         ManagedFlinkRuntime::sleepQuietly,
         new CloudWatchApplicationMetrics(cloudWatch),
+        (pipeline, settings) ->
+            positions.newestCommit(pipeline, LoaderSettings.parse(settings).table()),
         Clock.systemUTC());
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,6 +72,14 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.UnsupportedOpera
  * operation id is polled to its outcome, which becomes a pipeline event. Snapshots beyond the
  * newest {@code snapshots-to-keep} are deleted.
  *
+ * <p>An application found READY (or ROLLED_BACK) is observed FAILED, so that the reconciler
+ * recovers it, unless Floe stopped it itself: every StopApplication Floe makes is recorded in the
+ * application's tag {@code floe:stop-operation}, which survives a restart of the control plane. A
+ * run resumes only from a snapshot at least as new as what its pipeline committed ({@link
+ * RestorePoints}), judged against the table's commits; a named snapshot that is gone is never
+ * replaced by another: the start restores nothing and the loader continues after its table's
+ * offsets.
+ *
  * <p>RUNNING is not proof of a healthy job: the observation of a running application carries its
  * restarts and failed checkpoints from Managed Flink's CloudWatch metrics ({@link JobMetrics}),
  * read at most once per {@code cloudwatch.refresh}, and a RUNNING application whose job is in an
@@ -84,10 +93,31 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   /** The tag that names the pipeline of an application. */
   public static final String PIPELINE_TAG = "floe:pipeline";
 
+  /**
+   * The tag that names the latest StopApplication operation Floe made ({@code force:<id>} when with
+   * Force): a READY application whose last operation is that one was stopped by Floe.
+   */
+  public static final String STOP_TAG = "floe:stop-operation";
+
+  private static final String FORCED = "force:";
+
+  /** The run id {@link #liveRuns} gives an application of the pipeline that names no run. */
+  static final String UNTAGGED = "untagged-";
+
   private static final Logger LOG = LoggerFactory.getLogger(ManagedFlinkRuntime.class);
   private static final int MAX_ATTEMPTS = 6;
   private static final Set<ApplicationStatus> STEADY =
-      Set.of(ApplicationStatus.READY, ApplicationStatus.RUNNING);
+      Set.of(ApplicationStatus.READY, ApplicationStatus.RUNNING, ApplicationStatus.ROLLED_BACK);
+
+  /** The statuses in which StopApplication accepts Force (documented). */
+  private static final Set<ApplicationStatus> FORCE_STOPPABLE =
+      Set.of(
+          ApplicationStatus.STARTING,
+          ApplicationStatus.UPDATING,
+          ApplicationStatus.STOPPING,
+          ApplicationStatus.AUTOSCALING,
+          ApplicationStatus.RUNNING);
+
   private static final Set<ApplicationStatus> ACTIVE =
       Set.of(
           ApplicationStatus.STARTING,
@@ -103,6 +133,16 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     void record(String pipeline, String type, String message);
   }
 
+  /** When a pipeline last committed to its table: what a restore point must be newer than. */
+  @FunctionalInterface
+  public interface PipelineCommits {
+    /**
+     * The time of the pipeline's newest commit in the table its loader settings name; empty when it
+     * has none.
+     */
+    Optional<Instant> newestCommit(String pipeline, Map<String, String> settings);
+  }
+
   private final KinesisAnalyticsV2Client client;
   private final RuntimeProperties.ManagedFlink config;
   private final Function<Optional<String>, Optional<Artifact>> artifacts;
@@ -115,6 +155,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   private final Map<String, String> stopOperations = new ConcurrentHashMap<>();
   private final Map<String, String> lastFailures = new ConcurrentHashMap<>();
   private final ApplicationMetrics metrics;
+  private final PipelineCommits commits;
   private final Clock clock;
   private final Map<String, MetricsRead> metricsReads = new ConcurrentHashMap<>();
 
@@ -135,31 +176,11 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
    * @param config the managed-flink configuration
    * @param artifacts the artifact a pin names, or the default artifact for an empty pin
    * @param events where operation outcomes and other happenings are reported
+   * @param sleeper pauses between attempts
+   * @param metrics the applications' CloudWatch figures
+   * @param commits when a pipeline last committed, to judge restore points against
+   * @param clock the time of metrics reads
    */
-  public ManagedFlinkRuntime(
-      KinesisAnalyticsV2Client client,
-      RuntimeProperties.ManagedFlink config,
-      Function<Optional<String>, Optional<Artifact>> artifacts,
-      ApplicationEvents events) {
-    this(
-        client,
-        config,
-        artifacts,
-        events,
-        ManagedFlinkRuntime::sleepQuietly,
-        ApplicationMetrics.NONE,
-        Clock.systemUTC());
-  }
-
-  public ManagedFlinkRuntime(
-      KinesisAnalyticsV2Client client,
-      RuntimeProperties.ManagedFlink config,
-      Function<Optional<String>, Optional<Artifact>> artifacts,
-      ApplicationEvents events,
-      Sleeper sleeper) {
-    this(client, config, artifacts, events, sleeper, ApplicationMetrics.NONE, Clock.systemUTC());
-  }
-
   public ManagedFlinkRuntime(
       KinesisAnalyticsV2Client client,
       RuntimeProperties.ManagedFlink config,
@@ -167,9 +188,11 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       ApplicationEvents events,
       Sleeper sleeper,
       ApplicationMetrics metrics,
+      PipelineCommits commits,
       Clock clock) {
     this.client = requireNonNull(client, "client is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.commits = requireNonNull(commits, "commits is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.config = requireNonNull(config, "config is null");
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -236,15 +259,15 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     reportOutcomes(application);
     ApplicationDetail app = detail.get();
     RunState state = ApplicationStates.runState(app.applicationStatus());
-    Optional<String> latestSnapshot = Optional.empty();
-    if (state.isTerminal()) {
-      latestSnapshot =
-          newestSnapshot(application, Instant.EPOCH).map(SnapshotDetails::snapshotName);
-    }
     Optional<String> failure =
-        state == RunState.STOPPED || state == RunState.RESTARTING
+        state == RunState.RESTARTING
             ? Optional.ofNullable(lastFailures.get(application))
             : Optional.empty();
+    if (ApplicationStates.stopped(app.applicationStatus())) {
+      Optional<String> outside = stoppedOutsideFloe(app);
+      state = outside.isPresent() ? RunState.FAILED : RunState.STOPPED;
+      failure = outside;
+    }
     JobMetrics figures = state.isTerminal() ? JobMetrics.UNKNOWN : jobMetrics(application, runId);
     if (state == RunState.RUNNING && figures.inOutage()) {
       state = RunState.RESTARTING;
@@ -261,59 +284,292 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
             app.applicationStatusAsString(),
             ApplicationConfigurations.currentParallelism(app),
             figures.restarts(),
-            latestSnapshot,
+            // A run's restore points need the table (retainedCheckpoints): none reported here.
+            Optional.empty(),
             failure,
             0,
             figures.failedCheckpoints()));
   }
 
-  /** One application per pipeline: its run is live unless the application is stopped. */
+  /**
+   * One application per pipeline: its run is live unless the application is stopped (READY or
+   * ROLLED_BACK); an application in transition is live. An application of the pipeline that names
+   * no run (created outside Floe, or before runs were tagged) is live as {@code
+   * untagged-<application>}, which {@link #cancel} understands.
+   */
   @Override
   public List<String> liveRuns(String pipeline) {
     Optional<ApplicationDetail> detail = describeOptional(applicationName(pipeline));
-    if (detail.isEmpty()
-        || ApplicationStates.runState(detail.get().applicationStatus()).isTerminal()) {
+    if (detail.isEmpty() || ApplicationStates.stopped(detail.get().applicationStatus())) {
       return List.of();
     }
     String run = runOf(detail.get());
-    return List.of(run == null ? "untagged-" + detail.get().applicationName() : run);
+    return List.of(run == null ? UNTAGGED + detail.get().applicationName() : run);
   }
 
-  /** StopApplication with Force: no snapshot is taken. */
+  /**
+   * StopApplication with Force (no snapshot), recorded in the stop tag. Nothing to do when the
+   * application is stopped, stopping with Force or being deleted, or runs another run; an
+   * application in a status that Force does not accept (ROLLING_BACK, MAINTENANCE) is waited for:
+   * the call fails as unavailable and the caller comes back.
+   */
   @Override
   public void cancel(String runId) {
-    Optional<String> application = applicationOf(runId);
+    boolean untagged = runId.startsWith(UNTAGGED);
+    Optional<String> application =
+        untagged ? Optional.of(runId.substring(UNTAGGED.length())) : applicationOf(runId);
     if (application.isEmpty()) {
       return;
     }
     Optional<ApplicationDetail> detail = describeOptional(application.get());
-    if (detail.isEmpty()
-        || !runId.equals(runOf(detail.get()))
-        || ApplicationStates.runState(detail.get().applicationStatus()).isTerminal()
-        || detail.get().applicationStatus() == ApplicationStatus.FORCE_STOPPING) {
+    if (detail.isEmpty()) {
       return;
     }
-    call(() -> client.stopApplication(r -> r.applicationName(application.get()).force(true)));
+    ApplicationDetail app = detail.get();
+    String current = runOf(app);
+    if (untagged ? current != null : !runId.equals(current)) {
+      return;
+    }
+    ApplicationStatus status = app.applicationStatus();
+    if (ApplicationStates.stopped(status)
+        || status == ApplicationStatus.FORCE_STOPPING
+        || status == ApplicationStatus.DELETING) {
+      return;
+    }
+    if (!FORCE_STOPPABLE.contains(status)) {
+      throw new RuntimeUnavailableException(
+          "Cannot force-stop "
+              + application.get()
+              + " (run "
+              + runId
+              + ") while it is "
+              + app.applicationStatusAsString()
+              + ": StopApplication accepts Force only in "
+              + FORCE_STOPPABLE.stream().map(Enum::name).sorted().toList()
+              + "; retrying");
+    }
+    String operationId;
+    try {
+      operationId =
+          call(() -> client.stopApplication(r -> r.applicationName(application.get()).force(true)))
+              .operationId();
+    } catch (ResourceInUseException e) {
+      throw new RuntimeUnavailableException(
+          "Cannot force-stop " + application.get() + " yet: " + e.getMessage(), e);
+    }
+    tagStop(app, FORCED + operationId);
+    track(application.get(), pipelineOf(app), "ForceStopApplication", operationId);
     LOG.info("Force-stopped {} (run {}): no snapshot", application.get(), runId);
   }
 
-  /** The READY snapshots taken since the run's StartApplication, newest first. */
+  /**
+   * The run's snapshots that may restore it ({@link RestorePoints}), newest first: READY, taken
+   * since the run's StartApplication, and at least as new as what the pipeline committed. None when
+   * the application runs another run now.
+   */
   @Override
   public List<String> retainedCheckpoints(String runId) {
-    Optional<String> application = applicationOf(runId);
-    if (application.isEmpty()) {
-      return List.of();
+    return runsApplication(runId)
+        .map(app -> candidates(app).points().stream().map(SnapshotDetails::snapshotName).toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * The newest of {@link #retainedCheckpoints}, else the snapshot the run started from while the
+   * pipeline committed nothing since the run's StartApplication (a run without snapshots of its own
+   * may still have committed for days), else nothing, with an event that says what was refused and
+   * why.
+   */
+  @Override
+  public Optional<String> resumePoint(String runId, Optional<String> startedFrom) {
+    Optional<ApplicationDetail> found = runsApplication(runId);
+    if (found.isEmpty()) {
+      // The application is gone (its snapshots with it) or runs another run.
+      return Optional.empty();
     }
-    Instant since = runStart(application.get()).orElse(Instant.EPOCH);
-    return snapshots(application.get()).stream()
-        .filter(s -> s.snapshotStatus() == SnapshotStatus.READY)
-        .filter(
-            s ->
-                s.snapshotCreationTimestamp() != null
-                    && !s.snapshotCreationTimestamp().isBefore(since))
-        .sorted(Comparator.comparing(SnapshotDetails::snapshotCreationTimestamp).reversed())
-        .map(SnapshotDetails::snapshotName)
-        .toList();
+    ApplicationDetail app = found.get();
+    Candidates candidates = candidates(app);
+    if (!candidates.points().isEmpty()) {
+      return Optional.of(candidates.points().get(0).snapshotName());
+    }
+    Optional<SnapshotDetails> start =
+        startedFrom.flatMap(
+            name ->
+                candidates.snapshots().stream()
+                    .filter(s -> s.snapshotName().equals(name))
+                    .filter(s -> s.snapshotStatus() == SnapshotStatus.READY)
+                    .findFirst());
+    Optional<Instant> newestCommit =
+        start.isPresent() && candidates.sinceRunStart().isEmpty()
+            ? newestCommit(app)
+            : candidates.newestCommit();
+    if (start.isPresent() && RestorePoints.startPointHolds(candidates.runStart(), newestCommit)) {
+      return startedFrom;
+    }
+    List<String> refused = new ArrayList<>();
+    if (!candidates.sinceRunStart().isEmpty()) {
+      refused.add(
+          "its snapshots "
+              + candidates.sinceRunStart().stream().map(SnapshotDetails::snapshotName).toList()
+              + " are older than the pipeline's newest commit"
+              + newestCommit.map(at -> " (" + at + ")").orElse(""));
+    } else {
+      refused.add("it took no snapshot (a forced stop or a failure takes none)");
+    }
+    startedFrom.ifPresent(
+        name ->
+            refused.add(
+                start.isEmpty()
+                    ? "the snapshot it started from, " + name + ", no longer exists"
+                    : "it committed since it started from " + name));
+    events.record(
+        pipelineOf(app),
+        "NO_RESTORE_POINT",
+        "No snapshot of "
+            + app.applicationName()
+            + " is at least as new as what run "
+            + runId
+            + " committed: "
+            + String.join("; ", refused)
+            + ". The loader continues after the offsets its table recorded.");
+    return Optional.empty();
+  }
+
+  /** What a run's restore points are chosen from. */
+  private record Candidates(
+      List<SnapshotDetails> snapshots,
+      Optional<Instant> runStart,
+      List<SnapshotDetails> sinceRunStart,
+      Optional<Instant> newestCommit,
+      List<SnapshotDetails> points) {}
+
+  /**
+   * The application's snapshots and the run's qualifying ones; the table is read only when a
+   * snapshot was taken since the run started ({@code newestCommit} is empty otherwise).
+   */
+  private Candidates candidates(ApplicationDetail app) {
+    String application = app.applicationName();
+    List<SnapshotDetails> snapshots = snapshots(application);
+    Optional<Instant> runStart = runStart(application);
+    List<SnapshotDetails> since =
+        runStart.map(at -> RestorePoints.sinceRunStart(snapshots, at)).orElse(List.of());
+    if (since.isEmpty()) {
+      return new Candidates(snapshots, runStart, since, Optional.empty(), List.of());
+    }
+    Optional<Instant> newestCommit = newestCommit(app);
+    Optional<RestorePoints.Ending> ending =
+        ApplicationStates.stopped(app.applicationStatus())
+            ? lastFinishedOperation(application)
+                .filter(o -> o.startTime() != null && o.endTime() != null)
+                .map(
+                    o ->
+                        new RestorePoints.Ending(
+                            o.operation(), o.operationId(), o.startTime(), o.endTime()))
+            : Optional.empty();
+    return new Candidates(
+        snapshots,
+        runStart,
+        since,
+        newestCommit,
+        RestorePoints.ofRun(snapshots, runStart, ending, newestCommit));
+  }
+
+  /** The application, while it runs (or last ran) this run. */
+  private Optional<ApplicationDetail> runsApplication(String runId) {
+    return applicationOf(runId)
+        .flatMap(this::describeOptional)
+        .filter(app -> runId.equals(runOf(app)));
+  }
+
+  /**
+   * When the application's pipeline last committed to the table its property groups name;
+   * unavailable (the caller retries) when the table cannot be read: a restore point is never chosen
+   * without knowing.
+   */
+  private Optional<Instant> newestCommit(ApplicationDetail app) {
+    String pipeline = pipelineOf(app);
+    try {
+      return commits.newestCommit(
+          pipeline, PropertyGroups.toSettings(ApplicationConfigurations.currentGroups(app)));
+    } catch (RuntimeUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RuntimeUnavailableException(
+          "Cannot read the commits of "
+              + pipeline
+              + " in the table "
+              + app.applicationName()
+              + " writes, to judge its snapshots as restore points: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Why a stopped (READY or ROLLED_BACK) application is not running, when Floe did not stop it (a
+   * stop outside Floe, a failed start or update, a rollback); empty when its last operation is a
+   * stop Floe made without Force (the stop tag).
+   */
+  private Optional<String> stoppedOutsideFloe(ApplicationDetail app) {
+    String application = app.applicationName();
+    Optional<ApplicationOperationInfo> last = lastFinishedOperation(application);
+    String floeStop = tags(app.applicationARN()).get(STOP_TAG);
+    if (last.isPresent() && floeStop != null) {
+      if (app.applicationStatus() == ApplicationStatus.READY
+          && floeStop.equals(last.get().operationId())) {
+        return Optional.empty();
+      }
+      if (floeStop.equals(FORCED + last.get().operationId())) {
+        return Optional.of(
+            "Floe force-stopped "
+                + application
+                + " without a snapshot ("
+                + describe(application, last.get())
+                + ")");
+      }
+    }
+    String status = app.applicationStatusAsString();
+    if (last.isPresent()
+        && last.get().operation() != null
+        && last.get().operation().contains("Stop")) {
+      return Optional.of(
+          application
+              + " is "
+              + status
+              + ": stopped outside Floe's operations ("
+              + describe(application, last.get())
+              + ")");
+    }
+    return Optional.of(
+        application
+            + " is "
+            + status
+            + last.map(o -> " after " + describe(application, o)).orElse(": Floe did not stop it"));
+  }
+
+  /** An operation as a pipeline event or failure names it, with its error if it failed. */
+  private String describe(String application, ApplicationOperationInfo operation) {
+    String text =
+        operation.operation()
+            + " "
+            + operation.operationId()
+            + " "
+            + operation.operationStatusAsString()
+            + (operation.endTime() == null ? "" : " at " + operation.endTime());
+    if (operation.operationStatus() == OperationStatus.FAILED) {
+      return text
+          + ApplicationStates.failureText(operation(application, operation.operationId()))
+              .map(f -> ": " + f)
+              .orElse("");
+    }
+    return text;
+  }
+
+  /** The newest operation of the application that has finished: what left it as it is. */
+  private Optional<ApplicationOperationInfo> lastFinishedOperation(String application) {
+    return operations(application, Optional.empty()).stream()
+        .filter(o -> o.operationStatus() != OperationStatus.IN_PROGRESS && o.startTime() != null)
+        .max(Comparator.comparing(ApplicationOperationInfo::startTime));
   }
 
   /**
@@ -354,7 +610,18 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
 
   /** When the application's latest StartApplication began: the start of the current run. */
   private Optional<Instant> runStart(String application) {
-    Optional<Instant> latest = Optional.empty();
+    return operations(application, Optional.of("StartApplication")).stream()
+        .map(ApplicationOperationInfo::startTime)
+        .filter(Objects::nonNull)
+        .max(Comparator.naturalOrder());
+  }
+
+  /**
+   * The application's operations (of one kind, if given), every page: the service documents no
+   * order for ListApplicationOperations.
+   */
+  private List<ApplicationOperationInfo> operations(String application, Optional<String> kind) {
+    List<ApplicationOperationInfo> all = new ArrayList<>();
     String token = null;
     do {
       String next = token;
@@ -362,20 +629,14 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
           call(
               () ->
                   client.listApplicationOperations(
-                      r ->
-                          r.applicationName(application)
-                              .operation("StartApplication")
-                              .limit(50)
-                              .nextToken(next)));
-      for (ApplicationOperationInfo operation : page.applicationOperationInfoList()) {
-        if (operation.startTime() != null
-            && latest.map(operation.startTime()::isAfter).orElse(true)) {
-          latest = Optional.of(operation.startTime());
-        }
-      }
+                      r -> {
+                        r.applicationName(application).limit(50).nextToken(next);
+                        kind.ifPresent(r::operation);
+                      }));
+      all.addAll(page.applicationOperationInfoList());
       token = page.nextToken();
     } while (token != null);
-    return latest;
+    return all;
   }
 
   @Override
@@ -483,6 +744,15 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       throw new RuntimeUnavailableException(
           "Application " + application + " is " + now.applicationStatusAsString() + "; retrying",
           e);
+    } catch (ResourceNotFoundException e) {
+      // The snapshot to restore was deleted between the check and the start: the next attempt
+      // sees it missing.
+      throw new RuntimeUnavailableException(
+          "StartApplication of "
+              + application
+              + " met a missing resource; retrying: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -517,6 +787,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
             call(() -> client.stopApplication(r -> r.applicationName(application).force(false)))
                 .operationId();
         stopOperations.put(triggerId, operationId);
+        tagStop(app, operationId);
         track(application, pipeline, "StopApplication", operationId);
         events.record(
             pipeline,
@@ -550,7 +821,8 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     }
     reportOutcomes(application);
     Optional<String> operationId =
-        Optional.ofNullable(stopOperations.get(triggerId)).or(() -> latestStop(application));
+        Optional.ofNullable(stopOperations.get(triggerId))
+            .or(() -> latestStop(application, runStart(application).orElse(Instant.EPOCH)));
     if (operationId.isEmpty()) {
       return SavepointOutcome.failed(
           "Application "
@@ -569,6 +841,10 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
         if (snapshot.isEmpty()) {
           return SavepointOutcome.failed(
               "Application " + application + " stopped without taking a snapshot");
+        }
+        if (!operationId.get().equals(tags(detail.get().applicationARN()).get(STOP_TAG))) {
+          // Tagged when the stop was made, unless that call failed after the stop.
+          tagStop(detail.get(), operationId.get());
         }
         pruneSnapshots(
             application, pipelineOf(detail.get()), Optional.of(snapshot.get().snapshotName()));
@@ -633,7 +909,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       return false;
     }
     app = awaitSteady(application, app);
-    if (app.applicationStatus() != ApplicationStatus.READY) {
+    if (!ApplicationStates.stopped(app.applicationStatus())) {
       // Stopped first (the caller's stop phase); anything else is waited out, never forced.
       return false;
     }
@@ -769,24 +1045,28 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   }
 
   /**
-   * The restore of a start: the named snapshot (the stop's), else the latest one; never
-   * SKIP_RESTORE unless the caller asked for no restore point while snapshots exist (the source
-   * changed since they were taken).
+   * The restore of a start: the named snapshot; without one, nothing (SKIP_RESTORE_FROM_SNAPSHOT
+   * while the application has snapshots, which RESTORE_FROM_LATEST_SNAPSHOT would restore). A named
+   * snapshot that is gone is never replaced by another (the latest may be older than what the
+   * pipeline committed, or from before a change of its source): the start restores nothing, with an
+   * event, and the loader continues after the offsets its table recorded.
    */
   private ApplicationRestoreConfiguration restore(
       String application, String pipeline, Optional<String> restorePath) {
     List<SnapshotDetails> snapshots = snapshots(application);
     if (restorePath.isPresent()) {
       String name = restorePath.get();
-      boolean exists =
-          snapshots.stream()
-              .anyMatch(
-                  s -> s.snapshotName().equals(name) && s.snapshotStatus() == SnapshotStatus.READY);
-      if (exists) {
+      Optional<SnapshotDetails> named =
+          snapshots.stream().filter(s -> s.snapshotName().equals(name)).findFirst();
+      if (named.isPresent() && named.get().snapshotStatus() == SnapshotStatus.READY) {
         return ApplicationRestoreConfiguration.builder()
             .applicationRestoreType(ApplicationRestoreType.RESTORE_FROM_CUSTOM_SNAPSHOT)
             .snapshotName(name)
             .build();
+      }
+      if (named.isPresent() && named.get().snapshotStatus() == SnapshotStatus.CREATING) {
+        throw new RuntimeUnavailableException(
+            "Snapshot " + name + " of " + application + " is still being created; retrying");
       }
       events.record(
           pipeline,
@@ -795,10 +1075,11 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
               + name
               + " of "
               + application
-              + " does not exist: restoring the latest snapshot instead");
-      return ApplicationRestoreConfiguration.builder()
-          .applicationRestoreType(ApplicationRestoreType.RESTORE_FROM_LATEST_SNAPSHOT)
-          .build();
+              + (named.isPresent()
+                  ? " is " + named.get().snapshotStatusAsString()
+                  : " does not exist (deleted outside Floe?)")
+              + ": starting without a snapshot, never another one in its place; the loader"
+              + " continues after the offsets its table recorded");
     }
     boolean any = snapshots.stream().anyMatch(s -> s.snapshotStatus() == SnapshotStatus.READY);
     return ApplicationRestoreConfiguration.builder()
@@ -814,7 +1095,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       case RESTORE_FROM_CUSTOM_SNAPSHOT:
         return "restoring snapshot " + restore.snapshotName();
       case SKIP_RESTORE_FROM_SNAPSHOT:
-        return "without restoring a snapshot (the source changed)";
+        return "without restoring a snapshot: the loader continues after its table's offsets";
       default:
         return "restoring the latest snapshot, if any";
     }
@@ -831,6 +1112,16 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
                     r.resourceARN(app.applicationARN())
                         .tags(Tag.builder().key(RUN_TAG).value(runId).build())));
     runsByApplication.put(app.applicationName(), runId);
+  }
+
+  /** Records a StopApplication of Floe's own on the application (see {@link #STOP_TAG}). */
+  private void tagStop(ApplicationDetail app, String value) {
+    call(
+        () ->
+            client.tagResource(
+                r ->
+                    r.resourceARN(app.applicationARN())
+                        .tags(Tag.builder().key(STOP_TAG).value(value).build())));
   }
 
   /** Deletes the snapshots beyond the newest N (never the one to restore). */
@@ -907,13 +1198,13 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
         .max(Comparator.comparing(SnapshotDetails::snapshotCreationTimestamp));
   }
 
-  private Optional<String> latestStop(String application) {
-    return call(
-            () ->
-                client.listApplicationOperations(
-                    r -> r.applicationName(application).operation("StopApplication").limit(50)))
-        .applicationOperationInfoList()
-        .stream()
+  /**
+   * The newest StopApplication that began at or after {@code since} (the run's start): a stop of an
+   * earlier run is not this run's savepoint.
+   */
+  private Optional<String> latestStop(String application, Instant since) {
+    return operations(application, Optional.of("StopApplication")).stream()
+        .filter(o -> o.startTime() != null && !o.startTime().isBefore(since))
         .max(Comparator.comparing(ApplicationOperationInfo::startTime))
         .map(ApplicationOperationInfo::operationId);
   }
@@ -1001,7 +1292,9 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     }
   }
 
-  /** Waits (bounded) until the application is READY or RUNNING; AUTOSCALING included. */
+  /**
+   * Waits (bounded) until the application is READY, RUNNING or ROLLED_BACK; AUTOSCALING included.
+   */
   private ApplicationDetail awaitSteady(String application, ApplicationDetail detail) {
     ApplicationDetail current = detail;
     long deadline = System.nanoTime() + config.steadyStateTimeout().toNanos();

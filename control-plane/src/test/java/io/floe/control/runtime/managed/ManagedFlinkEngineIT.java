@@ -26,6 +26,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Flink session cluster ({@link LocalFlinkEngine}), with the loader JAR the control plane put in
  * the fake S3 and the property groups it rendered, so a pipeline created over HTTP writes rows to
  * its Iceberg table, and a stop (the service's snapshot: a savepoint) then start restores the
- * loader's state.
+ * loader's state, also when the stop was made outside Floe and the reconciler recovers the
+ * pipeline.
  */
 class ManagedFlinkEngineIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -55,6 +61,7 @@ class ManagedFlinkEngineIT {
   static ControlPlane controlPlane;
   static ApiClient api;
   static Warehouse warehouse;
+  static KinesisAnalyticsV2Client outside;
 
   @BeforeAll
   static void start() throws Exception {
@@ -99,10 +106,21 @@ class ManagedFlinkEngineIT {
     controlPlane = ControlPlane.start(properties);
     api = controlPlane.admin();
     warehouse = new Warehouse(dir.resolve("cp"));
+    outside =
+        KinesisAnalyticsV2Client.builder()
+            .endpointOverride(kdaServer.endpoint())
+            .region(Region.EU_WEST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
   static void stop() {
+    if (outside != null) {
+      outside.close();
+    }
     if (controlPlane != null) {
       controlPlane.close();
     }
@@ -135,11 +153,11 @@ class ManagedFlinkEngineIT {
     topics.create("events-dlq", 1);
     topics.send("events", 1, 50);
 
-    awaitOperation(api.put("/pipelines/events", pipeline()));
+    awaitOperation(api.put("/pipelines/events", pipeline("events")));
     api.awaitState("events", "RUNNING", WAIT);
     assertThat(kda.application(APPLICATION)).isPresent();
     assertThat(engine.job(APPLICATION)).isPresent();
-    assertExactlyOnce(awaitIds(50), 50);
+    assertExactlyOnce(awaitIds("events", 50), 50);
 
     // stop: StopApplication without Force, whose snapshot is a savepoint of the loader
     awaitOperation(api.post("/pipelines/events/stop", Map.of()));
@@ -160,7 +178,8 @@ class ManagedFlinkEngineIT {
     if (restoreType.equals("RESTORE_FROM_CUSTOM_SNAPSHOT")) {
       assertThat(restore.path("SnapshotName").asString()).isEqualTo(stopSnapshot);
     }
-    List<FakeKinesisAnalyticsV2.EngineStart> starts = engine.starts();
+    List<FakeKinesisAnalyticsV2.EngineStart> starts =
+        engine.starts().stream().filter(s -> s.application().equals(APPLICATION)).toList();
     assertThat(starts).hasSize(2);
     assertThat(starts.get(0).restoreFrom()).isEmpty();
     assertThat(starts.get(1).restoreFrom())
@@ -168,10 +187,55 @@ class ManagedFlinkEngineIT {
         .hasValueSatisfying(path -> assertThat(path).contains("savepoint"));
     // The pipeline reads from the earliest offsets when it has no state: only the restored
     // offsets keep ids 1..50 from being loaded twice.
-    assertExactlyOnce(awaitIds(100), 100);
+    assertExactlyOnce(awaitIds("events", 100), 100);
   }
 
-  private static Map<String, Object> pipeline() {
+  @Test
+  void anApplicationStoppedOutsideFloeIsRecoveredFromThatStopsSnapshotExactlyOnce() {
+    String application = "floe-outside";
+    topics.create("outside", 1);
+    topics.create("outside-dlq", 1);
+    topics.send("outside", 1, 30);
+    awaitOperation(api.put("/pipelines/outside", pipeline("outside")));
+    String first =
+        api.awaitState("outside", "RUNNING", WAIT).path("status").path("runId").asString();
+    assertExactlyOnce(awaitIds("outside", 30), 30);
+
+    // someone stops the application in the console: a stop with a snapshot (a savepoint)
+    outside.stopApplication(r -> r.applicationName(application).force(false));
+    String stopSnapshot =
+        ApiClient.await(
+                "the snapshot of the stop",
+                () -> kda.snapshotNames(application),
+                names -> !names.isEmpty(),
+                WAIT)
+            .get(0);
+    topics.send("outside", 31, 60);
+
+    ApiClient.await(
+        "a recovered run of outside RUNNING",
+        () -> api.get("/pipelines/outside").body().path("status"),
+        status ->
+            status.path("observedState").asString().equals("RUNNING")
+                && !status.path("runId").asString().equals(first),
+        WAIT);
+    JsonNode restore =
+        json(last(application, "StartApplication"))
+            .path("RunConfiguration")
+            .path("ApplicationRestoreConfiguration");
+    assertThat(restore.path("ApplicationRestoreType").asString())
+        .isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    assertThat(restore.path("SnapshotName").asString()).isEqualTo(stopSnapshot);
+    List<FakeKinesisAnalyticsV2.EngineStart> starts =
+        engine.starts().stream().filter(s -> s.application().equals(application)).toList();
+    assertThat(starts).hasSize(2);
+    assertThat(starts.get(1).restoreFrom())
+        .as("the recovered loader restarts from the savepoint of the stop made outside Floe")
+        .hasValueSatisfying(path -> assertThat(path).contains("savepoint"));
+    assertExactlyOnce(awaitIds("outside", 60), 60);
+  }
+
+  private static Map<String, Object> pipeline(String topic) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(
         "source",
@@ -179,7 +243,7 @@ class ManagedFlinkEngineIT {
             "bootstrapServers",
             kafka.bootstrapServers(),
             "topics",
-            List.of("events"),
+            List.of(topic),
             "startingOffsets",
             "earliest"));
     body.put(
@@ -188,7 +252,7 @@ class ManagedFlinkEngineIT {
             "namespace",
             "db",
             "name",
-            "events",
+            topic,
             "createIfMissing",
             Map.of(
                 "columns",
@@ -196,15 +260,15 @@ class ManagedFlinkEngineIT {
                     Map.of("name", "id", "type", "long", "required", true),
                     Map.of("name", "name", "type", "string"),
                     Map.of("name", "at", "type", "timestamptz")))));
-    body.put("badMessages", Map.of("deadLetterTopic", "events-dlq"));
+    body.put("badMessages", Map.of("deadLetterTopic", topic + "-dlq"));
     body.put("runtime", Map.of("target", "managed-flink", "parallelism", 1, "flushInterval", "1s"));
     return body;
   }
 
-  private static Map<Long, Integer> awaitIds(long upTo) {
+  private static Map<Long, Integer> awaitIds(String table, long upTo) {
     return ApiClient.await(
-        "ids 1.." + upTo + " in db.events",
-        () -> warehouse.idCounts("db", "events"),
+        "ids 1.." + upTo + " in db." + table,
+        () -> warehouse.idCounts("db", table),
         counts -> counts.size() >= upTo,
         WAIT);
   }
@@ -222,20 +286,27 @@ class ManagedFlinkEngineIT {
     if (response.status() == 202) {
       id = response.body().path("id").asString();
     } else {
-      id = api.get("/pipelines/events/operations?limit=1").body().get(0).path("id").asString();
+      String name = response.body().path("name").asString();
+      id =
+          api.get("/pipelines/" + name + "/operations?limit=1").body().get(0).path("id").asString();
     }
     JsonNode operation = api.awaitOperation(id, WAIT);
+    String pipeline = operation.path("pipeline").asString();
     assertThat(operation.path("state").asString())
-        .as(operation + " events " + api.get("/pipelines/events/events").body())
+        .as(operation + " events " + api.get("/pipelines/" + pipeline + "/events").body())
         .isEqualTo("SUCCEEDED");
   }
 
   private static ReceivedRequest last(String operation) {
+    return last(APPLICATION, operation);
+  }
+
+  private static ReceivedRequest last(String application, String operation) {
     List<ReceivedRequest> requests =
         kdaServer.requests(operation).stream()
             .filter(
                 r ->
-                    r.text("ApplicationName").orElse("").equals(APPLICATION)
+                    r.text("ApplicationName").orElse("").equals(application)
                         && r.errorType().isEmpty())
             .toList();
     assertThat(requests).as(operation).isNotEmpty();

@@ -37,6 +37,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The managed-flink target of a real control plane, through the real AWS SDK clients, against the
  * stateful fakes of kinesisanalyticsv2 and S3 (transitions take time; no code runs): the whole
  * lifecycle with every request checked against the API's rules, a stale-token race, a create
- * retried after a lost response, a pipeline over the property limits, and the IAM policy.
+ * retried after a lost response, a pipeline over the property limits, the IAM policy, and recovery
+ * from what others do to an application (a stop, a forced stop, a rollback), restoring only
+ * snapshots newer than what the run committed.
  */
 class ManagedFlinkLifecycleIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -63,6 +70,9 @@ class ManagedFlinkLifecycleIT {
   static ControlPlane controlPlane;
   static ApiClient api;
   static Warehouse warehouse;
+
+  /** Someone else's calls (a console, a script), through the real SDK client. */
+  static KinesisAnalyticsV2Client outside;
 
   @BeforeAll
   static void start() {
@@ -98,10 +108,21 @@ class ManagedFlinkLifecycleIT {
     controlPlane = ControlPlane.start(properties);
     api = controlPlane.admin();
     warehouse = new Warehouse(dir.resolve("cp"));
+    outside =
+        KinesisAnalyticsV2Client.builder()
+            .endpointOverride(kdaServer.endpoint())
+            .region(Region.EU_WEST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
   static void stop() {
+    if (outside != null) {
+      outside.close();
+    }
     if (controlPlane != null) {
       controlPlane.close();
     }
@@ -455,7 +476,146 @@ class ManagedFlinkLifecycleIT {
     assertThat(statements).doesNotContainKey("GlueTable").doesNotContainKey("ReadKafkaCredentials");
   }
 
+  @Test
+  void anApplicationStoppedOutsideFloeIsStartedAgainFromTheSnapshotOfThatStop() {
+    String pipeline = "stopped-outside";
+    String application = "floe-" + pipeline;
+    String first = runningPipeline(pipeline, 1);
+    warehouse.recordLoaderCommit("db", pipeline, pipeline);
+
+    outside.stopApplication(r -> r.applicationName(application).force(false));
+    String stopSnapshot =
+        ApiClient.await(
+                "the snapshot of the stop",
+                () -> kda.snapshotNames(application),
+                names -> !names.isEmpty(),
+                WAIT)
+            .get(0);
+
+    JsonNode status = awaitNewRun(pipeline, first);
+    assertThat(status.path("recovery").path("halted").asBoolean(false)).isFalse();
+    JsonNode start = json(last(application, "StartApplication"));
+    assertThat(restoreType(start)).isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    assertThat(snapshotName(start)).isEqualTo(stopSnapshot);
+    assertThat(events(pipeline, "RECOVERING"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.path("message").asString())
+                    .contains("outside Floe")
+                    .contains("restoring " + stopSnapshot));
+  }
+
+  @Test
+  void aRolledBackApplicationIsStartedAgainFromItsNewestSnapshotSinceTheRunStarted() {
+    String pipeline = "rolled-back";
+    String application = "floe-" + pipeline;
+    String first = runningPipeline(pipeline, 2);
+    warehouse.recordLoaderCommit("db", pipeline, pipeline);
+    // a rescale: the update of the running application takes a snapshot
+    awaitOperation(api.post("/pipelines/" + pipeline + "/parallelism", Map.of("parallelism", 2)));
+    api.awaitState(pipeline, "RUNNING", WAIT);
+    List<String> snapshots = kda.snapshotNames(application);
+    assertThat(snapshots).hasSize(1);
+
+    kda.rolledBack(application);
+
+    awaitNewRun(pipeline, first);
+    JsonNode start = json(last(application, "StartApplication"));
+    assertThat(restoreType(start)).isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    assertThat(snapshotName(start)).isEqualTo(snapshots.get(0));
+    assertThat(application(application).path("ApplicationStatus").asString()).isEqualTo("RUNNING");
+  }
+
+  @Test
+  void aForcedStopRestoresNothingWhenTheOnlySnapshotIsFromBeforeTheRun() {
+    String pipeline = "forced-before";
+    String application = "floe-" + pipeline;
+    runningPipeline(pipeline, 1);
+    awaitOperation(api.post("/pipelines/" + pipeline + "/stop", Map.of()));
+    api.awaitState(pipeline, "STOPPED", WAIT);
+    awaitOperation(api.post("/pipelines/" + pipeline + "/start", Map.of()));
+    String second =
+        api.awaitState(pipeline, "RUNNING", WAIT).path("status").path("runId").asString();
+    assertThat(restoreType(json(last(application, "StartApplication"))))
+        .as("the second run starts from the stop's snapshot")
+        .isEqualTo("RESTORE_FROM_CUSTOM_SNAPSHOT");
+    // the second run commits: the snapshot it started from is older than the table now
+    warehouse.recordLoaderCommit("db", pipeline, pipeline);
+
+    outside.stopApplication(r -> r.applicationName(application).force(true));
+
+    awaitNewRun(pipeline, second);
+    JsonNode start = json(last(application, "StartApplication"));
+    assertThat(restoreType(start)).isEqualTo("SKIP_RESTORE_FROM_SNAPSHOT");
+    assertThat(events(pipeline, "RECOVERING"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.path("message").asString())
+                    .contains("continuing after the offsets the table recorded"));
+  }
+
+  @Test
+  void aForcedStopRestoresNothingWhenTheOnlySnapshotIsOlderThanTheTablesLastCommit() {
+    String pipeline = "forced-stale";
+    String application = "floe-" + pipeline;
+    String first = runningPipeline(pipeline, 2);
+    awaitOperation(api.post("/pipelines/" + pipeline + "/parallelism", Map.of("parallelism", 2)));
+    api.awaitState(pipeline, "RUNNING", WAIT);
+    assertThat(kda.snapshotNames(application)).as("the rescale's snapshot").hasSize(1);
+    // the run commits after the rescale's snapshot
+    warehouse.recordLoaderCommit("db", pipeline, pipeline);
+
+    outside.stopApplication(r -> r.applicationName(application).force(true));
+
+    awaitNewRun(pipeline, first);
+    JsonNode start = json(last(application, "StartApplication"));
+    assertThat(restoreType(start)).isEqualTo("SKIP_RESTORE_FROM_SNAPSHOT");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Creates a running pipeline on its own topic (and dead-letter topic); answers its run id. */
+  private static String runningPipeline(String name, int partitions) {
+    topics.create(name, partitions);
+    topics.create(name + "-dlq", 1);
+    awaitOperation(api.put("/pipelines/" + name, pipeline(name, 1, null)));
+    return api.awaitState(name, "RUNNING", WAIT).path("status").path("runId").asString();
+  }
+
+  /** Waits until another run than {@code previous} runs the pipeline; answers its status. */
+  private static JsonNode awaitNewRun(String pipeline, String previous) {
+    return ApiClient.await(
+            "a run of " + pipeline + " other than " + previous + " RUNNING",
+            () -> api.get("/pipelines/" + pipeline).body(),
+            p ->
+                p.path("status").path("observedState").asString().equals("RUNNING")
+                    && !p.path("status").path("runId").asString().equals(previous),
+            WAIT)
+        .path("status");
+  }
+
+  private static List<JsonNode> events(String pipeline, String type) {
+    List<JsonNode> events = new ArrayList<>();
+    api.get("/pipelines/" + pipeline + "/events?limit=500")
+        .body()
+        .forEach(
+            event -> {
+              if (event.path("type").asString().equals(type)) {
+                events.add(event);
+              }
+            });
+    return events;
+  }
+
+  private static String snapshotName(JsonNode start) {
+    return start
+        .path("RunConfiguration")
+        .path("ApplicationRestoreConfiguration")
+        .path("SnapshotName")
+        .asString();
+  }
 
   private static Map<String, Object> pipeline(String topic, int parallelism, String artifact) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -599,8 +759,12 @@ class ManagedFlinkLifecycleIT {
   }
 
   private static ReceivedRequest last(String operation) {
+    return last("floe-orders", operation);
+  }
+
+  private static ReceivedRequest last(String application, String operation) {
     List<ReceivedRequest> requests =
-        forApplication("floe-orders").stream()
+        forApplication(application).stream()
             .filter(r -> r.operation().equals(operation) && r.errorType().isEmpty())
             .toList();
     assertThat(requests).as(operation).isNotEmpty();

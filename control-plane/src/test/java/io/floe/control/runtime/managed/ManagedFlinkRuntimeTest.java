@@ -9,6 +9,7 @@ import io.floe.control.runtime.RunRejectedException;
 import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.runtime.SavepointOutcome;
 import io.floe.testing.aws.AwsJsonFakeServer;
 import io.floe.testing.aws.FakeCloudWatch;
@@ -53,6 +54,10 @@ class ManagedFlinkRuntimeTest {
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   private ManagedFlinkRuntime runtime;
+
+  /** The pipeline's newest commit in its table, as the test sets it (none by default). */
+  private volatile ManagedFlinkRuntime.PipelineCommits commits =
+      (pipeline, settings) -> Optional.empty();
 
   @BeforeEach
   void start() {
@@ -177,10 +182,209 @@ class ManagedFlinkRuntimeTest {
   }
 
   @Test
+  void aMissingNamedSnapshotIsNotReplacedByTheLatestOne() {
+    running("run-1");
+    runtime.stopWithSavepoint("run-1", "stop-1");
+    String older = awaitSavepoint("run-1", "stop-1").path().orElseThrow();
+    runtime.submit(submission("run-2", Optional.of(older)));
+    awaitObserved("run-2", o -> o.state() == RunState.RUNNING);
+    runtime.stopWithSavepoint("run-2", "stop-2");
+    String named = awaitSavepoint("run-2", "stop-2").path().orElseThrow();
+    var snapshot =
+        client
+            .describeApplicationSnapshot(r -> r.applicationName(APPLICATION).snapshotName(named))
+            .snapshotDetails();
+    client.deleteApplicationSnapshot(
+        r ->
+            r.applicationName(APPLICATION)
+                .snapshotName(named)
+                .snapshotCreationTimestamp(snapshot.snapshotCreationTimestamp()));
+    server.clearRequests();
+
+    runtime.submit(submission("run-3", Optional.of(named)));
+
+    List<ReceivedRequest> starts = server.requests("StartApplication");
+    assertThat(starts).hasSize(1);
+    assertThat(starts.get(0).body().toString())
+        .as("never the latest snapshot (%s) in place of the missing one", older)
+        .contains("SKIP_RESTORE_FROM_SNAPSHOT")
+        .doesNotContain("RESTORE_FROM_LATEST_SNAPSHOT");
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .startsWith("RESTORE_POINT_MISSING")
+                    .contains(named)
+                    .contains("offsets"));
+  }
+
+  @Test
+  void aStopOfFloesOwnIsNotMistakenForAStopOutsideFloe() {
+    running("run-1");
+    runtime.stopWithSavepoint("run-1", "stop-1");
+    String savepoint = awaitSavepoint("run-1", "stop-1").path().orElseThrow();
+
+    RunObservation stopped = runtime.observe("run-1").orElseThrow();
+    assertThat(stopped.state()).isEqualTo(RunState.STOPPED);
+    assertThat(stopped.failure()).isEmpty();
+    RunObservation afterRestart = runtime("loader/" + SHA + ".jar").observe("run-1").orElseThrow();
+    assertThat(afterRestart.state())
+        .as("a control plane started afresh still knows the stop was its own")
+        .isEqualTo(RunState.STOPPED);
+
+    runtime.submit(submission("run-2", Optional.of(savepoint)));
+    awaitObserved("run-2", o -> o.state() == RunState.RUNNING);
+    client.stopApplication(r -> r.applicationName(APPLICATION).force(false));
+    RunObservation outside = awaitObserved("run-2", o -> o.state().isTerminal());
+    assertThat(outside.state()).isEqualTo(RunState.FAILED);
+    assertThat(outside.runtimeState()).isEqualTo("READY");
+    assertThat(outside.failure())
+        .hasValueSatisfying(
+            f -> assertThat(f).contains("outside Floe").contains("StopApplication"));
+  }
+
+  @Test
+  void anUntaggedApplicationOfThePipelineIsALiveRunThatCanBeCancelled() {
+    client.createApplication(
+        r ->
+            r.applicationName(APPLICATION)
+                .runtimeEnvironment("FLINK-1_20")
+                .serviceExecutionRole(ROLE)
+                .applicationConfiguration(
+                    c ->
+                        c.applicationCodeConfiguration(
+                            code ->
+                                code.codeContentType("ZIPFILE")
+                                    .codeContent(
+                                        content ->
+                                            content.s3ContentLocation(
+                                                s3 ->
+                                                    s3.bucketARN("arn:aws:s3:::elsewhere")
+                                                        .fileKey("someone-elses.jar"))))));
+    client.startApplication(r -> r.applicationName(APPLICATION));
+    clock.advance(STEP);
+    List<String> live = runtime.liveRuns("orders");
+    assertThat(live).hasSize(1);
+
+    runtime.cancel(live.get(0));
+
+    assertThat(server.requests("StopApplication"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.body().toString()).contains("\"Force\":true"));
+    clock.advance(STEP);
+    assertThat(runtime.liveRuns("orders")).isEmpty();
+  }
+
+  @Test
+  void aRunIsNotForceStoppedWhileTheServiceRollsItBack() {
+    running("run-1");
+    fake.failNextStart(APPLICATION, "the job failed to start (injected)");
+    runtime.rescaleInPlace("run-1", 2);
+    awaitObserved("run-1", o -> o.runtimeState().equals("ROLLING_BACK"));
+    assertThat(runtime.liveRuns("orders")).containsExactly("run-1");
+    server.clearRequests();
+
+    assertThatThrownBy(() -> runtime.cancel("run-1"))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("ROLLING_BACK");
+    assertThat(server.requests("StopApplication")).isEmpty();
+
+    awaitObserved("run-1", o -> o.state() == RunState.RUNNING);
+    runtime.cancel("run-1");
+    assertThat(server.requests("StopApplication")).hasSize(1);
+  }
+
+  @Test
+  void aStopOutsideFloeIsObservedFailedAndItsSnapshotRestoresTheRun() {
+    running("run-1");
+    Instant committed = clock.instant();
+    commits = (pipeline, settings) -> Optional.of(committed);
+    clock.advance(STEP);
+
+    client.stopApplication(r -> r.applicationName(APPLICATION).force(false));
+    RunObservation stopped = awaitObserved("run-1", o -> o.state().isTerminal());
+
+    assertThat(stopped.state()).isEqualTo(RunState.FAILED);
+    assertThat(stopped.latestCheckpoint()).isEmpty();
+    String snapshot = fake.snapshotNames(APPLICATION).get(0);
+    assertThat(runtime.retainedCheckpoints("run-1")).containsExactly(snapshot);
+    assertThat(runtime.resumePoint("run-1", Optional.empty())).contains(snapshot);
+  }
+
+  @Test
+  void afterAForcedStopARunThatCommittedResumesFromNothing() {
+    running("run-1");
+    runtime.stopWithSavepoint("run-1", "stop-1");
+    String startPoint = awaitSavepoint("run-1", "stop-1").path().orElseThrow();
+    clock.advance(STEP);
+    runtime.submit(submission("run-2", Optional.of(startPoint)));
+    awaitObserved("run-2", o -> o.state() == RunState.RUNNING);
+    client.stopApplication(r -> r.applicationName(APPLICATION).force(true));
+    awaitObserved("run-2", o -> o.state().isTerminal());
+    List<String> seen = new CopyOnWriteArrayList<>();
+    commits =
+        (pipeline, settings) -> {
+          seen.add(pipeline + " " + settings.get("table.name"));
+          return Optional.empty();
+        };
+
+    assertThat(runtime.resumePoint("run-2", Optional.of(startPoint)))
+        .as("nothing committed since run-2 started: the point it started from holds")
+        .contains(startPoint);
+    assertThat(seen).contains("orders orders");
+
+    Instant committed = clock.instant();
+    commits = (pipeline, settings) -> Optional.of(committed);
+    events.clear();
+    assertThat(runtime.retainedCheckpoints("run-2")).isEmpty();
+    assertThat(runtime.resumePoint("run-2", Optional.of(startPoint))).isEmpty();
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .startsWith("NO_RESTORE_POINT")
+                    .contains("it took no snapshot")
+                    .contains("it committed since it started from " + startPoint));
+  }
+
+  @Test
+  void aSnapshotOlderThanTheTablesNewestCommitDoesNotRestoreTheRun() {
+    running("run-1");
+    runtime.rescaleInPlace("run-1", 2);
+    awaitObserved("run-1", o -> o.state() == RunState.RUNNING && o.parallelism() == 2);
+    String update = fake.snapshotNames(APPLICATION).get(0);
+    clock.advance(STEP);
+    Instant committed = clock.instant();
+    commits = (pipeline, settings) -> Optional.of(committed);
+    client.stopApplication(r -> r.applicationName(APPLICATION).force(true));
+    awaitObserved("run-1", o -> o.state().isTerminal());
+
+    assertThat(runtime.retainedCheckpoints("run-1")).isEmpty();
+    assertThat(runtime.resumePoint("run-1", Optional.empty())).isEmpty();
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e).startsWith("NO_RESTORE_POINT").contains("[" + update + "]"));
+  }
+
+  @Test
+  void aTableThatCannotBeReadLeavesTheRestorePointUndecided() {
+    running("run-1");
+    client.stopApplication(r -> r.applicationName(APPLICATION).force(false));
+    awaitObserved("run-1", o -> o.state().isTerminal());
+    commits =
+        (pipeline, settings) -> {
+          throw new IllegalStateException("catalog down (injected)");
+        };
+
+    assertThatThrownBy(() -> runtime.resumePoint("run-1", Optional.empty()))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("catalog down (injected)");
+  }
+
+  @Test
   void everyApplicationStatusMapsToARunState() {
     Map<ApplicationStatus, RunState> expected =
         Map.ofEntries(
-            Map.entry(ApplicationStatus.READY, RunState.STOPPED),
+            Map.entry(ApplicationStatus.READY, RunState.FAILED),
             Map.entry(ApplicationStatus.STARTING, RunState.STARTING),
             Map.entry(ApplicationStatus.RUNNING, RunState.RUNNING),
             Map.entry(ApplicationStatus.UPDATING, RunState.STARTING),
@@ -341,6 +545,7 @@ class ManagedFlinkRuntimeTest {
           clock.advance(pause);
         },
         metrics,
+        (pipeline, settings) -> commits.newestCommit(pipeline, settings),
         clock);
   }
 

@@ -54,6 +54,7 @@ public class Reconciler implements DisposableBean {
   private final Events events;
   private final OperationQueue queue;
   private final SchemaDrift schemaDrift;
+  private final RunProgress progress;
   private final Clock clock;
   private final ReconcileProperties properties;
   private final String owner;
@@ -75,6 +76,7 @@ public class Reconciler implements DisposableBean {
       Events events,
       OperationQueue queue,
       SchemaDrift schemaDrift,
+      RunProgress progress,
       Clock clock,
       ReconcileProperties properties) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
@@ -85,6 +87,7 @@ public class Reconciler implements DisposableBean {
     this.events = requireNonNull(events, "events is null");
     this.queue = requireNonNull(queue, "queue is null");
     this.schemaDrift = requireNonNull(schemaDrift, "schemaDrift is null");
+    this.progress = requireNonNull(progress, "progress is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.properties = requireNonNull(properties, "properties is null");
     this.owner =
@@ -219,12 +222,13 @@ public class Reconciler implements DisposableBean {
     PipelineStatus next = status.withState(observed, error, clock.instant());
     if (observed == ObservedState.RUNNING) {
       next = next.withParallelism(observation.parallelism(), clock.instant());
-      if (status.recovery().attempts() > 0 && observation.completedCheckpoints() > 0) {
+      if (status.recovery().attempts() > 0
+          && progress.loaded(pipeline, runId, observation.completedCheckpoints())) {
         next = next.withRecovery(Recovery.NONE, clock.instant());
         events.record(
             pipeline.name(),
             "RECOVERED",
-            "Run " + runId + " runs and completed a checkpoint: recovered",
+            "Run " + runId + " runs and loads again: recovered",
             Optional.empty(),
             Optional.empty(),
             Optional.of(ACTOR));

@@ -7,7 +7,6 @@ import io.floe.control.lease.Leases;
 import io.floe.control.operation.Events;
 import io.floe.control.pipeline.InvalidPipelineException;
 import io.floe.control.pipeline.LoaderSettingsRenderer;
-import io.floe.control.pipeline.ObservedState;
 import io.floe.control.pipeline.Pipeline;
 import io.floe.control.pipeline.PipelineStore;
 import io.floe.control.reconcile.Reconciler;
@@ -219,7 +218,7 @@ public class MaintenanceScheduler implements DisposableBean {
     String outcome = "succeeded";
     try {
       Table table = tables.table(tableSettings(pipeline));
-      TaskOutcome result = perform(run.task(), pipeline, table, policy);
+      TaskOutcome result = perform(run.task(), table, policy);
       runs.finish(
           run.id(),
           MaintenanceRun.State.SUCCEEDED,
@@ -265,8 +264,7 @@ public class MaintenanceScheduler implements DisposableBean {
         .increment();
   }
 
-  private TaskOutcome perform(
-      MaintenanceTask task, Pipeline pipeline, Table table, MaintenancePolicy policy) {
+  private TaskOutcome perform(MaintenanceTask task, Table table, MaintenancePolicy policy) {
     switch (task) {
       case COMPACTION:
         return new Compaction(clock).run(table, policy.compaction());
@@ -279,32 +277,11 @@ public class MaintenanceScheduler implements DisposableBean {
         }
         return new Retention(clock).run(table, policy.retention());
       case ORPHAN_FILES:
-        Optional<String> failed = failedPipelineOf(tableKey(pipeline));
-        if (failed.isPresent()) {
-          return new TaskOutcome(
-              "orphan files: skipped while pipeline "
-                  + failed.get()
-                  + " is FAILED (its last checkpoint may hold files it has not committed yet)",
-              java.util.Map.of("filesDeleted", 0L));
-        }
+        // Whatever state the table's pipelines are in: it keeps every file a restore may need.
         return new OrphanFiles(clock).run(table, policy.orphans());
       default:
         throw new IllegalArgumentException("unknown task " + task);
     }
-  }
-
-  /** A pipeline loading this table whose run FAILED, if any. */
-  private Optional<String> failedPipelineOf(String table) {
-    for (Pipeline other : pipelines.list()) {
-      if (tableKey(other).equals(table)
-          && pipelines
-              .status(other.name())
-              .map(status -> status.observedState() == ObservedState.FAILED)
-              .orElse(false)) {
-        return Optional.of(other.name());
-      }
-    }
-    return Optional.empty();
   }
 
   private List<MaintenanceTask> dueTasks(Pipeline pipeline, MaintenancePolicy policy) {

@@ -1,5 +1,6 @@
 package io.floe.control.maintenance;
 
+import io.floe.loader.summary.CommitterFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.HasTableOperations;
@@ -26,10 +28,14 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
 /**
  * Deletes files under a table's location that nothing references and that are older than a safety
  * window: what failed writes, lost commits and aborted rewrites leave behind. Referenced means
- * named by the table's metadata: the current and logged metadata files, statistics files, and every
- * snapshot's manifest list, manifests and data and delete files. A file younger than the window may
- * belong to a commit in flight (the loader writes data files a checkpoint before it commits them),
- * so the window must exceed the longest time between a write and its commit.
+ * named by the table's metadata (the current and logged metadata files, statistics files, and every
+ * snapshot's manifest list, manifests and data and delete files) or needed by a restore of the
+ * loader: every file its committer keeps in the metadata folder ({@code floe-*}: the pending
+ * manifests and dead letters of checkpoints not committed or not published yet, which Flink's
+ * checkpoints and savepoints name) and every data file a pending manifest lists. Whatever state the
+ * pipelines are in, a restore finds its files. A file younger than the window may belong to a write
+ * in flight (a data file is written up to a checkpoint interval before its checkpoint lists it in a
+ * pending manifest), so the window must exceed the checkpoint interval.
  */
 final class OrphanFiles {
   private static final int LISTING_ATTEMPTS = 3;
@@ -51,18 +57,33 @@ final class OrphanFiles {
               + table.io().getClass().getName()
               + ") cannot list files, so orphan files cannot be found");
     }
-    long olderThan = clock.millis() - settings.olderThan().toMillis();
-    // Listed before the references are read: a file committed meanwhile is then seen referenced.
+    long window = settings.olderThan().toMillis();
+    // Listed first, then what a restore needs, then the references, each after the one before. A
+    // checkpoint's data file is in a pending manifest from the checkpoint on (younger than the
+    // window before), and its committer commits it before it deletes that manifest: so a file
+    // listed here is named by a pending manifest read below or by the metadata read after it.
     List<FileInfo> listed = list(listing, table.location());
+    RestoreFiles restoreFiles = restoreFiles(table, listing, clock.millis(), window);
+    table.refresh();
     Set<String> referenced = referenced(table);
+    long olderThan = restoreFiles.olderThan();
 
     long candidates = 0;
     long deleted = 0;
     long bytes = 0;
+    long keptForRestore = 0;
+    long bytesKeptForRestore = 0;
     for (FileInfo file : listed) {
-      if (referenced.contains(normalize(file.location()))
-          || file.createdAtMillis() >= olderThan
-          || isHint(file.location())) {
+      String location = normalize(file.location());
+      if (referenced.contains(location)) {
+        continue;
+      }
+      if (restoreFiles.needed(location)) {
+        keptForRestore++;
+        bytesKeptForRestore += file.size();
+        continue;
+      }
+      if (file.createdAtMillis() >= olderThan || isHint(file.location())) {
         continue;
       }
       candidates++;
@@ -77,6 +98,11 @@ final class OrphanFiles {
     figures.put("orphansFound", candidates);
     figures.put("filesDeleted", deleted);
     figures.put("bytesDeleted", bytes);
+    figures.put("pendingManifests", (long) restoreFiles.pendingManifests());
+    figures.put("deadLetterFiles", (long) restoreFiles.deadLetterFiles());
+    figures.put("pendingManifestsUnreadable", (long) restoreFiles.unreadableManifests());
+    figures.put("filesKeptForRestore", keptForRestore);
+    figures.put("bytesKeptForRestore", bytesKeptForRestore);
     figures.put("durationMillis", duration);
     String summary =
         "orphan files: "
@@ -87,10 +113,107 @@ final class OrphanFiles {
             + Bytes.format(bytes)
             + "), referenced by no snapshot and older than "
             + settings.olderThan()
+            + "; kept "
+            + count(keptForRestore, "file")
+            + " ("
+            + Bytes.format(bytesKeptForRestore)
+            + ") that a restore of the loader may need: "
+            + count(restoreFiles.pendingManifests(), "pending manifest")
             + ", "
+            + count(restoreFiles.deadLetterFiles(), "dead-letter file")
+            + " and the uncommitted data files listed; "
             + duration
             + " ms";
     return new TaskOutcome(summary, figures);
+  }
+
+  /**
+   * What a restore of the loader may need: every file its committer keeps in the table's metadata
+   * folder, and every data file listed by a pending manifest there. A pending manifest that
+   * vanished since the listing was committed and deleted by its committer, so its files are in the
+   * metadata read afterwards. One that cannot be read fails the run before anything is deleted,
+   * unless it is younger than the window: the committer may be writing it right now. Its data files
+   * were written at most a checkpoint interval (less than the window) before it, so the run then
+   * deletes nothing written less than a window before it.
+   */
+  private static RestoreFiles restoreFiles(
+      Table table, SupportsPrefixOperations listing, long now, long window) {
+    String folder = metadataFolder(table);
+    String normalizedFolder = normalize(folder);
+    Set<String> dataFiles = new HashSet<>();
+    int manifests = 0;
+    int deadLetters = 0;
+    int unreadable = 0;
+    long olderThan = now - window;
+    for (FileInfo file : list(listing, folder)) {
+      String location = file.location();
+      if (!isCommitterFile(normalizedFolder, normalize(location))) {
+        continue;
+      }
+      String name = location.substring(location.lastIndexOf('/') + 1);
+      if (CommitterFiles.isDeadLetterFile(name)) {
+        deadLetters++;
+      }
+      OptionalInt specId = CommitterFiles.pendingManifestSpecId(name);
+      if (specId.isEmpty()) {
+        continue;
+      }
+      manifests++;
+      try (CloseableIterable<String> paths =
+          ManifestFiles.readPaths(
+              new PendingManifest(location, file.size(), specId.getAsInt()), table.io())) {
+        paths.forEach(path -> dataFiles.add(normalize(path)));
+      } catch (IOException | RuntimeException e) {
+        if (!table.io().newInputFile(location).exists()) {
+          continue;
+        }
+        if (file.createdAtMillis() >= now - window) {
+          unreadable++;
+          olderThan = Math.min(olderThan, file.createdAtMillis() - window);
+          continue;
+        }
+        throw new MaintenanceFailedException(
+            "cannot read the loader's pending manifest "
+                + location
+                + ", so the data files a restore may need cannot be told from orphans; nothing was"
+                + " deleted ("
+                + e
+                + ")");
+      }
+    }
+    return new RestoreFiles(
+        normalizedFolder, dataFiles, manifests, deadLetters, unreadable, olderThan);
+  }
+
+  /** Whether a file, by its normalised location, is one the committer keeps in this folder. */
+  private static boolean isCommitterFile(String metadataFolder, String location) {
+    return location.startsWith(metadataFolder)
+        && location.indexOf('/', metadataFolder.length()) < 0
+        && CommitterFiles.isCommitterFile(location.substring(metadataFolder.length()));
+  }
+
+  /** The folder the table's metadata files go to, with a trailing slash. */
+  private static String metadataFolder(Table table) {
+    String probe = ((HasTableOperations) table).operations().metadataFileLocation("probe");
+    return probe.substring(0, probe.length() - "probe".length());
+  }
+
+  /**
+   * What a restore may need: the committer's files in the (normalised) metadata folder, by name,
+   * whenever they were listed, and the data files their pending manifests list; and the time before
+   * which an unreferenced file that is not one of them may go.
+   */
+  private record RestoreFiles(
+      String metadataFolder,
+      Set<String> dataFiles,
+      int pendingManifests,
+      int deadLetterFiles,
+      int unreadableManifests,
+      long olderThan) {
+    boolean needed(String normalizedLocation) {
+      return dataFiles.contains(normalizedLocation)
+          || isCommitterFile(metadataFolder, normalizedLocation);
+    }
   }
 
   /**
@@ -149,6 +272,78 @@ final class OrphanFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A pending manifest as the committer wrote it ({@code ManifestFiles.write(2, spec, file, 0L)}),
+   * known by its location, length and the spec id in its name: what Iceberg needs to read it. Its
+   * entries are all ADDED and inherit snapshot id 0 and sequence number 0 from here.
+   */
+  private record PendingManifest(String path, long length, int partitionSpecId)
+      implements ManifestFile {
+    @Override
+    public ManifestContent content() {
+      return ManifestContent.DATA;
+    }
+
+    @Override
+    public long sequenceNumber() {
+      return 0;
+    }
+
+    @Override
+    public long minSequenceNumber() {
+      return 0;
+    }
+
+    @Override
+    public Long snapshotId() {
+      return 0L;
+    }
+
+    @Override
+    public Integer addedFilesCount() {
+      return null;
+    }
+
+    @Override
+    public Long addedRowsCount() {
+      return null;
+    }
+
+    @Override
+    public Integer existingFilesCount() {
+      return null;
+    }
+
+    @Override
+    public Long existingRowsCount() {
+      return null;
+    }
+
+    @Override
+    public Integer deletedFilesCount() {
+      return null;
+    }
+
+    @Override
+    public Long deletedRowsCount() {
+      return null;
+    }
+
+    @Override
+    public List<PartitionFieldSummary> partitions() {
+      return null;
+    }
+
+    @Override
+    public ManifestFile copy() {
+      return this;
+    }
+  }
+
+  private static String count(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   /** The Hadoop catalog's version hint names no file but is the table's entry point. */

@@ -3,9 +3,12 @@ package io.floe.control.maintenance;
 import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.control.runtime.PipelineRuntime;
+import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
 import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestingRuntime;
 import io.floe.control.testing.Warehouse;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.local.LocalKafka;
@@ -23,6 +26,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,6 +44,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
@@ -51,13 +56,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Table maintenance end to end: a real control plane on the local runtime (its own Flink cluster),
  * a real broker and real Iceberg tables, with the loader committing every second while compaction,
- * expiry, retention and orphan cleanup run through the API.
+ * expiry, retention and orphan cleanup run through the API. A second runtime, steered by the test,
+ * holds a pipeline in states a real cluster passes through too quickly to test (RESTARTING).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MaintenanceIT {
@@ -70,6 +80,7 @@ class MaintenanceIT {
   static ControlPlane controlPlane;
   static ApiClient api;
   static Warehouse warehouse;
+  static TestingRuntime steered;
   static int flinkPort;
   static long lastId;
 
@@ -84,7 +95,8 @@ class MaintenanceIT {
     properties.put("floe.runtime.default-target", "local");
     properties.put("floe.maintenance.interval", "1s");
     properties.put("floe.health.interval", "2s");
-    controlPlane = ControlPlane.start(properties);
+    steered = new TestingRuntime();
+    controlPlane = ControlPlane.start(properties, withSteeredRuntime(steered));
     api = controlPlane.admin();
     warehouse = new Warehouse(dir);
     topics.create("events", 2);
@@ -412,7 +424,143 @@ class MaintenanceIT {
         .isEqualTo(200);
   }
 
+  @Test
+  @Order(7)
+  void orphanCleanupKeepsWhatARestoreNeedsWhateverThePipelinesState() throws Exception {
+    // The frequent schedule of the test before may still be finishing a round: only the runs
+    // requested here may touch the table.
+    awaitNoMaintenanceOn("default.db.events");
+    Table table = warehouse.table("db", "events");
+    // A checkpoint of a loader of the table was taken and its commit has not happened: its restore
+    // needs these files, as old as the orphans by the time cleanup runs.
+    List<Record> rows = new ArrayList<>();
+    for (long id = 900_000_001; id <= 900_000_050; id++) {
+      Record row = GenericRecord.create(table.schema());
+      row.setField("id", id);
+      row.setField("name", "pending-" + id);
+      row.setField("at", OffsetDateTime.now(ZoneOffset.UTC));
+      rows.add(row);
+    }
+    PendingCheckpoint pending =
+        PendingCheckpoint.write(table, 1_000_000, Map.of(table.spec().specId(), rows), true);
+
+    awaitOperation(api.post("/pipelines/events/stop", null).body());
+    cleanupKeepsThePendingCheckpoint("events", "STOPPED", pending);
+
+    restartingPipeline("replay");
+    cleanupKeepsThePendingCheckpoint("replay", "RESTARTING", pending);
+
+    awaitOperation(api.post("/pipelines/events/start", null).body());
+    api.awaitState("events", "RUNNING", LONG);
+    cleanupKeepsThePendingCheckpoint("events", "RUNNING", pending);
+
+    // The restore comes later and finds everything it needs.
+    pending.restore(warehouse.table("db", "events"));
+    Map<Long, Integer> ids = TestTables.idCounts(table);
+    assertThat(ids.keySet()).containsAll(pending.ids());
+    assertThat(ids.values()).as("exactly once").containsOnly(1);
+    assertThat(jobExceptions("events")).isEmpty();
+  }
+
   // Helpers
+
+  /**
+   * Orphan cleanup, requested for the pipeline while it is in this state, deletes a planted orphan
+   * and keeps the pending checkpoint's files and every referenced file, all four days old.
+   */
+  private static void cleanupKeepsThePendingCheckpoint(
+      String pipeline, String state, PendingCheckpoint pending) throws IOException {
+    assertThat(observedState(pipeline)).isEqualTo(state);
+    Table table = warehouse.table("db", "events");
+    Path location = Path.of(URI.create(table.location()));
+    Path orphan =
+        Files.writeString(location.resolve("data/00000-lost-while-" + state + ".parquet"), "x");
+    Set<Path> referenced = referencedFiles(table);
+    Set<Path> old = new HashSet<>(referenced);
+    old.addAll(pending.files());
+    old.add(orphan);
+    FileTime fourDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(4)));
+    for (Path file : old) {
+      Files.setLastModifiedTime(file, fourDaysAgo);
+    }
+
+    JsonNode run = requestAndAwait(pipeline, "orphan-files");
+
+    assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    for (Path file : pending.files()) {
+      assertThat(file).as("needed by a restore, with %s %s", pipeline, state).exists();
+    }
+    for (Path file : referenced) {
+      assertThat(file).exists();
+    }
+    assertThat(orphan).doesNotExist();
+    assertThat(run.path("figures").path("filesKeptForRestore").asLong())
+        .as(run.toString())
+        .isGreaterThanOrEqualTo(pending.files().size());
+    assertThat(observedState(pipeline)).as("throughout the run").isEqualTo(state);
+  }
+
+  /**
+   * A second pipeline loading the events table, on the steered runtime: its run completes a
+   * checkpoint and fails, and the run that recovers it from that checkpoint never gets to RUNNING.
+   */
+  private static void restartingPipeline(String name) {
+    Map<String, Object> body = eventsPipeline(Map.of(), "RUNNING");
+    body.put(
+        "runtime",
+        Map.of("target", TestingRuntime.TARGET, "parallelism", 1, "flushInterval", "1s"));
+    assertThat(api.put("/pipelines/" + name, body).status()).isEqualTo(201);
+    api.awaitState(name, "RUNNING", LONG);
+    String run = api.get("/pipelines/" + name).body().path("status").path("runId").asString();
+    steered.checkpoint(run);
+    steered.startDelay(null);
+    steered.fail(run, "its TaskManager was lost (steered by the test)");
+    api.awaitState(name, "RESTARTING", LONG);
+  }
+
+  /** Waits until no replica maintains the table: its lease is free. */
+  private static void awaitNoMaintenanceOn(String table) {
+    JdbcClient database = controlPlane.bean(JdbcClient.class);
+    await(
+        "no maintenance on " + table,
+        () ->
+            database
+                .sql("select count(*) from table_lease where table_name = ?")
+                .param(table)
+                .query(Long.class)
+                .single(),
+        leases -> leases == 0,
+        LONG);
+  }
+
+  private static String observedState(String pipeline) {
+    return api.get("/pipelines/" + pipeline).body().path("status").path("observedState").asString();
+  }
+
+  /**
+   * Adds the steered runtime to the configured ones, as the target {@link TestingRuntime#TARGET}.
+   */
+  private static ApplicationContextInitializer<ConfigurableApplicationContext> withSteeredRuntime(
+      TestingRuntime runtime) {
+    return context ->
+        context
+            .getBeanFactory()
+            .addBeanPostProcessor(
+                new BeanPostProcessor() {
+                  @Override
+                  public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (!(bean instanceof RuntimeRegistry registry)) {
+                      return bean;
+                    }
+                    Map<String, PipelineRuntime> runtimes = new HashMap<>();
+                    for (String target : registry.targets()) {
+                      runtimes.put(target, registry.find(target).orElseThrow());
+                    }
+                    runtimes.put(TestingRuntime.TARGET, runtime);
+                    return new RuntimeRegistry(runtimes, registry.defaultTarget());
+                  }
+                });
+  }
 
   private static Map<String, Object> eventsPipeline(
       Map<String, Object> maintenance, String desiredState) {

@@ -49,7 +49,16 @@ final class TestTables {
   private final HadoopCatalog catalog;
 
   TestTables(Path dir) {
-    this.catalog = new HadoopCatalog(new Configuration(), dir.toUri().toString());
+    this(dir, Map.of());
+  }
+
+  /** With more catalog properties, such as {@code io-impl}. */
+  TestTables(Path dir, Map<String, String> properties) {
+    this.catalog = new HadoopCatalog();
+    catalog.setConf(new Configuration());
+    Map<String, String> all = new HashMap<>(properties);
+    all.put("warehouse", dir.toUri().toString());
+    catalog.initialize("hadoop", all);
   }
 
   Table create(String name, boolean dayPartitioned) {
@@ -59,6 +68,11 @@ final class TestTables {
             : PartitionSpec.unpartitioned();
     return catalog.createTable(
         TableIdentifier.of("db", name), SCHEMA, spec, Map.of("format-version", "2"));
+  }
+
+  /** Another instance of a table, as another writer (the loader) has it. */
+  Table load(String name) {
+    return catalog.loadTable(TableIdentifier.of("db", name));
   }
 
   static Record row(long id, Instant ts) {

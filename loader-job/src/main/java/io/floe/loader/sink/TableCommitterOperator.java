@@ -9,6 +9,7 @@ import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.settings.BadMessagePolicy;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.summary.CommitSummary;
+import io.floe.loader.summary.CommitterFiles;
 import io.floe.loader.table.PackagedJdbcDrivers;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
@@ -66,11 +67,6 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   private static final Logger LOG = LoggerFactory.getLogger(TableCommitterOperator.class);
   private static final int TEMPORARY_MANIFEST_FORMAT = 2;
   private static final long NO_CHECKPOINT = -1;
-
-  /** Names of the files the committer keeps beside the table's metadata until it is done. */
-  public static final String PENDING_MANIFEST_PREFIX = "floe-pending-";
-
-  public static final String DEAD_LETTER_FILE_PREFIX = "floe-dead-letters-";
 
   private static final ListStateDescriptor<byte[]> PENDING_STATE =
       new ListStateDescriptor<>("floe-pending-commits", BytePrimitiveArraySerializer.INSTANCE);
@@ -314,13 +310,8 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     for (Map.Entry<Integer, List<DataFile>> entry : filesBySpec.entrySet()) {
       OutputFile file =
           newMetadataFile(
-              String.format(
-                  "%s%s-%d-%d-%s.avro",
-                  PENDING_MANIFEST_PREFIX,
-                  committerId,
-                  checkpointId,
-                  entry.getKey(),
-                  UUID.randomUUID()));
+              CommitterFiles.pendingManifestName(
+                  committerId, checkpointId, entry.getKey(), UUID.randomUUID()));
       ManifestWriter<DataFile> writer =
           ManifestFiles.write(
               TEMPORARY_MANIFEST_FORMAT, table.specs().get(entry.getKey()), file, 0L);
@@ -335,9 +326,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     if (!deadLetters.isEmpty()) {
       OutputFile file =
           newMetadataFile(
-              String.format(
-                  "%s%s-%d-%s.bin",
-                  DEAD_LETTER_FILE_PREFIX, committerId, checkpointId, UUID.randomUUID()));
+              CommitterFiles.deadLetterFileName(committerId, checkpointId, UUID.randomUUID()));
       try (OutputStream out = file.createOrOverwrite()) {
         DeadLetterCodec.write(deadLetters, out);
       }
@@ -537,7 +526,8 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
           table.io().deleteFile(ManifestFiles.decode(encoded).path());
         } catch (IOException | RuntimeException e) {
           LOG.warn(
-              "Cannot delete a temporary manifest; it is harmless and orphan cleanup removes it",
+              "Cannot delete the temporary manifest of files now committed; it stays beside the"
+                  + " table's metadata (orphan cleanup keeps every pending manifest)",
               e);
         }
       }

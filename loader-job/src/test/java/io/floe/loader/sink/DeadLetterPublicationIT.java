@@ -9,6 +9,7 @@ import io.floe.loader.deadletter.DeadLetterSerializer;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
+import io.floe.loader.summary.CommitterFiles;
 import io.floe.loader.testing.KafkaTestClient;
 import io.floe.loader.testing.TestTables;
 import io.floe.local.LocalKafka;
@@ -276,11 +277,7 @@ class DeadLetterPublicationIT {
     Path metadata = Path.of(URI.create(table().location())).resolve("metadata");
     try (Stream<Path> files = Files.list(metadata)) {
       return files
-          .filter(
-              f ->
-                  f.getFileName()
-                      .toString()
-                      .startsWith(TableCommitterOperator.DEAD_LETTER_FILE_PREFIX))
+          .filter(f -> CommitterFiles.isDeadLetterFile(f.getFileName().toString()))
           .collect(Collectors.toList());
     }
   }

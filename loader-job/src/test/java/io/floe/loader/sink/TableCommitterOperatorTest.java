@@ -2,14 +2,23 @@ package io.floe.loader.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.loader.deadletter.DeadLetter;
+import io.floe.loader.parse.BadMessageException;
+import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
+import io.floe.loader.summary.CommitterFiles;
 import io.floe.loader.testing.TestTables;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -195,6 +204,49 @@ class TableCommitterOperatorTest {
   }
 
   @Test
+  void keepsWhatARestoreNeedsBesideTheMetadataUnderTheNamesOrphanCleanupKnows() throws Exception {
+    DeadLetter letter =
+        new DeadLetter(
+            new KafkaMessage(
+                "events", 0, 3, 1000, null, "{".getBytes(StandardCharsets.UTF_8), List.of()),
+            new BadMessageException(BadMessageException.Reason.MALFORMED_JSON, "$", "truncated"));
+    WrittenFiles written = written(1, 10, 1, Map.of("events:0", 4L));
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> harness = open(new JobID(), null)) {
+      harness.processElement(
+          new WrittenFiles(
+              1,
+              0,
+              written.dataFiles().toArray(new DataFile[0]),
+              10,
+              1,
+              0,
+              Map.of("events:0", 4L),
+              1000,
+              List.of(letter)),
+          1);
+      harness.snapshot(1, 1);
+
+      // The checkpoint is taken and its commit has not happened: its state names only these files.
+      List<String> kept = committerFiles();
+      assertThat(kept).hasSize(2).allMatch(CommitterFiles::isCommitterFile);
+      assertThat(kept)
+          .filteredOn(name -> CommitterFiles.pendingManifestSpecId(name).isPresent())
+          .singleElement()
+          .satisfies(
+              name ->
+                  assertThat(CommitterFiles.pendingManifestSpecId(name))
+                      .hasValue(table().spec().specId()));
+      assertThat(kept).filteredOn(CommitterFiles::isDeadLetterFile).hasSize(1);
+
+      harness.notifyOfCompletedCheckpoint(1);
+    }
+    assertThat(committerFiles())
+        .as("after the commit, the manifest is gone; the dead letters wait for a topic")
+        .singleElement()
+        .matches(CommitterFiles::isDeadLetterFile);
+  }
+
+  @Test
   void offsetsCarryOverFromThePipelinesLastCommit() throws Exception {
     try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> harness = open(new JobID(), null)) {
       harness.processElement(written(1, 1, 0, Map.of("events:0", 5L, "events:1", 9L)), 1);
@@ -325,6 +377,17 @@ class TableCommitterOperatorTest {
       tasks.forEach(task -> files.add(task.file().location()));
     }
     return files;
+  }
+
+  /** The names of the files the committer keeps in the table's metadata folder. */
+  private List<String> committerFiles() throws Exception {
+    Path metadata = Path.of(URI.create(table().location())).resolve("metadata");
+    try (Stream<Path> files = Files.list(metadata)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(CommitterFiles::isCommitterFile)
+          .collect(Collectors.toList());
+    }
   }
 
   private List<Snapshot> snapshots() {

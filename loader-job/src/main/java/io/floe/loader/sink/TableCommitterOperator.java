@@ -167,7 +167,20 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     String restoredId = identity.next();
     TreeMap<Long, PendingCommit> restored = PendingCommit.deserialize(restoredPending.next());
     long restoredMax = maxCommittedCheckpointId(table, pipeline, restoredId);
-    NavigableMap<Long, PendingCommit> uncommitted = restored.tailMap(restoredMax, false);
+    NavigableMap<Long, PendingCommit> uncommitted = new TreeMap<>();
+    for (Map.Entry<Long, PendingCommit> pending : restored.tailMap(restoredMax, false).entrySet()) {
+      if (manifestsExist(pending.getValue())) {
+        uncommitted.put(pending.getKey(), pending.getValue());
+      } else {
+        // The committer deletes a checkpoint's manifests only after committing them: this one was
+        // committed, by a snapshot that has expired since (an old savepoint restored late).
+        LOG.warn(
+            "Checkpoint {} of committer {} is in no retained snapshot, but its pending manifests are"
+                + " gone, which happens only after their commit: it was committed",
+            pending.getKey(),
+            restoredId);
+      }
+    }
     LOG.info(
         "Restored {} pending checkpoint(s) of committer {}; the table has up to checkpoint {};"
             + " committing {}",
@@ -512,6 +525,15 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
         publish(snapshot.snapshotId(), files);
       }
     }
+  }
+
+  private boolean manifestsExist(PendingCommit commit) throws IOException {
+    for (byte[] encoded : commit.manifests()) {
+      if (!table.io().newInputFile(ManifestFiles.decode(encoded).path()).exists()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<String> deadLetterFiles(Snapshot snapshot) {

@@ -304,6 +304,30 @@ class TableCommitterOperatorTest {
   }
 
   @Test
+  void anOldSavepointWhoseCommitHasExpiredIsNotCommittedAgain() throws Exception {
+    OperatorSubtaskState savepoint;
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> harness = open(new JobID(), null)) {
+      harness.processElement(written(1, 10, 0, Map.of("events:0", 10L)), 1);
+      savepoint = harness.snapshot(1, 1);
+      harness.notifyOfCompletedCheckpoint(1);
+    }
+    long committed = table().currentSnapshot().snapshotId();
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> later = open(new JobID(), null)) {
+      later.processElement(written(1, 5, 0, Map.of("events:0", 15L)), 1);
+      later.snapshot(1, 1);
+      later.notifyOfCompletedCheckpoint(1);
+    }
+    // Snapshot expiry removed the commit of the savepoint's checkpoint, not its files.
+    table().expireSnapshots().expireSnapshotId(committed).cleanExpiredFiles(false).commit();
+
+    try (OneInputStreamOperatorTestHarness<WrittenFiles, Void> restored =
+        open(new JobID(), savepoint)) {
+      assertThat(committedFiles()).as("the savepoint's checkpoint, not committed again").hasSize(2);
+    }
+    assertThat(snapshots()).hasSize(1);
+  }
+
+  @Test
   void twoPipelinesWritingOneTableKeepTheirOwnCommitMarks() throws Exception {
     JobID job = new JobID();
     Map<String, String> other = new HashMap<>(settings);

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -283,7 +282,7 @@ class DeadLetterPublicationIT {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> published() {
-    return client.readCommitted(topic, Integer.MAX_VALUE, Duration.ofSeconds(3));
+    return client.readCommittedToEnd(topic);
   }
 
   private static Map<String, Integer> bySource(List<ConsumerRecord<byte[], byte[]>> letters) {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -73,6 +74,40 @@ public final class KafkaTestClient implements AutoCloseable {
             quietUntil = Instant.now().plusSeconds(2);
           } else if (Instant.now().isAfter(quietUntil)) {
             break;
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Every committed record of the topic now, read to its end (the last stable offset): what a
+   * read-committed consumer sees, without waiting for a count.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("isolation.level", "read_committed");
+    props.put("enable.auto.commit", "false");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("Cannot read " + topic + " to its end");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.offset() < end.get(new TopicPartition(topic, record.partition()))) {
+            records.add(record);
           }
         }
       }

@@ -41,7 +41,8 @@ public class RunProgress {
     if (submitted.isEmpty()) {
       return false;
     }
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec()));
+    LoaderSettings settings =
+        LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec()));
     return tables
         .newestCommit(pipeline.name(), settings.table())
         .filter(commit -> commit.isAfter(submitted.get()))

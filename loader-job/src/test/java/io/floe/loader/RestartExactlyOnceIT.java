@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,9 @@ class RestartExactlyOnceIT {
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
           Types.NestedField.optional(2, "name", Types.StringType.get()));
-  private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+  // Record timestamps within the broker's retention (7 days), which would delete older ones.
+  private static final Instant BASE =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   @TempDir static Path dir;

@@ -10,7 +10,7 @@ import java.util.List;
  * @param readAgain messages before the current position that will be loaded once more
  */
 public record PositionMovePlan(
-    String pipeline, String to, List<Partition> partitions, long skipped, long readAgain) {
+    String pipeline, String to, List<PartitionMove> partitions, long skipped, long readAgain) {
   public PositionMovePlan {
     partitions = List.copyOf(partitions);
   }
@@ -24,7 +24,7 @@ public record PositionMovePlan(
    * @param earliest the partition's earliest offset still held
    * @param end the partition's end (the offset of the next message)
    */
-  public record Partition(
+  public record PartitionMove(
       String partition,
       Long current,
       long target,

@@ -79,7 +79,7 @@ public class PositionService {
     Map<String, OffsetRange> ranges = kafka.offsetRanges(client, topics);
     Map<String, Long> current = positions.current(name, settings.table());
     Map<String, Long> targets = targets(to, request, client, topics, ranges);
-    List<PositionMovePlan.Partition> partitions = new ArrayList<>();
+    List<PositionMovePlan.PartitionMove> partitions = new ArrayList<>();
     long skipped = 0;
     long readAgain = 0;
     for (Map.Entry<String, Long> target : targets.entrySet()) {
@@ -94,7 +94,7 @@ public class PositionService {
       long skip = Math.max(0, target.getValue() - from);
       long again = Math.max(0, from - target.getValue());
       partitions.add(
-          new PositionMovePlan.Partition(
+          new PositionMovePlan.PartitionMove(
               target.getKey(),
               position,
               target.getValue(),

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,9 @@ import tools.jackson.databind.JsonNode;
 class PositionMoveIT {
   private static final Duration LONG = Duration.ofMinutes(3);
   private static final String TOPIC = "moves";
-  private static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
+  // Record timestamps within the broker's retention (7 days), which would delete older ones.
+  private static final Instant BASE =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir static Path dir;
   static LocalKafka kafka;

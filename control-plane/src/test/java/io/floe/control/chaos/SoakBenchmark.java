@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The soak benchmark of recovery, run on purpose and never in the build (README, "Recovery and read
  * positions"): for {@code floe.soak.duration} (default 10 min) two pipelines load a steadily
  * published topic while random processes are killed with {@code kill -9} (TaskManager, JobManager,
- * broker, control plane), some of them while a restart or a stop is under way. Then it counts every
- * row and dead letter by id and source position, and writes a report with the time from each kill
- * to each pipeline's next commit and the recovery events.
+ * broker, control plane: each in every round of four, in a random order), some of them while a
+ * restart or a stop is under way. Then it counts every row and dead letter by id and source
+ * position, and writes a report with the time from each kill to each pipeline's next commit and the
+ * recovery events.
  *
  * <pre>
  * ./mvnw -pl control-plane -am verify -Psoak -Dfloe.soak.duration=10m -Dfloe.soak.report=$PWD/docs/soak
@@ -89,11 +91,15 @@ class SoakBenchmark {
         stack.awaitCommitsAfter(NAMESPACE, PIPELINES, Instant.now(), WAIT);
         Instant end = started.plus(duration);
         int round = 0;
+        List<String> targets = new ArrayList<>();
         while (Instant.now().isBefore(end) || kills.size() < 10) {
           round++;
-          String target =
-              List.of("taskmanager", "jobmanager", "broker", "control-plane")
-                  .get(random.nextInt(4));
+          if (targets.isEmpty()) {
+            // Every process in each round of four, in a random order.
+            targets.addAll(List.of("taskmanager", "jobmanager", "broker", "control-plane"));
+            Collections.shuffle(targets, random);
+          }
+          String target = targets.remove(0);
           String during = round % 5 == 2 ? "restart" : round % 5 == 4 ? "stop" : "steady";
           String pipeline = PIPELINES.get(random.nextInt(PIPELINES.size()));
           if (!during.equals("steady")) {

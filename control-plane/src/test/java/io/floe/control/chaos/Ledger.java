@@ -12,12 +12,17 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -184,7 +189,7 @@ public final class Ledger {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> end = highWatermarks(bootstrapServers, partitions);
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() > deadline) {
@@ -198,6 +203,28 @@ public final class Ledger {
       }
     }
     return records;
+  }
+
+  /**
+   * Where the topic's partitions end now, transactions open or not: a read-committed consumer's own
+   * end (the last stable offset) stays behind a committed transaction until the broker has written
+   * its markers, which it does after the producer's commit returned.
+   */
+  private static Map<TopicPartition, Long> highWatermarks(
+      String bootstrapServers, List<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin
+          .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+          .all()
+          .get()
+          .forEach((partition, info) -> end.put(partition, info.offset()));
+      return end;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Cannot list the end offsets of " + partitions, e);
+    }
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String key) {

@@ -117,7 +117,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
   /**
    * The snapshots named by the pipeline's newest dead letter in each partition of the topic (read
-   * committed): a commit whose snapshot is among them, or older, was published.
+   * committed): a commit whose snapshot is among them, or older, was published. Called after {@link
+   * #open()}: fencing completes every earlier transaction, its markers written, so no publication
+   * of an earlier run hides behind the last stable offset.
    */
   public Set<Long> newestPublished() {
     Properties properties = new Properties();

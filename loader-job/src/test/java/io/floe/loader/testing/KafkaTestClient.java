@@ -3,17 +3,21 @@ package io.floe.loader.testing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -82,8 +86,10 @@ public final class KafkaTestClient implements AutoCloseable {
   }
 
   /**
-   * Every committed record of the topic now, read to its end (the last stable offset): what a
-   * read-committed consumer sees, without waiting for a count.
+   * Every committed record of the topic written so far: what a read-committed consumer sees once
+   * every transaction open now has ended, without waiting for a count. It reads to the high
+   * watermark rather than to the last stable offset, which stays behind a committed transaction
+   * until the broker has written the transaction's markers, after the producer's commit returned.
    */
   public List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic) {
     Properties props = new Properties();
@@ -99,7 +105,7 @@ public final class KafkaTestClient implements AutoCloseable {
           .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> end = highWatermarks(partitions);
       Instant deadline = Instant.now().plusSeconds(60);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (Instant.now().isAfter(deadline)) {
@@ -113,6 +119,22 @@ public final class KafkaTestClient implements AutoCloseable {
       }
     }
     return records;
+  }
+
+  private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+    try {
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin
+          .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+          .all()
+          .get()
+          .forEach((partition, info) -> end.put(partition, info.offset()));
+      return end;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Cannot list the end offsets of " + partitions, e);
+    }
   }
 
   public KafkaProducer<byte[], byte[]> producer() {

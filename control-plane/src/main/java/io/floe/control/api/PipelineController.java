@@ -2,11 +2,11 @@ package io.floe.control.api;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.operation.EventView;
-import io.floe.control.operation.OperationView;
-import io.floe.control.pipeline.DesiredState;
-import io.floe.control.pipeline.InvalidPipelineException;
-import io.floe.control.pipeline.ObservedState;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.EventView;
+import io.floe.control.model.InvalidPipelineException;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.OperationView;
 import io.floe.control.pipeline.ParallelismRequest;
 import io.floe.control.pipeline.PipelineRequest;
 import io.floe.control.pipeline.PipelineService;

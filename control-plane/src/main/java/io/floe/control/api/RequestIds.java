@@ -1,5 +1,6 @@
 package io.floe.control.api;
 
+import io.floe.control.model.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

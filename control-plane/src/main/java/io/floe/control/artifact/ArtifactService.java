@@ -2,7 +2,7 @@ package io.floe.control.artifact;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.model.Artifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Service;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * The JAR of the build ({@code floe.runtime.loader-jar}) is registered at startup and is the
  * default of pipelines that pin none.
  */
-@Service
 public class ArtifactService {
   /** Managed Flink's limit on application code. */
   public static final long MAX_BYTES = 512L * 1024 * 1024;
@@ -43,29 +41,31 @@ public class ArtifactService {
 
   private final ArtifactStore store;
   private final ObjectProvider<ArtifactBucket> bucket;
-  private final RuntimeProperties properties;
+  private final Optional<Path> buildJar;
   private final Clock clock;
   private final long maxBytes;
   private volatile Optional<String> buildArtifact = Optional.empty();
 
-  @org.springframework.beans.factory.annotation.Autowired
+  /**
+   * @param buildJar the build's loader JAR, registered at startup when Managed Flink is configured
+   */
   public ArtifactService(
       ArtifactStore store,
       ObjectProvider<ArtifactBucket> bucket,
-      RuntimeProperties properties,
+      Optional<Path> buildJar,
       Clock clock) {
-    this(store, bucket, properties, clock, MAX_BYTES);
+    this(store, bucket, buildJar, clock, MAX_BYTES);
   }
 
   ArtifactService(
       ArtifactStore store,
       ObjectProvider<ArtifactBucket> bucket,
-      RuntimeProperties properties,
+      Optional<Path> buildJar,
       Clock clock,
       long maxBytes) {
     this.store = requireNonNull(store, "store is null");
     this.bucket = requireNonNull(bucket, "bucket is null");
-    this.properties = requireNonNull(properties, "properties is null");
+    this.buildJar = requireNonNull(buildJar, "buildJar is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.maxBytes = maxBytes;
   }
@@ -172,10 +172,10 @@ public class ArtifactService {
 
   /** Registers the build's loader JAR (floe.runtime.loader-jar) when not registered yet. */
   public Optional<Artifact> registerBuildJar() {
-    Path jar = properties.loaderJar();
-    if (jar == null || !configured() || properties.managedFlink() == null) {
+    if (buildJar.isEmpty() || !configured()) {
       return Optional.empty();
     }
+    Path jar = buildJar.orElseThrow();
     try (InputStream in = Files.newInputStream(jar)) {
       Artifact artifact = upload(in, jar.getFileName().toString(), "build");
       buildArtifact = Optional.of(artifact.sha256());

@@ -2,6 +2,7 @@ package io.floe.control.artifact;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.model.Artifact;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;

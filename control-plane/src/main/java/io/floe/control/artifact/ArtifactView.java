@@ -1,5 +1,6 @@
 package io.floe.control.artifact;
 
+import io.floe.control.model.Artifact;
 import java.time.Instant;
 
 /** An artifact as the API shows it. */

@@ -2,7 +2,7 @@ package io.floe.control.catalog;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.pipeline.UnknownCatalogException;
+import io.floe.control.model.UnknownCatalogException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.floe.control.catalog;
 
-import io.floe.control.pipeline.FieldProblem;
-import io.floe.control.pipeline.PipelineSpec;
+import io.floe.control.model.FieldProblem;
+import io.floe.control.model.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,9 +1,11 @@
 package io.floe.control.health;
 
-import io.floe.control.pipeline.DesiredState;
-import io.floe.control.pipeline.ObservedState;
-import io.floe.control.pipeline.PipelineStatus;
-import io.floe.control.pipeline.Recovery;
+import io.floe.control.catalog.CommitHistory;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.HealthThresholds;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.model.Recovery;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
 import java.math.BigDecimal;

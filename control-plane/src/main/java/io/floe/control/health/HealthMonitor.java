@@ -2,14 +2,18 @@ package io.floe.control.health;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.catalog.CommitHistory;
+import io.floe.control.catalog.TableCommitReader;
 import io.floe.control.kafka.KafkaTopics;
-import io.floe.control.maintenance.MaintenancePolicy;
-import io.floe.control.pipeline.LoaderSettingsRenderer;
-import io.floe.control.pipeline.Pipeline;
-import io.floe.control.pipeline.PipelineStatus;
-import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.model.HealthThresholds;
+import io.floe.control.model.LoaderSettingsRenderer;
+import io.floe.control.model.MaintenancePolicy;
+import io.floe.control.model.Pipeline;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.reconcile.SchemaDrift;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.store.PipelineStore;
 import io.floe.loader.credentials.CredentialsResolver;
 import io.floe.loader.credentials.KafkaSecurityProperties;
 import io.floe.loader.settings.LoaderSettings;

@@ -2,16 +2,16 @@ package io.floe.control.local;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.api.RequestContext;
 import io.floe.control.catalog.Catalogs;
-import io.floe.control.pipeline.DesiredState;
-import io.floe.control.pipeline.ObservedState;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.RequestContext;
 import io.floe.control.pipeline.PipelineRequest;
 import io.floe.control.pipeline.PipelineService;
-import io.floe.control.pipeline.PipelineStore;
 import io.floe.control.pipeline.PipelineView;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.security.SecurityProperties;
+import io.floe.control.store.PipelineStore;
 import io.floe.local.LocalProcess;
 import java.net.URI;
 import java.net.URISyntaxException;

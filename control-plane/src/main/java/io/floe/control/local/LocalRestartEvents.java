@@ -2,11 +2,11 @@ package io.floe.control.local;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.operation.Events;
-import io.floe.control.pipeline.DesiredState;
-import io.floe.control.pipeline.Pipeline;
-import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.Pipeline;
 import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.store.Events;
+import io.floe.control.store.PipelineStore;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;

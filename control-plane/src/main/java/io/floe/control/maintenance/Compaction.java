@@ -1,5 +1,7 @@
 package io.floe.control.maintenance;
 
+import io.floe.control.model.MaintenancePolicy;
+import io.floe.control.model.MaintenanceTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

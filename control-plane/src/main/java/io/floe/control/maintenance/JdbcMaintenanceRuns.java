@@ -2,6 +2,7 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.model.MaintenanceTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

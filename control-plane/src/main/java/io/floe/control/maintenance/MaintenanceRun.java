@@ -2,6 +2,7 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.model.MaintenanceTask;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

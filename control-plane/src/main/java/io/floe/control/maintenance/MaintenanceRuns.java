@@ -1,5 +1,6 @@
 package io.floe.control.maintenance;
 
+import io.floe.control.model.MaintenanceTask;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

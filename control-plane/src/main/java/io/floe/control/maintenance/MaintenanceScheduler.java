@@ -2,14 +2,16 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.health.TableCommitReader;
-import io.floe.control.lease.Leases;
-import io.floe.control.operation.Events;
-import io.floe.control.pipeline.InvalidPipelineException;
-import io.floe.control.pipeline.LoaderSettingsRenderer;
-import io.floe.control.pipeline.Pipeline;
-import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.catalog.TableCommitReader;
+import io.floe.control.model.InvalidPipelineException;
+import io.floe.control.model.LoaderSettingsRenderer;
+import io.floe.control.model.MaintenancePolicy;
+import io.floe.control.model.MaintenanceTask;
+import io.floe.control.model.Pipeline;
 import io.floe.control.reconcile.Reconciler;
+import io.floe.control.store.Events;
+import io.floe.control.store.Leases;
+import io.floe.control.store.PipelineStore;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,13 +2,15 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.api.RequestContext;
-import io.floe.control.operation.Events;
-import io.floe.control.pipeline.InvalidPipelineException;
-import io.floe.control.pipeline.Pipeline;
-import io.floe.control.pipeline.PipelineConflictException;
-import io.floe.control.pipeline.PipelineNotFoundException;
-import io.floe.control.pipeline.PipelineStore;
+import io.floe.control.model.InvalidPipelineException;
+import io.floe.control.model.MaintenancePolicy;
+import io.floe.control.model.MaintenanceTask;
+import io.floe.control.model.Pipeline;
+import io.floe.control.model.PipelineConflictException;
+import io.floe.control.model.PipelineNotFoundException;
+import io.floe.control.model.RequestContext;
+import io.floe.control.store.Events;
+import io.floe.control.store.PipelineStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;

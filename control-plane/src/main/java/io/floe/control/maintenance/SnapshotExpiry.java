@@ -1,5 +1,6 @@
 package io.floe.control.maintenance;
 
+import io.floe.control.model.MaintenancePolicy;
 import io.floe.loader.summary.CommitSummary;
 import java.time.Clock;
 import java.util.ArrayList;

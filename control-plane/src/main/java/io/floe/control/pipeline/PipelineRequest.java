@@ -1,5 +1,7 @@
 package io.floe.control.pipeline;
 
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.PipelineSpec;
 import java.util.Map;
 
 /**

@@ -1,8 +1,14 @@
 package io.floe.control.pipeline;
 
-import io.floe.control.operation.Operation;
-import io.floe.control.operation.OperationState;
-import io.floe.control.operation.OperationType;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.Operation;
+import io.floe.control.model.OperationState;
+import io.floe.control.model.OperationType;
+import io.floe.control.model.Pipeline;
+import io.floe.control.model.PipelineSpec;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.model.Recovery;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.floe.control.reconcile;
 
-import io.floe.control.lease.Leases;
+import io.floe.control.store.Leases;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -3,10 +3,10 @@ package io.floe.control.reconcile;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.catalog.TablePositions;
-import io.floe.control.operation.Operation;
-import io.floe.control.operation.OperationStore;
-import io.floe.control.pipeline.LoaderSettingsRenderer;
-import io.floe.control.pipeline.Pipeline;
+import io.floe.control.model.LoaderSettingsRenderer;
+import io.floe.control.model.Operation;
+import io.floe.control.model.Pipeline;
+import io.floe.control.store.OperationStore;
 import io.floe.loader.settings.LoaderSettings;
 import java.time.Instant;
 import java.util.Optional;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.testing.aws.FakeS3;
 import java.io.ByteArrayInputStream;
@@ -100,7 +101,9 @@ class ArtifactServiceTest {
     return new ArtifactService(
         new ArtifactStore(JdbcClient.create(dataSource)),
         beans.getBeanProvider(ArtifactBucket.class),
-        properties,
+        properties.managedFlink() == null
+            ? Optional.empty()
+            : Optional.ofNullable(properties.loaderJar()),
         Clock.systemUTC(),
         maxBytes);
   }

@@ -2,10 +2,12 @@ package io.floe.control.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.control.pipeline.DesiredState;
-import io.floe.control.pipeline.ObservedState;
-import io.floe.control.pipeline.PipelineStatus;
-import io.floe.control.pipeline.Recovery;
+import io.floe.control.catalog.CommitHistory;
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.HealthThresholds;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.model.Recovery;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
 import java.time.Duration;
@@ -412,7 +414,7 @@ class HealthAssessorTest {
 
     HealthThresholds ownShare =
         HealthThresholds.of(
-            new io.floe.control.pipeline.PipelineSpec.Health(null, null, 0.02, null, null),
+            new io.floe.control.model.PipelineSpec.Health(null, null, 0.02, null, null),
             Duration.ofSeconds(5));
     PipelineHealth own =
         HealthAssessor.assess(

@@ -3,6 +3,7 @@ package io.floe.control.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floe.control.model.MaintenancePolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

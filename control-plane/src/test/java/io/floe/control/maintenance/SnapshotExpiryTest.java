@@ -2,6 +2,7 @@ package io.floe.control.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.control.model.MaintenancePolicy;
 import io.floe.loader.summary.CommitSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.floe.control.runtime.managed;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.artifact.Artifact;
+import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RuntimeProperties;
 import java.net.URI;
 import java.util.ArrayList;

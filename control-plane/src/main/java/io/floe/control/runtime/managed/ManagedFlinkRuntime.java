@@ -2,7 +2,7 @@ package io.floe.control.runtime.managed;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.artifact.Artifact;
+import io.floe.control.model.Artifact;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunRejectedException;
@@ -1430,7 +1430,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     sleeper.sleep(Duration.ofMillis(millis / 2 + (long) (Math.random() * millis / 2)));
   }
 
-  static void sleepQuietly(Duration duration) {
+  public static void sleepQuietly(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

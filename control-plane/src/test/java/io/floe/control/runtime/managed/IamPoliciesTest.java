@@ -2,7 +2,7 @@ package io.floe.control.runtime.managed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.control.artifact.Artifact;
+import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RuntimeProperties;
 import java.net.URI;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.floe.control.runtime.managed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.floe.control.artifact.Artifact;
+import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunRejectedException;
 import io.floe.control.runtime.RunState;

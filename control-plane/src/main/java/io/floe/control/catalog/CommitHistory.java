@@ -1,0 +1,41 @@
+package io.floe.control.catalog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pipeline's commits as its table records them (oldest first), and the table's totals: what
+ * health is judged on, read from the table alone.
+ */
+public record CommitHistory(
+    List<Commit> commits,
+    long tableFiles,
+    long tableBytes,
+    long targetFileBytes,
+    int tableSchemaId) {
+  public CommitHistory {
+    commits = List.copyOf(commits);
+  }
+
+  /** One snapshot the pipeline committed. */
+  public record Commit(
+      Instant at,
+      String jobId,
+      long records,
+      long deadLettered,
+      long skipped,
+      long addedFiles,
+      long addedBytes,
+      Optional<Integer> schemaId,
+      long maxRecordTimestamp) {}
+
+  /** The same history judged against another target file size (the pipeline's compaction's). */
+  public CommitHistory withTargetFileBytes(long target) {
+    return new CommitHistory(commits, tableFiles, tableBytes, target, tableSchemaId);
+  }
+
+  public Optional<Commit> last() {
+    return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
+  }
+}

@@ -1,0 +1,57 @@
+package io.floe.control.config;
+
+import io.floe.control.local.LocalStack;
+import io.floe.control.runtime.PipelineRuntime;
+import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.runtime.flink.FlinkClusterRuntime;
+import io.floe.control.runtime.managed.ManagedFlinkRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Builds the runtimes the configuration asks for. */
+@Configuration(proxyBeanMethods = false)
+public class RuntimeConfiguration {
+  @Bean
+  RuntimeRegistry runtimeRegistry(
+      RuntimeProperties properties,
+      LocalStack local,
+      ObjectProvider<ManagedFlinkRuntime> managedFlink) {
+    Map<String, PipelineRuntime> runtimes = new HashMap<>();
+    managedFlink.ifAvailable(runtime -> runtimes.put("managed-flink", runtime));
+    if (properties.flinkCluster() != null && properties.flinkCluster().restUrl() != null) {
+      runtimes.put(
+          "flink-cluster",
+          new FlinkClusterRuntime(
+              properties.flinkCluster().restUrl(),
+              loaderJar(properties),
+              properties.httpTimeout()));
+    }
+    local
+        .flinkRestUrl()
+        .ifPresent(
+            url ->
+                runtimes.put(
+                    "local",
+                    new FlinkClusterRuntime(url, loaderJar(properties), properties.httpTimeout())));
+    return new RuntimeRegistry(runtimes, properties.defaultTarget());
+  }
+
+  private static Path loaderJar(RuntimeProperties properties) {
+    Path jar = properties.loaderJar();
+    if (jar == null) {
+      throw new IllegalStateException(
+          "floe.runtime.loader-jar is required: the loader JAR to deploy (loader-job/target/loader-job-*.jar)");
+    }
+    if (!Files.isReadable(jar)) {
+      throw new IllegalStateException(
+          "floe.runtime.loader-jar: cannot read " + jar.toAbsolutePath());
+    }
+    return jar;
+  }
+}

@@ -265,6 +265,13 @@ class ControlPlaneIT {
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
     assertThat(response.body().path("status").asInt()).isEqualTo(status);
     assertThat(response.body().path("detail").asString()).isNotBlank();
+    String type = response.body().path("type").asString();
+    assertThat(type).as("a type of Floe's own, relative to the API").startsWith("/problems/");
+    ApiClient.Response documented = api.as(null).get(type);
+    assertThat(documented.status()).as("GET " + type).isEqualTo(200);
+    assertThat(documented.body().path("title").asString())
+        .isEqualTo(response.body().path("title").asString());
+    assertThat(documented.body().path("description").asString()).isNotBlank();
     if (field != null) {
       assertThat(response.body().path("field").asString()).as(response.toString()).isEqualTo(field);
       assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo(field);

@@ -47,6 +47,7 @@ public class MaintenanceController {
       description =
           "task is compaction, snapshot-expiry, retention or orphan-files. The run starts as soon"
               + " as no other maintenance runs on the table; poll it until SUCCEEDED or FAILED.")
+  @Accepted("The run, queued; follow it at Location")
   public ResponseEntity<MaintenanceRunView> run(
       @PathVariable String name, @PathVariable String task, HttpServletRequest request) {
     MaintenanceRunView run = maintenance.request(name, task, RequestIds.context(request));

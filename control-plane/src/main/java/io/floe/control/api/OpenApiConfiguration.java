@@ -16,6 +16,7 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import java.util.Arrays;
 import java.util.List;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -37,6 +38,17 @@ public class OpenApiConfiguration {
     return (operation, handler) -> {
       ApiResponses responses = operation.getResponses();
       String method = handler.getMethod().getName();
+      Accepted accepted = handler.getMethodAnnotation(Accepted.class);
+      ApiResponse ok = responses.get("200");
+      if (accepted != null && ok != null) {
+        responses.addApiResponse(
+            "202", new ApiResponse().description(accepted.value()).content(ok.getContent()));
+        if (accepted.orOk().isEmpty()) {
+          responses.remove("200");
+        } else {
+          ok.description(accepted.orOk());
+        }
+      }
       add(
           responses,
           "400",
@@ -148,14 +160,21 @@ public class OpenApiConfiguration {
                 "field",
                 new StringSchema()
                     .description("The offending field, as a dotted JSON path or a header name"))
-            .addProperty("message", new StringSchema());
+            .addProperty("message", new StringSchema().description("What is wrong with it"));
+    Schema<String> type =
+        new StringSchema()
+            .format("uri-reference")
+            .description(
+                "The kind of problem: /problems/<name>, relative to the control plane, where GET"
+                    + " explains it");
+    type.setEnum(Arrays.stream(ProblemType.values()).map(t -> t.uri().toString()).toList());
     return new ObjectSchema()
         .description("An RFC 9457 problem")
-        .addProperty("type", new StringSchema().format("uri"))
-        .addProperty("title", new StringSchema())
-        .addProperty("status", new IntegerSchema())
-        .addProperty("detail", new StringSchema())
-        .addProperty("instance", new StringSchema())
+        .addProperty("type", type)
+        .addProperty("title", new StringSchema().description("The kind of problem, in words"))
+        .addProperty("status", new IntegerSchema().description("The HTTP status"))
+        .addProperty("detail", new StringSchema().description("What went wrong in this request"))
+        .addProperty("instance", new StringSchema().description("The request's path"))
         .addProperty("field", new StringSchema().description("The first offending field"))
         .addProperty("errors", new ArraySchema().items(error));
   }

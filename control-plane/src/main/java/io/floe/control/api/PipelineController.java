@@ -111,6 +111,7 @@ public class PipelineController {
   @Operation(
       summary = "Delete a pipeline",
       description = "Stops its loader with a savepoint, then removes it; the table is kept.")
+  @Accepted("The operation, running in the background; follow it at Location (/operations/{id})")
   public ResponseEntity<OperationView> delete(
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -120,6 +121,7 @@ public class PipelineController {
 
   @PostMapping("/pipelines/{name}/start")
   @Operation(summary = "Start the loader", description = "Restores the last savepoint, if any.")
+  @Accepted("The operation, running in the background; follow it at Location (/operations/{id})")
   public ResponseEntity<OperationView> start(
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -129,6 +131,7 @@ public class PipelineController {
 
   @PostMapping("/pipelines/{name}/stop")
   @Operation(summary = "Stop the loader with a savepoint")
+  @Accepted("The operation, running in the background; follow it at Location (/operations/{id})")
   public ResponseEntity<OperationView> stop(
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -140,6 +143,7 @@ public class PipelineController {
   @Operation(
       summary = "Restart the loader, restoring its state",
       description = "Stop with a savepoint, then start from it.")
+  @Accepted("The operation, running in the background; follow it at Location (/operations/{id})")
   public ResponseEntity<OperationView> restart(
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -151,6 +155,7 @@ public class PipelineController {
   @Operation(
       summary = "Change the parallelism",
       description = "Refused above the topics' partition count unless force is true.")
+  @Accepted("The operation, running in the background; follow it at Location (/operations/{id})")
   public ResponseEntity<OperationView> parallelism(
       @PathVariable String name,
       @RequestBody ParallelismRequest body,

@@ -40,6 +40,9 @@ public class PositionController {
               + " with a savepoint, the positions are recorded in the table (with who asked) and"
               + " the loader starts there, without the savepoint. A stopped pipeline stays stopped"
               + " and starts there later.")
+  @Accepted(
+      value = "The plan and the MOVE_OFFSETS operation; follow it at Location",
+      orOk = "With dryRun: the plan alone")
   public ResponseEntity<PositionService.Moved> move(
       @PathVariable String name,
       @RequestBody PositionMoveRequest body,

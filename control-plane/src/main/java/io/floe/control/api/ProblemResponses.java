@@ -17,8 +17,7 @@ public final class ProblemResponses {
       write(
           response,
           401,
-          "unauthorized",
-          "Unauthorized",
+          ProblemType.UNAUTHORIZED,
           request.getHeader(HttpHeaders.AUTHORIZATION) == null
               ? "A bearer token is required (Authorization: Bearer <token>)"
               : "The bearer token is not valid");
@@ -30,8 +29,7 @@ public final class ProblemResponses {
         write(
             response,
             403,
-            "forbidden",
-            "Forbidden",
+            ProblemType.FORBIDDEN,
             "Your role does not allow "
                 + request.getMethod()
                 + " "
@@ -41,7 +39,7 @@ public final class ProblemResponses {
   }
 
   private static void write(
-      HttpServletResponse response, int status, String type, String title, String detail)
+      HttpServletResponse response, int status, ProblemType type, String detail)
       throws java.io.IOException {
     response.setStatus(status);
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -49,10 +47,10 @@ public final class ProblemResponses {
     response
         .getWriter()
         .write(
-            "{\"type\":\"https://floe.io/problems/"
-                + type
+            "{\"type\":\""
+                + type.uri()
                 + "\",\"title\":\""
-                + title
+                + type.title()
                 + "\",\"status\":"
                 + status
                 + ",\"detail\":\""

@@ -10,7 +10,6 @@ import io.floe.control.model.PipelineExistsException;
 import io.floe.control.model.PipelineNotFoundException;
 import io.floe.control.model.StaleVersionException;
 import io.floe.control.model.UnresolvablePipelineException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,17 +38,13 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 @RestControllerAdvice
 public class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
-  private static final String TYPES = "https://floe.io/problems/";
 
   @ExceptionHandler(InvalidPipelineException.class)
   ResponseEntity<ProblemDetail> invalid(InvalidPipelineException e) {
     boolean unresolvable = e instanceof UnresolvablePipelineException;
     return problem(
         unresolvable ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_REQUEST,
-        unresolvable ? "unresolvable-pipeline" : "invalid-request",
-        unresolvable
-            ? "The pipeline refers to something that is missing or does not fit"
-            : "Invalid request",
+        unresolvable ? ProblemType.UNRESOLVABLE_PIPELINE : ProblemType.INVALID_REQUEST,
         e.getMessage(),
         e.problems());
   }
@@ -60,35 +55,28 @@ public class Problems {
     MaintenanceRunNotFoundException.class
   })
   ResponseEntity<ProblemDetail> notFound(RuntimeException e) {
-    return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), List.of());
+    return problem(HttpStatus.NOT_FOUND, ProblemType.NOT_FOUND, e.getMessage(), List.of());
   }
 
   @ExceptionHandler(PipelineExistsException.class)
   ResponseEntity<ProblemDetail> exists(PipelineExistsException e) {
     return problem(
         HttpStatus.CONFLICT,
-        "pipeline-exists",
-        "Pipeline exists",
+        ProblemType.PIPELINE_EXISTS,
         e.getMessage(),
         List.of(new FieldProblem("name", "is taken")));
   }
 
   @ExceptionHandler(PipelineConflictException.class)
   ResponseEntity<ProblemDetail> conflict(PipelineConflictException e) {
-    return problem(
-        HttpStatus.CONFLICT,
-        "state-conflict",
-        "Not possible in the pipeline's state",
-        e.getMessage(),
-        List.of());
+    return problem(HttpStatus.CONFLICT, ProblemType.STATE_CONFLICT, e.getMessage(), List.of());
   }
 
   @ExceptionHandler(StaleVersionException.class)
   ResponseEntity<ProblemDetail> stale(StaleVersionException e) {
     return problem(
         HttpStatus.PRECONDITION_FAILED,
-        "stale-version",
-        "Stale version",
+        ProblemType.STALE_VERSION,
         e.getMessage() + "; GET the pipeline for its current ETag",
         List.of(new FieldProblem("If-Match", "is stale")));
   }
@@ -99,31 +87,23 @@ public class Problems {
       case TOO_LARGE:
         return problem(
             HttpStatus.CONTENT_TOO_LARGE,
-            "artifact-too-large",
-            "Artifact too large",
+            ProblemType.ARTIFACT_TOO_LARGE,
             e.getMessage(),
             List.of(new FieldProblem("file", "is over 512 MiB")));
       case NOT_A_JAR:
         return problem(
             HttpStatus.BAD_REQUEST,
-            "invalid-request",
-            "Invalid request",
+            ProblemType.INVALID_REQUEST,
             e.getMessage(),
             List.of(new FieldProblem("file", "is not a JAR")));
       case NOT_FOUND:
-        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), List.of());
+        return problem(HttpStatus.NOT_FOUND, ProblemType.NOT_FOUND, e.getMessage(), List.of());
       case NOT_CONFIGURED:
-        return problem(
-            HttpStatus.CONFLICT,
-            "not-configured",
-            "Not configured here",
-            e.getMessage(),
-            List.of());
+        return problem(HttpStatus.CONFLICT, ProblemType.NOT_CONFIGURED, e.getMessage(), List.of());
       default:
         return problem(
             HttpStatus.SERVICE_UNAVAILABLE,
-            "artifact-store-unavailable",
-            "Artifact store unavailable",
+            ProblemType.ARTIFACT_STORE_UNAVAILABLE,
             e.getMessage(),
             List.of());
     }
@@ -134,8 +114,7 @@ public class Problems {
       org.springframework.web.multipart.MaxUploadSizeExceededException e) {
     return problem(
         HttpStatus.CONTENT_TOO_LARGE,
-        "artifact-too-large",
-        "Artifact too large",
+        ProblemType.ARTIFACT_TOO_LARGE,
         "The upload is larger than 512 MiB, the Managed Flink limit on application code",
         List.of(new FieldProblem("file", "is over 512 MiB")));
   }
@@ -147,8 +126,7 @@ public class Problems {
       String field = path(unknown);
       return problem(
           HttpStatus.BAD_REQUEST,
-          "unknown-field",
-          "Unknown field",
+          ProblemType.UNKNOWN_FIELD,
           "The request has a field this API does not know: " + field,
           List.of(
               new FieldProblem(
@@ -158,15 +136,13 @@ public class Problems {
       String field = path(databind);
       return problem(
           HttpStatus.BAD_REQUEST,
-          "invalid-request",
-          "Invalid request",
+          ProblemType.INVALID_REQUEST,
           "Field " + field + " has the wrong type or format",
           List.of(new FieldProblem(field, databind.getOriginalMessage())));
     }
     return problem(
         HttpStatus.BAD_REQUEST,
-        "invalid-request",
-        "Invalid request",
+        ProblemType.INVALID_REQUEST,
         "The body is not valid JSON for this request",
         List.of());
   }
@@ -175,8 +151,7 @@ public class Problems {
   ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
     return problem(
         HttpStatus.BAD_REQUEST,
-        "invalid-request",
-        "Invalid request",
+        ProblemType.INVALID_REQUEST,
         e.getMessage(),
         List.of(new FieldProblem(e.getHeaderName(), "is required")));
   }
@@ -185,8 +160,7 @@ public class Problems {
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
     return problem(
         HttpStatus.BAD_REQUEST,
-        "invalid-request",
-        "Invalid request",
+        ProblemType.INVALID_REQUEST,
         "'" + e.getValue() + "' is not a valid " + e.getName(),
         List.of(new FieldProblem(e.getName(), "'" + e.getValue() + "' is not valid")));
   }
@@ -194,19 +168,14 @@ public class Problems {
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
     return problem(
-        HttpStatus.METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "Method not allowed",
-        e.getMessage(),
-        List.of());
+        HttpStatus.METHOD_NOT_ALLOWED, ProblemType.METHOD_NOT_ALLOWED, e.getMessage(), List.of());
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
     return problem(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
-        "Unsupported media type",
+        ProblemType.UNSUPPORTED_MEDIA_TYPE,
         e.getMessage(),
         List.of());
   }
@@ -215,8 +184,7 @@ public class Problems {
   ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e) {
     return problem(
         HttpStatus.NOT_FOUND,
-        "not-found",
-        "Not found",
+        ProblemType.NOT_FOUND,
         "No such resource: /" + e.getResourcePath(),
         List.of());
   }
@@ -226,17 +194,16 @@ public class Problems {
     LOG.error("Unexpected failure", e);
     return problem(
         HttpStatus.INTERNAL_SERVER_ERROR,
-        "internal-error",
-        "Internal error",
+        ProblemType.INTERNAL_ERROR,
         "An unexpected error occurred; the control plane's log has the details",
         List.of());
   }
 
   static ResponseEntity<ProblemDetail> problem(
-      HttpStatusCode status, String type, String title, String detail, List<FieldProblem> errors) {
+      HttpStatusCode status, ProblemType type, String detail, List<FieldProblem> errors) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create(TYPES + type));
-    problem.setTitle(title);
+    problem.setType(type.uri());
+    problem.setTitle(type.title());
     if (!errors.isEmpty()) {
       problem.setProperty("field", errors.get(0).field());
       problem.setProperty(

@@ -44,6 +44,9 @@ public class SchemaController {
       summary = "Add a column",
       description =
           "Applied with Iceberg's schema update; a running loader then restarts with its state (202 with the restart).")
+  @Accepted(
+      value = "The change, and the loader's restart that applies it (a running pipeline)",
+      orOk = "The change, applied with no loader to restart")
   public ResponseEntity<SchemaChangeView> addColumn(
       @PathVariable String name, @RequestBody AddColumnRequest body, HttpServletRequest request) {
     return answer(schemas.addColumn(name, body, RequestIds.context(request)));
@@ -53,6 +56,9 @@ public class SchemaController {
   @Operation(
       summary = "Drop a column",
       description = "The loader stops writing it after its restart.")
+  @Accepted(
+      value = "The change, and the loader's restart that applies it (a running pipeline)",
+      orOk = "The change, applied with no loader to restart")
   public ResponseEntity<SchemaChangeView> dropColumn(
       @PathVariable String name, @PathVariable String column, HttpServletRequest request) {
     return answer(schemas.dropColumn(name, column, RequestIds.context(request)));

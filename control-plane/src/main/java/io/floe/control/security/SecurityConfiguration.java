@@ -53,6 +53,8 @@ public class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/v3/api-docs",
                         "/v3/api-docs/**",
+                        "/problems",
+                        "/problems/**",
                         "/error")
                     .permitAll()
                     .requestMatchers(

@@ -14,7 +14,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Problems", description = "What each kind of error answer means")
 public class ProblemTypeController {
-  /** One kind of problem, as documented. */
+  /**
+   * One kind of problem, as documented.
+   *
+   * @param type the type URI, as problem responses give it
+   * @param title the kind of problem, in words
+   * @param description what it means and what to do about it
+   */
   public record ProblemTypeView(String type, String title, String description) {
     static ProblemTypeView of(ProblemType type) {
       return new ProblemTypeView(type.uri().toString(), type.title(), type.description());

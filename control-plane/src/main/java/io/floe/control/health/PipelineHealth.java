@@ -6,6 +6,15 @@ import java.util.List;
 /**
  * A pipeline's health: the status, every reason for it, and the figures it was judged on, from the
  * table's commits, Kafka, and the runtime. Figures that could not be read are null.
+ *
+ * @param pipeline the pipeline
+ * @param status HEALTHY, STOPPED (on purpose), DEGRADED, FAILING, or UNKNOWN when it could not be
+ *     judged
+ * @param reasons every reason for that status, in words; empty when healthy
+ * @param checkedAt when it was judged
+ * @param commits what the table's commits say
+ * @param lag how far behind Kafka the loader is
+ * @param runtime what the runtime says
  */
 public record PipelineHealth(
     String pipeline,

@@ -2,7 +2,17 @@ package io.floe.control.model;
 
 import java.time.Instant;
 
-/** An event as the API shows it. */
+/**
+ * An event as the API shows it.
+ *
+ * @param id the event's number; larger is newer
+ * @param at when it happened
+ * @param type what happened, e.g. CREATED, RUN_SUBMITTED, RECOVERING, SCHEMA_CHANGED
+ * @param message what happened, in words
+ * @param operationId the operation it belongs to, if any
+ * @param requestId the API request that caused it, if any (X-Request-Id)
+ * @param actor who made that request, if any
+ */
 public record EventView(
     long id,
     Instant at,

@@ -5,9 +5,22 @@ import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
-/** A table's current schema as the API shows it: types written as Iceberg prints them. */
+/**
+ * A table's current schema as the API shows it: types written as Iceberg prints them.
+ *
+ * @param schemaId the id of the table's current schema
+ * @param columns its top-level columns, in order
+ */
 public record SchemaView(int schemaId, List<Column> columns) {
-  /** One top-level column. */
+  /**
+   * One top-level column.
+   *
+   * @param id the column's field id
+   * @param name its name
+   * @param type its type, as Iceberg prints it (long, string, a struct of fields, ...)
+   * @param required whether it is required (NOT NULL)
+   * @param doc its comment, if any
+   */
   public record Column(int id, String name, String type, boolean required, String doc) {}
 
   static SchemaView of(Schema schema) {

@@ -35,6 +35,23 @@ public record CommitHistory(
     return new CommitHistory(commits, tableFiles, tableBytes, target, tableSchemaId);
   }
 
+  /**
+   * How the table's schema drifted from the one the run's last commit was written with, or empty:
+   * when the run has not committed last, or wrote the table's current schema.
+   */
+  public Optional<String> schemaDrift(String runId) {
+    Optional<Commit> last = last();
+    if (last.isEmpty() || !runId.equals(last.get().jobId())) {
+      return Optional.empty();
+    }
+    Optional<Integer> written = last.get().schemaId();
+    if (written.isEmpty() || written.get() == tableSchemaId) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the table's schema is now " + tableSchemaId + ", the loader writes with " + written.get());
+  }
+
   public Optional<Commit> last() {
     return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
   }

@@ -3,14 +3,13 @@ package io.floe.control.health;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.catalog.CommitHistory;
-import io.floe.control.catalog.TableCommitReader;
+import io.floe.control.catalog.Tables;
 import io.floe.control.kafka.KafkaTopics;
 import io.floe.control.model.HealthThresholds;
 import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.MaintenancePolicy;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
-import io.floe.control.reconcile.SchemaDrift;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.store.PipelineStore;
@@ -38,57 +37,65 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
  * Checks every pipeline's health on a schedule from its three sources (the table's commits, Kafka's
  * offsets, the runtime) and keeps the latest result for the API, the actuator and Prometheus. Only
- * reads: acting on a schema change is the reconciler's job.
+ * reads and reports: acting on a schema change is the reconciler's job.
  */
 @Component
-public class HealthMonitor implements SchemaDrift {
+public class HealthMonitor implements SchedulingConfigurer {
   private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
   private final PipelineStore pipelines;
   private final LoaderSettingsRenderer renderer;
-  private final TableCommitReader commits;
+  private final Tables tables;
   private final KafkaTopics kafka;
   private final CredentialsResolver credentials;
   private final RuntimeRegistry runtimes;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final HealthProperties properties;
   private final Map<String, PipelineHealth> latest = new ConcurrentHashMap<>();
   private final Map<String, Deque<HealthAssessor.LagSample>> lagHistory = new ConcurrentHashMap<>();
   private final Map<String, Deque<Sample>> restartHistory = new ConcurrentHashMap<>();
-  private final Map<String, SchemaDrift.Drift> drifts = new ConcurrentHashMap<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
 
   public HealthMonitor(
       PipelineStore pipelines,
       LoaderSettingsRenderer renderer,
-      TableCommitReader commits,
+      Tables tables,
       KafkaTopics kafka,
       CredentialsResolver credentials,
       RuntimeRegistry runtimes,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      HealthProperties properties) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
     this.renderer = requireNonNull(renderer, "renderer is null");
-    this.commits = requireNonNull(commits, "commits is null");
+    this.tables = requireNonNull(tables, "tables is null");
     this.kafka = requireNonNull(kafka, "kafka is null");
     this.credentials = requireNonNull(credentials, "credentials is null");
     this.runtimes = requireNonNull(runtimes, "runtimes is null");
     this.meters = requireNonNull(meters, "meters is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.properties = requireNonNull(properties, "properties is null");
   }
 
   private record Sample(Instant at, String runId, long restarts) {}
 
+  /** Checks every pipeline each {@code floe.health.interval}, the first time after one. */
+  @Override
+  public void configureTasks(ScheduledTaskRegistrar registrar) {
+    registrar.addFixedDelayTask(
+        new FixedDelayTask(this::checkAll, properties.interval(), properties.interval()));
+  }
+
   /** Checks every pipeline; forgets the deleted ones. */
-  @Scheduled(
-      fixedDelayString = "${floe.health.interval:10s}",
-      initialDelayString = "${floe.health.interval:10s}")
   public void checkAll() {
     Set<String> names = new HashSet<>();
     for (Pipeline pipeline : pipelines.list()) {
@@ -128,11 +135,6 @@ public class HealthMonitor implements SchemaDrift {
     }
   }
 
-  @Override
-  public Optional<SchemaDrift.Drift> drift(String pipeline) {
-    return Optional.ofNullable(drifts.get(pipeline));
-  }
-
   PipelineHealth check(Pipeline pipeline) {
     Instant now = clock.instant();
     String name = pipeline.name();
@@ -144,7 +146,7 @@ public class HealthMonitor implements SchemaDrift {
     Optional<CommitHistory> history = Optional.empty();
     Optional<String> historyProblem = Optional.empty();
     try {
-      history = Optional.of(commits.read(name, settings.table(), now.minus(thresholds.window())));
+      history = Optional.of(tables.commits(name, settings.table(), now.minus(thresholds.window())));
       OptionalLong compactionTarget = compactionTarget(pipeline);
       if (compactionTarget.isPresent()) {
         history = Optional.of(history.get().withTargetFileBytes(compactionTarget.getAsLong()));
@@ -184,16 +186,12 @@ public class HealthMonitor implements SchemaDrift {
             .map(r -> restartsInWindow(name, r, now, thresholds.window()))
             .orElse(0L);
 
-    Optional<String> drift = history.flatMap(h -> Optional.ofNullable(driftOf(h, status)));
-    Optional<String> restartNeeded = Optional.empty();
-    if (drift.isPresent()) {
-      drifts.put(name, new SchemaDrift.Drift(status.runId().orElseThrow(), drift.get()));
-      if ("manual".equalsIgnoreCase(schemaChanges(pipeline))) {
-        restartNeeded = Optional.of("restart needed: " + drift.get());
-      }
-    } else {
-      drifts.remove(name);
-    }
+    // The reconciler restarts the loader itself, unless the pipeline says manual.
+    Optional<String> restartNeeded =
+        history
+            .flatMap(h -> status.runId().flatMap(h::schemaDrift))
+            .filter(drift -> "manual".equalsIgnoreCase(schemaChanges(pipeline)))
+            .map(drift -> "restart needed: " + drift);
 
     PipelineHealth health =
         HealthAssessor.assess(
@@ -222,24 +220,6 @@ public class HealthMonitor implements SchemaDrift {
 
   private static String schemaChanges(Pipeline pipeline) {
     return pipeline.spec().table() == null ? null : pipeline.spec().table().schemaChanges();
-  }
-
-  /** The drift between the current run's last commit and the table, or null. */
-  private static String driftOf(CommitHistory history, PipelineStatus status) {
-    Optional<CommitHistory.Commit> last = history.last();
-    if (last.isEmpty()
-        || status.runId().isEmpty()
-        || !status.runId().get().equals(last.get().jobId())) {
-      return null;
-    }
-    Optional<Integer> written = last.get().schemaId();
-    if (written.isEmpty() || written.get() == history.tableSchemaId()) {
-      return null;
-    }
-    return "the table's schema is now "
-        + history.tableSchemaId()
-        + ", the loader writes with "
-        + written.get();
   }
 
   /** Adds a lag reading and answers the readings of the window, oldest first. */
@@ -357,7 +337,6 @@ public class HealthMonitor implements SchemaDrift {
     latest.remove(name);
     lagHistory.remove(name);
     restartHistory.remove(name);
-    drifts.remove(name);
     List<Meter> registered = gauges.remove(name);
     if (registered != null) {
       registered.forEach(meters::remove);

@@ -2,7 +2,7 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.catalog.TableCommitReader;
+import io.floe.control.catalog.Tables;
 import io.floe.control.model.InvalidPipelineException;
 import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.MaintenancePolicy;
@@ -32,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,12 +45,12 @@ import org.springframework.stereotype.Component;
  * pipeline's reconciliation.
  */
 @Component
-public class MaintenanceScheduler implements DisposableBean {
+public class MaintenanceScheduler implements DisposableBean, SchedulingConfigurer {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceScheduler.class);
 
   private final PipelineStore pipelines;
   private final LoaderSettingsRenderer renderer;
-  private final TableCommitReader tables;
+  private final Tables tables;
   private final MaintenanceRuns runs;
   private final Events events;
   private final MeterRegistry meters;
@@ -63,7 +65,7 @@ public class MaintenanceScheduler implements DisposableBean {
   public MaintenanceScheduler(
       PipelineStore pipelines,
       LoaderSettingsRenderer renderer,
-      TableCommitReader tables,
+      Tables tables,
       MaintenanceRuns runs,
       Events events,
       MeterRegistry meters,
@@ -97,10 +99,14 @@ public class MaintenanceScheduler implements DisposableBean {
             });
   }
 
+  /** Looks for maintenance each {@code floe.maintenance.interval}, the first time after one. */
+  @Override
+  public void configureTasks(ScheduledTaskRegistrar registrar) {
+    registrar.addFixedDelayTask(
+        new FixedDelayTask(this::maintainAll, properties.interval(), properties.interval()));
+  }
+
   /** Looks at every pipeline for requested or due maintenance. */
-  @Scheduled(
-      fixedDelayString = "${floe.maintenance.interval:10s}",
-      initialDelayString = "${floe.maintenance.interval:10s}")
   public void maintainAll() {
     for (Pipeline pipeline : pipelines.list()) {
       try {
@@ -219,7 +225,7 @@ public class MaintenanceScheduler implements DisposableBean {
   private void execute(MaintenanceRun run, Pipeline pipeline, MaintenancePolicy policy) {
     String outcome = "succeeded";
     try {
-      Table table = tables.table(tableSettings(pipeline));
+      Table table = tables.load(tableSettings(pipeline));
       TaskOutcome result = perform(run.task(), table, policy);
       runs.finish(
           run.id(),

@@ -2,7 +2,9 @@ package io.floe.control.reconcile;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * How the reconciler runs.
@@ -17,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     with high availability forgets its jobs for a moment
  * @param recoveryBackoff the wait after the first recovery attempt, doubled after each further one
  * @param recoveryMaxBackoff the longest wait between two recovery attempts
+ * @param schemaCheckInterval how often a running loader's table is read for a schema change it must
+ *     be restarted for (zero: at every look)
  */
 @ConfigurationProperties("floe.reconcile")
 public record ReconcileProperties(
@@ -27,7 +31,11 @@ public record ReconcileProperties(
     String instanceId,
     @DefaultValue("10s") Duration goneAfter,
     @DefaultValue("10s") Duration recoveryBackoff,
-    @DefaultValue("5m") Duration recoveryMaxBackoff) {
+    @DefaultValue("5m") Duration recoveryMaxBackoff,
+    @DefaultValue(ReconcileProperties.SCHEMA_CHECK_INTERVAL) Duration schemaCheckInterval) {
+  static final String SCHEMA_CHECK_INTERVAL = "10s";
+
+  @ConstructorBinding
   public ReconcileProperties {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("floe.reconcile.interval must be positive");
@@ -49,6 +57,32 @@ public record ReconcileProperties(
       throw new IllegalArgumentException(
           "floe.reconcile.recovery-max-backoff must be at least floe.reconcile.recovery-backoff");
     }
+    if (schemaCheckInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "floe.reconcile.schema-check-interval must not be negative");
+    }
+  }
+
+  /** The same with the default schema-check interval (for callers that predate it). */
+  public ReconcileProperties(
+      Duration interval,
+      Duration lease,
+      int threads,
+      Duration startTimeout,
+      String instanceId,
+      Duration goneAfter,
+      Duration recoveryBackoff,
+      Duration recoveryMaxBackoff) {
+    this(
+        interval,
+        lease,
+        threads,
+        startTimeout,
+        instanceId,
+        goneAfter,
+        recoveryBackoff,
+        recoveryMaxBackoff,
+        DurationStyle.detectAndParse(SCHEMA_CHECK_INTERVAL));
   }
 
   /** The wait before the attempt after {@code attempts} attempts: doubling, bounded. */

@@ -21,6 +21,7 @@ import io.floe.control.store.PipelineStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,9 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,7 +45,7 @@ import org.springframework.stereotype.Component;
  * one acts on a pipeline at a time.
  */
 @Component
-public class Reconciler implements DisposableBean {
+public class Reconciler implements DisposableBean, SchedulingConfigurer {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
   private final PipelineStore pipelines;
@@ -103,8 +106,14 @@ public class Reconciler implements DisposableBean {
             });
   }
 
+  /** Looks at every pipeline each {@code floe.reconcile.interval}. */
+  @Override
+  public void configureTasks(ScheduledTaskRegistrar registrar) {
+    registrar.addFixedDelayTask(
+        new FixedDelayTask(this::reconcileAll, properties.interval(), Duration.ZERO));
+  }
+
   /** Looks at every pipeline; the ones already being reconciled are skipped this round. */
-  @Scheduled(fixedDelayString = "${floe.reconcile.interval:1s}")
   public void reconcileAll() {
     for (Pipeline pipeline : pipelines.list()) {
       wake(pipeline.name());
@@ -330,6 +339,10 @@ public class Reconciler implements DisposableBean {
     return true;
   }
 
+  /**
+   * A running loader whose table's schema changed under it (observed now, through {@link
+   * SchemaDrift}) is restarted with its state, unless the pipeline says manual.
+   */
   private boolean restartForSchemaChange(Pipeline pipeline, PipelineStatus status) {
     if (pipeline.desiredState() != DesiredState.RUNNING
         || status.observedState() != ObservedState.RUNNING

@@ -2,7 +2,10 @@ package io.floe.control.reconcile;
 
 import java.util.Optional;
 
-/** Whether a running loader writes with an older schema than its table has now. */
+/**
+ * Whether a running loader writes with an older schema than its table has now: what the
+ * reconciler's observe step reads before it restarts the loader for a schema change.
+ */
 public interface SchemaDrift {
   /**
    * The drift of a pipeline, or empty.

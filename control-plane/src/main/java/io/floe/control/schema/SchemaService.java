@@ -2,8 +2,8 @@ package io.floe.control.schema;
 
 import static java.util.Objects.requireNonNull;
 
-import io.floe.control.catalog.TableCommitReader;
 import io.floe.control.catalog.TableDefinitions;
+import io.floe.control.catalog.Tables;
 import io.floe.control.model.DesiredState;
 import io.floe.control.model.InvalidPipelineException;
 import io.floe.control.model.LoaderSettingsRenderer;
@@ -20,6 +20,7 @@ import io.floe.control.store.OperationQueue;
 import io.floe.control.store.PipelineStore;
 import io.floe.loader.schema.WritableTypes;
 import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.TableSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public class SchemaService {
 
   private final PipelineStore pipelines;
   private final LoaderSettingsRenderer renderer;
-  private final TableCommitReader tables;
+  private final Tables tables;
   private final OperationQueue queue;
   private final Reconciler reconciler;
   private final Events events;
@@ -48,7 +49,7 @@ public class SchemaService {
   public SchemaService(
       PipelineStore pipelines,
       LoaderSettingsRenderer renderer,
-      TableCommitReader tables,
+      Tables tables,
       OperationQueue queue,
       Reconciler reconciler,
       Events events) {
@@ -61,7 +62,7 @@ public class SchemaService {
   }
 
   public SchemaView schema(String name) {
-    return SchemaView.of(table(pipeline(name)).schema());
+    return SchemaView.of(tables.schema(tableSettings(pipeline(name))));
   }
 
   public SchemaChangeView addColumn(String name, AddColumnRequest request, RequestContext context) {
@@ -182,8 +183,10 @@ public class SchemaService {
   }
 
   private Table table(Pipeline pipeline) {
-    LoaderSettings settings =
-        LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec()));
-    return tables.table(settings.table());
+    return tables.load(tableSettings(pipeline));
+  }
+
+  private TableSettings tableSettings(Pipeline pipeline) {
+    return LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec())).table();
   }
 }

@@ -9,25 +9,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.util.PropertyUtil;
 import org.springframework.stereotype.Component;
 
-/** Reads a pipeline's commits from its table's snapshot summaries (what the loader wrote there). */
+/**
+ * {@link Tables} and {@link TablePositions} in the pipeline's Iceberg table, through the configured
+ * catalogs: the one place a table is loaded for a pipeline; commits are read from the snapshot
+ * summaries the loader writes.
+ */
 @Component
-public class TableCommitReader {
+public class CatalogTables implements Tables, TablePositions {
   private final Catalogs catalogs;
 
-  public TableCommitReader(Catalogs catalogs) {
+  public CatalogTables(Catalogs catalogs) {
     this.catalogs = requireNonNull(catalogs, "catalogs is null");
   }
 
-  public Table table(TableSettings table) {
+  @Override
+  public Table load(TableSettings table) {
     return catalogs
         .catalog(table.catalogName())
         .loadTable(
@@ -35,9 +44,14 @@ public class TableCommitReader {
                 Namespace.of(table.namespace().toArray(new String[0])), table.name()));
   }
 
-  /** The pipeline's commits since {@code since} (and its latest, however old), oldest first. */
-  public CommitHistory read(String pipeline, TableSettings settings, Instant since) {
-    Table table = table(settings);
+  @Override
+  public Schema schema(TableSettings table) {
+    return load(table).schema();
+  }
+
+  @Override
+  public CommitHistory commits(String pipeline, TableSettings settings, Instant since) {
+    Table table = load(settings);
     List<CommitHistory.Commit> commits = new ArrayList<>();
     CommitHistory.Commit latestBefore = null;
     for (Snapshot snapshot : table.snapshots()) {
@@ -76,6 +90,52 @@ public class TableCommitReader {
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT),
         table.schema().schemaId());
+  }
+
+  @Override
+  public Map<String, Long> current(String pipeline, TableSettings table) {
+    return CommitSummary.latestOffsets(summaries(load(table)), pipeline);
+  }
+
+  @Override
+  public Optional<Instant> newestCommit(String pipeline, TableSettings table) {
+    Table loaded;
+    try {
+      loaded = load(table);
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
+    }
+    long newest = Long.MIN_VALUE;
+    for (Snapshot snapshot : loaded.snapshots()) {
+      if (pipeline.equals(snapshot.summary().get(CommitSummary.PIPELINE))) {
+        newest = Math.max(newest, snapshot.timestampMillis());
+      }
+    }
+    return newest == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(newest));
+  }
+
+  @Override
+  public void move(
+      String pipeline, TableSettings table, Map<String, Long> positions, String record) {
+    Table loaded = load(table);
+    Map<String, Long> offsets =
+        new TreeMap<>(CommitSummary.latestOffsets(summaries(loaded), pipeline));
+    offsets.putAll(positions);
+    AppendFiles append = loaded.newAppend();
+    append.set(CommitSummary.PIPELINE, pipeline);
+    append.set(CommitSummary.COMMIT_KIND, CommitSummary.KIND_POSITION_MOVE);
+    append.set(CommitSummary.POSITION_MOVE, record);
+    append.set(CommitSummary.RECORDS_WRITTEN, "0");
+    append.set(CommitSummary.RECORDS_DEAD_LETTERED, "0");
+    append.set(CommitSummary.RECORDS_SKIPPED, "0");
+    append.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(offsets));
+    append.commit();
+  }
+
+  private static List<Map<String, String>> summaries(Table table) {
+    List<Map<String, String>> summaries = new ArrayList<>();
+    table.snapshots().forEach(snapshot -> summaries.add(snapshot.summary()));
+    return summaries;
   }
 
   private static long number(Map<String, String> summary, String key) {

@@ -1,0 +1,85 @@
+package io.floe.control.reconcile;
+
+import static java.util.Objects.requireNonNull;
+
+import io.floe.control.catalog.Tables;
+import io.floe.control.model.LoaderSettingsRenderer;
+import io.floe.control.model.Pipeline;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.store.PipelineStore;
+import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.TableSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link SchemaDrift} read from the table: its current schema id against the one the current run's
+ * last commit was written with. A table is read at most once per {@code
+ * floe.reconcile.schema-check-interval}, however often the reconciler looks.
+ */
+@Component
+public class TableSchemaDrift implements SchemaDrift {
+  private static final Logger LOG = LoggerFactory.getLogger(TableSchemaDrift.class);
+
+  private final PipelineStore pipelines;
+  private final LoaderSettingsRenderer renderer;
+  private final Tables tables;
+  private final Clock clock;
+  private final Duration checkInterval;
+  private final Map<String, Check> checks = new ConcurrentHashMap<>();
+
+  /** What the table said when last read. */
+  private record Check(Instant at, Optional<Drift> drift) {}
+
+  public TableSchemaDrift(
+      PipelineStore pipelines,
+      LoaderSettingsRenderer renderer,
+      Tables tables,
+      Clock clock,
+      ReconcileProperties properties) {
+    this.pipelines = requireNonNull(pipelines, "pipelines is null");
+    this.renderer = requireNonNull(renderer, "renderer is null");
+    this.tables = requireNonNull(tables, "tables is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.checkInterval = requireNonNull(properties, "properties is null").schemaCheckInterval();
+  }
+
+  @Override
+  public Optional<Drift> drift(String pipeline) {
+    Instant now = clock.instant();
+    checks.values().removeIf(check -> !check.at().plus(checkInterval).isAfter(now));
+    Check check = checks.get(pipeline);
+    if (check == null) {
+      check = new Check(now, read(pipeline, now));
+      checks.put(pipeline, check);
+    }
+    return check.drift();
+  }
+
+  /** The drift the table shows now; none when the table cannot be read (health reports that). */
+  private Optional<Drift> read(String name, Instant now) {
+    Optional<Pipeline> pipeline = pipelines.find(name);
+    Optional<String> runId = pipelines.status(name).flatMap(PipelineStatus::runId);
+    if (pipeline.isEmpty() || runId.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      TableSettings table =
+          LoaderSettings.parse(renderer.render(name, pipeline.get().spec())).table();
+      return tables
+          .commits(name, table, now)
+          .schemaDrift(runId.get())
+          .map(description -> new Drift(runId.get(), description));
+    } catch (RuntimeException e) {
+      LOG.debug("No schema check for {}: {}", name, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -2,6 +2,7 @@ package io.floe.benchmarks.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.loader.settings.SettingValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code --name value} options of one sub-command, read once: every problem (unknown option,
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
  * Sub-commands declare the names they know; each typed getter takes the default it documents.
  */
 public final class Arguments {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   private final Map<String, List<String>> values;
   private final Set<String> flags;
@@ -143,22 +141,12 @@ public final class Arguments {
     return List.copyOf(problems);
   }
 
-  /** Parses 500ms, 10s, 5m or 1h. */
+  /** Parses 500ms, 10s, 5m, 1h or an ISO-8601 duration, as the loader's settings do. */
   public static Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration such as 500ms, 10s, 5m or 1h");
-    }
-    long amount = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      default:
-        return Duration.ofHours(amount);
+    try {
+      return SettingValues.duration(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a duration such as 500ms, 10s, 5m or 1h", e);
     }
   }
 

@@ -2,8 +2,8 @@ package io.floe.loader.sample;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.loader.settings.SettingValues;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@link SamplePublisher} command line, parsed and checked; it collects every problem, so one
@@ -42,7 +40,6 @@ final class PublisherCommandLine {
           PAYLOAD,
           MALFORMED_SHARE,
           PARTITIONS);
-  private static final Pattern DURATION_WITH_UNIT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   private final List<String> problems;
   private final boolean helpRequested;
@@ -257,15 +254,10 @@ final class PublisherCommandLine {
     if (value == null) {
       return Optional.empty();
     }
-    Duration parsed = null;
-    Matcher withUnit = DURATION_WITH_UNIT.matcher(value);
+    Duration parsed;
     try {
-      if (withUnit.matches()) {
-        parsed = durationOf(Long.parseLong(withUnit.group(1)), withUnit.group(2));
-      } else if (value.startsWith("P") || value.startsWith("p")) {
-        parsed = Duration.parse(value);
-      }
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      parsed = SettingValues.duration(value);
+    } catch (IllegalArgumentException | ArithmeticException e) {
       parsed = null;
     }
     if (parsed == null || parsed.isNegative() || parsed.isZero()) {
@@ -273,21 +265,6 @@ final class PublisherCommandLine {
       return Optional.empty();
     }
     return Optional.of(parsed);
-  }
-
-  private static Duration durationOf(long amount, String unit) {
-    switch (unit) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      case "h":
-        return Duration.ofHours(amount);
-      default:
-        throw new IllegalArgumentException("Unknown duration unit " + unit);
-    }
   }
 
   private static long startId(Map<String, String> values, List<String> problems) {

@@ -33,10 +33,6 @@ final class ApplicationReads {
     this.prefix = requireNonNull(prefix, "prefix is null");
   }
 
-  ManagedFlinkApplications applications() {
-    return applications;
-  }
-
   String applicationName(String pipeline) {
     return prefix + pipeline;
   }
@@ -118,7 +114,7 @@ final class ApplicationReads {
   }
 
   /** An operation as a pipeline event or failure names it, with its error if it failed. */
-  String describe(String application, ApplicationOperationInfo operation) {
+  String operationText(String application, ApplicationOperationInfo operation) {
     String text =
         operation.operation()
             + " "

@@ -42,6 +42,7 @@ final class ApplicationStarts {
           ApplicationStatus.ROLLING_BACK,
           ApplicationStatus.MAINTENANCE);
 
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final OperationOutcomes outcomes;
@@ -58,6 +59,7 @@ final class ApplicationStarts {
   private final Map<String, String> graphChangedForRun = new ConcurrentHashMap<>();
 
   ApplicationStarts(
+      ManagedFlinkApplications applications,
       ApplicationReads reads,
       RunTagCache runs,
       OperationOutcomes outcomes,
@@ -66,6 +68,7 @@ final class ApplicationStarts {
       ApplicationConfigurations configurations,
       Function<Optional<String>, Optional<Artifact>> artifacts,
       ManagedFlinkRuntime.ApplicationEvents events) {
+    this.applications = requireNonNull(applications, "applications is null");
     this.reads = requireNonNull(reads, "reads is null");
     this.runs = requireNonNull(runs, "runs is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
@@ -156,7 +159,7 @@ final class ApplicationStarts {
       ManagedFlinkApplications.Restore restore,
       boolean allowNonRestoredState) {
     try {
-      String operationId = reads.applications().start(application, restore, allowNonRestoredState);
+      String operationId = applications.start(application, restore, allowNonRestoredState);
       graphChangedForRun.remove(application);
       outcomes.track(application, submission.pipeline(), "StartApplication", operationId);
       events.record(
@@ -195,21 +198,16 @@ final class ApplicationStarts {
   private void create(
       String application, RunSubmission submission, ApplicationConfigurations.Desired desired) {
     try {
-      reads
-          .applications()
-          .create(
-              configurations.create(
-                  application,
-                  List.of(
-                      Tag.builder()
-                          .key(ManagedFlinkRuntime.PIPELINE_TAG)
-                          .value(submission.pipeline())
-                          .build(),
-                      Tag.builder()
-                          .key(ManagedFlinkRuntime.RUN_TAG)
-                          .value(submission.runId())
-                          .build()),
-                  desired));
+      applications.create(
+          configurations.create(
+              application,
+              List.of(
+                  Tag.builder()
+                      .key(ManagedFlinkRuntime.PIPELINE_TAG)
+                      .value(submission.pipeline())
+                      .build(),
+                  Tag.builder().key(ManagedFlinkRuntime.RUN_TAG).value(submission.runId()).build()),
+              desired));
       events.record(
           submission.pipeline(),
           "APPLICATION_CREATED",
@@ -240,7 +238,7 @@ final class ApplicationStarts {
    */
   private ManagedFlinkApplications.Restore restore(
       String application, String pipeline, Optional<String> restorePath) {
-    List<SnapshotDetails> snapshots = reads.applications().snapshots(application);
+    List<SnapshotDetails> snapshots = applications.snapshots(application);
     if (restorePath.isPresent()) {
       String name = restorePath.get();
       Optional<SnapshotDetails> named =

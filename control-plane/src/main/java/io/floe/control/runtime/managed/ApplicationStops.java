@@ -36,6 +36,7 @@ final class ApplicationStops {
           ApplicationStatus.AUTOSCALING,
           ApplicationStatus.RUNNING);
 
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final OperationOutcomes outcomes;
@@ -46,11 +47,13 @@ final class ApplicationStops {
   private final Map<String, String> stopOperations = new ConcurrentHashMap<>();
 
   ApplicationStops(
+      ManagedFlinkApplications applications,
       ApplicationReads reads,
       RunTagCache runs,
       OperationOutcomes outcomes,
       SnapshotRetention retention,
       ManagedFlinkRuntime.ApplicationEvents events) {
+    this.applications = requireNonNull(applications, "applications is null");
     this.reads = requireNonNull(reads, "reads is null");
     this.runs = requireNonNull(runs, "runs is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
@@ -94,7 +97,7 @@ final class ApplicationStops {
     }
     String operationId;
     try {
-      operationId = reads.applications().stop(application.get(), true);
+      operationId = applications.stop(application.get(), true);
     } catch (ResourceInUseException e) {
       throw new RuntimeUnavailableException(
           "Cannot force-stop " + application.get() + " yet: " + e.getMessage(), e);
@@ -130,7 +133,7 @@ final class ApplicationStops {
     String operationId;
     try {
       // Never Force: the service takes the snapshot that the next start restores.
-      operationId = reads.applications().stop(application, false);
+      operationId = applications.stop(application, false);
     } catch (ConcurrentModificationException | ResourceInUseException e) {
       throw new RuntimeUnavailableException(
           "Cannot stop " + application + " yet: " + e.getMessage(), e);
@@ -172,7 +175,7 @@ final class ApplicationStops {
               + detail.get().applicationStatusAsString());
     }
     ApplicationOperationInfoDetails operation =
-        reads.applications().operation(application, operationId.get());
+        applications.operation(application, operationId.get());
     switch (operation.operationStatus()) {
       case IN_PROGRESS:
         return SavepointOutcome.pending();
@@ -184,10 +187,7 @@ final class ApplicationStops {
               "Application " + application + " stopped without taking a snapshot");
         }
         String tagged =
-            reads
-                .applications()
-                .tags(detail.get().applicationARN())
-                .get(ManagedFlinkRuntime.STOP_TAG);
+            applications.tags(detail.get().applicationARN()).get(ManagedFlinkRuntime.STOP_TAG);
         if (!operationId.get().equals(tagged)) {
           // Tagged when the stop was made, unless that call failed after the stop.
           tagStop(detail.get(), operationId.get());
@@ -209,6 +209,6 @@ final class ApplicationStops {
 
   /** Records a StopApplication of Floe's own on the application. */
   private void tagStop(ApplicationDetail app, String value) {
-    reads.applications().tag(app.applicationARN(), ManagedFlinkRuntime.STOP_TAG, value);
+    applications.tag(app.applicationARN(), ManagedFlinkRuntime.STOP_TAG, value);
   }
 }

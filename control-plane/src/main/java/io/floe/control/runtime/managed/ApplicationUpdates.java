@@ -23,16 +23,19 @@ final class ApplicationUpdates {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationUpdates.class);
   private static final int MAX_ATTEMPTS = 6;
 
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final OperationOutcomes outcomes;
   private final ManagedFlinkRuntime.ApplicationEvents events;
   private final ManagedFlinkRuntime.Sleeper sleeper;
 
   ApplicationUpdates(
+      ManagedFlinkApplications applications,
       ApplicationReads reads,
       OperationOutcomes outcomes,
       ManagedFlinkRuntime.ApplicationEvents events,
       ManagedFlinkRuntime.Sleeper sleeper) {
+    this.applications = requireNonNull(applications, "applications is null");
     this.reads = requireNonNull(reads, "reads is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
     this.events = requireNonNull(events, "events is null");
@@ -50,14 +53,12 @@ final class ApplicationUpdates {
       ApplicationDetail current = ApplicationReads.requireSteady(reads.describe(application));
       try {
         ManagedFlinkApplications.Updated updated =
-            reads
-                .applications()
-                .update(
-                    application,
-                    current.conditionalToken(),
-                    change.apply(current),
-                    restore,
-                    allowNonRestoredState);
+            applications.update(
+                application,
+                current.conditionalToken(),
+                change.apply(current),
+                restore,
+                allowNonRestoredState);
         outcomes.track(application, pipeline, "UpdateApplication", updated.operationId());
         events.record(
             pipeline,

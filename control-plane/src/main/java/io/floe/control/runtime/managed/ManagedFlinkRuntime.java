@@ -99,6 +99,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   private final RuntimeProperties.ManagedFlink config;
   private final ApplicationEvents events;
   private final Sleeper sleeper;
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final RecentJobMetrics metrics;
@@ -129,7 +130,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
       ApplicationMetrics metrics,
       PipelineCommits commits,
       Clock clock) {
-    requireNonNull(applications, "applications is null");
+    this.applications = requireNonNull(applications, "applications is null");
     this.config = requireNonNull(config, "config is null");
     this.events = requireNonNull(events, "events is null");
     this.sleeper = requireNonNull(sleeper, "sleeper is null");
@@ -137,16 +138,24 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     this.runs = new RunTagCache(applications, config.applicationPrefix());
     this.metrics = new RecentJobMetrics(metrics, config.cloudwatch(), reads, clock);
     OperationOutcomes outcomes = new OperationOutcomes(applications, events);
-    this.observer = new RunObserver(reads, runs, outcomes, this.metrics);
-    this.restorePoints = new RunRestorePoints(reads, runs, commits, events);
-    this.updates = new ApplicationUpdates(reads, outcomes, events, sleeper);
+    this.observer = new RunObserver(applications, reads, runs, outcomes, this.metrics);
+    this.restorePoints = new RunRestorePoints(applications, reads, runs, commits, events);
+    this.updates = new ApplicationUpdates(applications, reads, outcomes, events, sleeper);
     this.configurations = new ApplicationConfigurations(config);
     SnapshotRetention retention =
         new SnapshotRetention(applications, config.snapshotsToKeep(), events);
     this.starts =
         new ApplicationStarts(
-            reads, runs, outcomes, updates, retention, configurations, artifacts, events);
-    this.stops = new ApplicationStops(reads, runs, outcomes, retention, events);
+            applications,
+            reads,
+            runs,
+            outcomes,
+            updates,
+            retention,
+            configurations,
+            artifacts,
+            events);
+    this.stops = new ApplicationStops(applications, reads, runs, outcomes, retention, events);
     this.limits = new ManagedFlinkLimits(config);
   }
 
@@ -302,7 +311,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     }
     Instant created = app.createTimestamp();
     try {
-      reads.applications().delete(application, created);
+      applications.delete(application, created);
     } catch (ResourceNotFoundException e) {
       return true;
     } catch (ResourceInUseException | ConcurrentModificationException e) {

@@ -20,16 +20,19 @@ final class RunObserver {
   /** A run's observation and the outcomes found on the way. */
   record Observed(RunObservation run, List<OperationOutcomes.Outcome> finished) {}
 
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final OperationOutcomes outcomes;
   private final RecentJobMetrics metrics;
 
   RunObserver(
+      ManagedFlinkApplications applications,
       ApplicationReads reads,
       RunTagCache runs,
       OperationOutcomes outcomes,
       RecentJobMetrics metrics) {
+    this.applications = requireNonNull(applications, "applications is null");
     this.reads = requireNonNull(reads, "reads is null");
     this.runs = requireNonNull(runs, "runs is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
@@ -88,8 +91,7 @@ final class RunObserver {
   private Optional<String> stoppedOutsideFloe(ApplicationDetail app) {
     String application = app.applicationName();
     Optional<ApplicationOperationInfo> last = reads.lastFinishedOperation(application);
-    String floeStop =
-        reads.applications().tags(app.applicationARN()).get(ManagedFlinkRuntime.STOP_TAG);
+    String floeStop = applications.tags(app.applicationARN()).get(ManagedFlinkRuntime.STOP_TAG);
     if (last.isPresent() && floeStop != null) {
       if (app.applicationStatus() == ApplicationStatus.READY
           && floeStop.equals(last.get().operationId())) {
@@ -100,7 +102,7 @@ final class RunObserver {
             "Floe force-stopped "
                 + application
                 + " without a snapshot ("
-                + reads.describe(application, last.get())
+                + reads.operationText(application, last.get())
                 + ")");
       }
     }
@@ -113,14 +115,14 @@ final class RunObserver {
               + " is "
               + status
               + ": stopped outside Floe's operations ("
-              + reads.describe(application, last.get())
+              + reads.operationText(application, last.get())
               + ")");
     }
     return Optional.of(
         application
             + " is "
             + status
-            + last.map(o -> " after " + reads.describe(application, o))
+            + last.map(o -> " after " + reads.operationText(application, o))
                 .orElse(": Floe did not stop it"));
   }
 }

@@ -25,16 +25,19 @@ final class RunRestorePoints {
       Optional<Instant> newestCommit,
       List<SnapshotDetails> points) {}
 
+  private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final ManagedFlinkRuntime.PipelineCommits commits;
   private final ManagedFlinkRuntime.ApplicationEvents events;
 
   RunRestorePoints(
+      ManagedFlinkApplications applications,
       ApplicationReads reads,
       RunTagCache runs,
       ManagedFlinkRuntime.PipelineCommits commits,
       ManagedFlinkRuntime.ApplicationEvents events) {
+    this.applications = requireNonNull(applications, "applications is null");
     this.reads = requireNonNull(reads, "reads is null");
     this.runs = requireNonNull(runs, "runs is null");
     this.commits = requireNonNull(commits, "commits is null");
@@ -109,7 +112,7 @@ final class RunRestorePoints {
    */
   private Candidates candidates(ApplicationDetail app) {
     String application = app.applicationName();
-    List<SnapshotDetails> snapshots = reads.applications().snapshots(application);
+    List<SnapshotDetails> snapshots = applications.snapshots(application);
     Optional<Instant> runStart = reads.runStart(application);
     List<SnapshotDetails> since =
         runStart.map(at -> RestorePoints.sinceRunStart(snapshots, at)).orElse(List.of());

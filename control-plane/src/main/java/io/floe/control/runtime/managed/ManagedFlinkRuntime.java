@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.floe.control.model.Artifact;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RunObservation;
-import io.floe.control.runtime.RunRejectedException;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.RuntimeUnavailableException;
@@ -18,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationDetail;
-import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationRestoreType;
-import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatus;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ConcurrentModificationException;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ResourceNotFoundException;
@@ -98,17 +95,15 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
 
   private final RuntimeProperties.ManagedFlink config;
   private final ApplicationEvents events;
-  private final Sleeper sleeper;
   private final ManagedFlinkApplications applications;
   private final ApplicationReads reads;
   private final RunTagCache runs;
   private final RecentJobMetrics metrics;
   private final RunObserver observer;
   private final RunRestorePoints restorePoints;
-  private final ApplicationUpdates updates;
+  private final ApplicationRescales rescales;
   private final ApplicationStarts starts;
   private final ApplicationStops stops;
-  private final ApplicationConfigurations configurations;
   private final ManagedFlinkLimits limits;
 
   /**
@@ -133,15 +128,15 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
     this.applications = requireNonNull(applications, "applications is null");
     this.config = requireNonNull(config, "config is null");
     this.events = requireNonNull(events, "events is null");
-    this.sleeper = requireNonNull(sleeper, "sleeper is null");
     this.reads = new ApplicationReads(applications, config.applicationPrefix());
     this.runs = new RunTagCache(applications, config.applicationPrefix());
     this.metrics = new RecentJobMetrics(metrics, config.cloudwatch(), reads, clock);
     OperationOutcomes outcomes = new OperationOutcomes(applications, events);
     this.observer = new RunObserver(applications, reads, runs, outcomes, this.metrics);
     this.restorePoints = new RunRestorePoints(applications, reads, runs, commits, events);
-    this.updates = new ApplicationUpdates(applications, reads, outcomes, events, sleeper);
-    this.configurations = new ApplicationConfigurations(config);
+    ApplicationUpdates updates =
+        new ApplicationUpdates(applications, reads, outcomes, events, sleeper);
+    ApplicationConfigurations configurations = new ApplicationConfigurations(config);
     SnapshotRetention retention =
         new SnapshotRetention(applications, config.snapshotsToKeep(), events);
     this.starts =
@@ -157,6 +152,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
             events);
     this.stops = new ApplicationStops(applications, reads, runs, outcomes, retention, events);
     this.limits = new ManagedFlinkLimits(config);
+    this.rescales = new ApplicationRescales(reads, runs, updates, configurations, config, sleeper);
   }
 
   /** The application that runs a pipeline. */
@@ -252,44 +248,11 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
   }
 
   /**
-   * An UpdateApplication of the running application's parallelism, which snapshots, restarts with
-   * the new parallelism and restores the snapshot it took. A transition of the service's own
-   * (AUTOSCALING, MAINTENANCE) is waited out, bounded by {@code steady-state-timeout}: the only
-   * wait left in a step, kept because a rescale's caller expects the answer of this one call.
+   * An UpdateApplication of the running application's parallelism ({@link ApplicationRescales}).
    */
   @Override
   public boolean rescaleInPlace(String runId, int parallelism) {
-    if (parallelism > config.maxParallelism()) {
-      throw new RunRejectedException(
-          "Parallelism " + parallelism + " is above the KPU limit's " + config.maxParallelism());
-    }
-    String application =
-        runs.applicationOf(runId)
-            .orElseThrow(
-                () -> new RunRejectedException("Cannot rescale run " + runId + ": unknown"));
-    ApplicationDetail app =
-        reads
-            .find(application)
-            .filter(detail -> runId.equals(runs.runOf(detail)))
-            .orElseThrow(
-                () -> new RunRejectedException("Cannot rescale run " + runId + ": it is gone"));
-    app = awaitSteady(app);
-    if (app.applicationStatus() != ApplicationStatus.RUNNING) {
-      throw new RunRejectedException(
-          "Cannot rescale " + application + ": it is " + app.applicationStatusAsString());
-    }
-    // RESTORE_FROM_LATEST_SNAPSHOT (the snapshot the update takes), sent explicitly, as
-    // AllowNonRestoredState is.
-    updates.update(
-        application,
-        reads.pipelineOf(app),
-        current -> configurations.parallelismUpdate(parallelism),
-        Optional.of(
-            ManagedFlinkApplications.Restore.of(
-                ApplicationRestoreType.RESTORE_FROM_LATEST_SNAPSHOT)),
-        false,
-        "parallelism " + parallelism);
-    return true;
+    return rescales.rescale(runId, parallelism);
   }
 
   /**
@@ -323,25 +286,6 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
         "APPLICATION_DELETED",
         "DeleteApplication of " + application + " (created " + created + "); the table is kept");
     return reads.find(application).isEmpty();
-  }
-
-  /** Waits (bounded) until the application is READY, RUNNING or ROLLED_BACK. */
-  private ApplicationDetail awaitSteady(ApplicationDetail detail) {
-    ApplicationDetail current = detail;
-    long deadline = System.nanoTime() + config.steadyStateTimeout().toNanos();
-    Duration pause = Duration.ofMillis(100);
-    while (!ApplicationReads.steady(current)) {
-      if (System.nanoTime() > deadline) {
-        ApplicationReads.requireSteady(current);
-      }
-      sleeper.sleep(pause);
-      pause =
-          pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
-              ? Duration.ofSeconds(2)
-              : pause.multipliedBy(2);
-      current = reads.describe(current.applicationName());
-    }
-    return current;
   }
 
   public static void sleepQuietly(Duration duration) {

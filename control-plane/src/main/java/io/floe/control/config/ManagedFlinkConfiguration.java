@@ -7,6 +7,7 @@ import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.managed.CloudWatchApplicationMetrics;
 import io.floe.control.runtime.managed.IamPolicies;
 import io.floe.control.runtime.managed.ManagedFlinkRuntime;
+import io.floe.control.runtime.managed.SdkManagedFlinkApplications;
 import io.floe.control.store.Events;
 import io.floe.loader.settings.LoaderSettings;
 import java.time.Clock;
@@ -86,7 +87,7 @@ public class ManagedFlinkConfiguration {
       Events events,
       TablePositions positions) {
     return new ManagedFlinkRuntime(
-        client,
+        new SdkManagedFlinkApplications(client),
         properties.managedFlink(),
         artifacts::resolve,
         (pipeline, type, message) ->

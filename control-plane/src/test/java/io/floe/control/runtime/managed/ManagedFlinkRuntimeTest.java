@@ -536,7 +536,7 @@ class ManagedFlinkRuntimeTest {
             "build",
             Instant.EPOCH);
     return new ManagedFlinkRuntime(
-        client,
+        new SdkManagedFlinkApplications(client),
         config,
         pin -> Optional.of(artifact),
         (pipeline, type, message) -> events.add(type + " " + message),

@@ -118,7 +118,7 @@ public class SchemaService {
     if (table.schema().findField(column) == null) {
       throw new InvalidPipelineException("column", "the table has no column " + column);
     }
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     if (settings.parsing().projections().containsKey(column)
         || settings.parsing().metadataColumns().containsValue(column)) {
       throw new UnresolvablePipelineException(
@@ -182,8 +182,7 @@ public class SchemaService {
   }
 
   private Table table(Pipeline pipeline) {
-    LoaderSettings settings =
-        LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     return tables.table(settings.table());
   }
 }

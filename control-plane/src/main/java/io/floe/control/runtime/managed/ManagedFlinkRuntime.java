@@ -11,6 +11,7 @@ import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.runtime.SavepointOutcome;
+import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.PropertyGroups;
 import java.time.Clock;
 import java.time.Duration;
@@ -231,7 +232,7 @@ public final class ManagedFlinkRuntime implements PipelineRuntime {
               + config.maxParallelism()
               + ")");
     }
-    String max = settings.get("job.max-parallelism");
+    String max = settings.get(JobSettings.MAX_PARALLELISM.key());
     int maxParallelism =
         max == null ? ApplicationConfigurations.DEFAULT_MAX_PARALLELISM : Integer.parseInt(max);
     if (parallelism > maxParallelism) {

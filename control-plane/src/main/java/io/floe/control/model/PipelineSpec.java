@@ -118,13 +118,7 @@ public record PipelineSpec(
                       + " are (none of those that a field above sets)")
           Map<String, String> kafkaProperties) {}
 
-  /**
-   * The Iceberg side: a table in one of the catalogs the control plane is configured with.
-   *
-   * @param schemaChanges what happens when the table's schema changes under a running loader:
-   *     {@code auto} (the default) restarts it with its state, {@code manual} reports "restart
-   *     needed" in its health
-   */
+  /** The Iceberg side: a table in one of the catalogs the control plane is configured with. */
   public record Table(
       @Schema(
               description = "One of the catalogs the control plane is configured with",
@@ -197,13 +191,7 @@ public record PipelineSpec(
           Boolean required,
       @Schema(description = "The column's documentation") String doc) {}
 
-  /**
-   * What happens to messages that cannot become rows.
-   *
-   * @param transactionTimeout how long publishing one commit's dead letters may take (the
-   *     producer's transaction timeout), default 60s; at most the brokers' {@code
-   *     transaction.max.timeout.ms}
-   */
+  /** What happens to messages that cannot become rows. */
   public record BadMessages(
       @Schema(
               description =
@@ -258,18 +246,7 @@ public record PipelineSpec(
     static final Parsing ABSENT = new Parsing(null, null, null, null, null);
   }
 
-  /**
-   * When the pipeline's health turns DEGRADED or FAILING; every field has a default.
-   *
-   * @param lateAfterIntervals no commit for this many flush intervals while data waits: DEGRADED
-   *     (default 3)
-   * @param failingAfterIntervals no commit for this many flush intervals while data waits: FAILING
-   *     (default 10)
-   * @param deadLetterRatio dead letters above this share of the messages: DEGRADED (default 0.01)
-   * @param smallFileRatio average data file below this share of the target size, with more than 100
-   *     files: DEGRADED (default 0.1)
-   * @param restartLoop this many restarts within the window: FAILING (default 3)
-   */
+  /** When the pipeline's health turns DEGRADED or FAILING; every field has a default. */
   public record Health(
       @Schema(
               description = "No commit for this many flush intervals while data waits: DEGRADED",
@@ -295,12 +272,7 @@ public record PipelineSpec(
     static final Health ABSENT = new Health(null, null, null, null, null);
   }
 
-  /**
-   * Where and how the loader runs.
-   *
-   * @param artifact the loader artifact to deploy (an uploaded artifact's sha256 or id; Managed
-   *     Flink only): changing it restarts the loader with its state
-   */
+  /** Where and how the loader runs. */
   public record Runtime(
       @Schema(
               description =
@@ -383,15 +355,7 @@ public record PipelineSpec(
     static final Maintenance ABSENT = new Maintenance(null, null, null, null);
   }
 
-  /**
-   * Rewrites small data files into files near the target size, newest partitions first.
-   *
-   * @param enabled default true
-   * @param every how often, default 1h
-   * @param targetFileSize default the table's write.target-file-size-bytes
-   * @param minInputFiles a partition is rewritten once it has this many small files, default 5
-   * @param lookback only partitions of a time-partitioned table this recent, default 7d (0 = all)
-   */
+  /** Rewrites small data files into files near the target size, newest partitions first. */
   public record Compaction(
       @Schema(description = "Whether compaction runs", defaultValue = "true") Boolean enabled,
       @Schema(description = "How often it runs", defaultValue = "1h") String every,
@@ -409,14 +373,7 @@ public record PipelineSpec(
               defaultValue = "7d")
           String lookback) {}
 
-  /**
-   * Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it).
-   *
-   * @param enabled default true
-   * @param every how often, default 1h
-   * @param olderThan snapshots older than this may go, default 1d
-   * @param retainLast at least this many of the newest snapshots stay, default 10
-   */
+  /** Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it). */
   public record SnapshotExpiry(
       @Schema(description = "Whether snapshot expiry runs", defaultValue = "true") Boolean enabled,
       @Schema(description = "How often it runs", defaultValue = "1h") String every,
@@ -425,13 +382,7 @@ public record PipelineSpec(
       @Schema(description = "At least this many of the newest snapshots stay", defaultValue = "10")
           Integer retainLast) {}
 
-  /**
-   * Deletes rows older than a period by an event-time column; off unless a column is named.
-   *
-   * @param column a date, timestamp or timestamptz column
-   * @param olderThan rows whose column is older than this go, e.g. 30d
-   * @param every how often, default 1d
-   */
+  /** Deletes rows older than a period by an event-time column; off unless a column is named. */
   public record Retention(
       @Schema(description = "A date, timestamp or timestamptz column; default none (off)")
           String column,
@@ -441,13 +392,7 @@ public record PipelineSpec(
           String olderThan,
       @Schema(description = "How often it runs", defaultValue = "1d") String every) {}
 
-  /**
-   * Deletes files under the table's location that no snapshot references.
-   *
-   * @param enabled default true
-   * @param every how often, default 1d
-   * @param olderThan only files older than this (the safety window), default 3d, at least 1h
-   */
+  /** Deletes files under the table's location that no snapshot references. */
   public record OrphanFiles(
       @Schema(description = "Whether orphan-file cleanup runs", defaultValue = "true")
           Boolean enabled,

@@ -78,19 +78,12 @@ public final class LoaderSettingsRenderer {
   }
 
   /**
-   * The loader settings of a stored pipeline: rendered once per spec, then reused by every caller
-   * until the spec changes.
+   * The loader settings of a stored pipeline.
    *
    * @throws InvalidPipelineException when the spec no longer renders (e.g. its catalog is gone)
    */
   public LoaderSettings settings(Pipeline pipeline) {
-    Rendered last = rendered.get(pipeline.name());
-    if (last != null && last.spec().equals(pipeline.spec())) {
-      return last.settings();
-    }
-    LoaderSettings settings = settings(pipeline.name(), pipeline.spec());
-    rendered.put(pipeline.name(), new Rendered(pipeline.spec(), settings));
-    return settings;
+    return settings(pipeline.name(), pipeline.spec());
   }
 
   /**
@@ -103,12 +96,23 @@ public final class LoaderSettingsRenderer {
   }
 
   /**
-   * The loader settings of a pipeline, typed and validated; {@link LoaderSettings#asMap()} is the
-   * flat map the runtimes submit.
+   * The loader settings of a pipeline, typed and validated, rendered once per spec and reused by
+   * every caller until the pipeline's spec changes; {@link LoaderSettings#asMap()} is the flat map
+   * the runtimes submit.
    *
    * @throws InvalidPipelineException listing every problem, each with the API field to fix
    */
   public LoaderSettings settings(String name, PipelineSpec spec) {
+    Rendered last = rendered.get(name);
+    if (last != null && last.spec().equals(spec)) {
+      return last.settings();
+    }
+    LoaderSettings settings = renderNew(name, spec);
+    rendered.put(name, new Rendered(spec, settings));
+    return settings;
+  }
+
+  private LoaderSettings renderNew(String name, PipelineSpec spec) {
     List<FieldProblem> problems = new ArrayList<>();
     Map<String, String> settings = new TreeMap<>();
     put(settings, LoaderSettings.PIPELINE_NAME, name);

@@ -247,6 +247,7 @@ public record PipelineSpec(
   }
 
   /** When the pipeline's health turns DEGRADED or FAILING; every field has a default. */
+  // The ratios' defaults are in their descriptions: springdoc serves a Double default as a string.
   public record Health(
       @Schema(
               description = "No commit for this many flush intervals while data waits: DEGRADED",
@@ -257,14 +258,13 @@ public record PipelineSpec(
               defaultValue = "10")
           Integer failingAfterIntervals,
       @Schema(
-              description = "Dead letters above this share of the messages: DEGRADED",
-              defaultValue = "0.01")
+              description =
+                  "Dead letters above this share of the messages: DEGRADED (default 0.01)")
           Double deadLetterRatio,
       @Schema(
               description =
                   "An average data file below this share of the target size, with more than 100"
-                      + " files: DEGRADED",
-              defaultValue = "0.1")
+                      + " files: DEGRADED (default 0.1)")
           Double smallFileRatio,
       @Schema(description = "This many restarts within the window: FAILING", defaultValue = "3")
           Integer restartLoop) {

@@ -54,6 +54,7 @@ class LoaderSettingsRendererTest {
 
     LoaderSettings settings = renderer.settings(first);
     assertThat(renderer.settings(pipeline(spec(runtime(2), table(null)), 2))).isSameAs(settings);
+    assertThat(renderer.render("orders", spec(runtime(2), table(null)))).isSameAs(settings.asMap());
     assertThat(catalogLookups).hasValue(1);
 
     LoaderSettings rescaled = renderer.settings(pipeline(spec(runtime(3), table(null)), 3));

@@ -5,6 +5,7 @@ import io.floe.loader.sample.SamplePayload;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.catalog.Catalog;
@@ -39,7 +40,7 @@ public final class SqlLoadJob {
     env.configure(config);
     StreamTableEnvironment tables = StreamTableEnvironment.create(env);
     tables.getConfig().set("table.local-time-zone", SqlStatements.SESSION_TIME_ZONE);
-    tables.getConfig().set("pipeline.name", "floe-sql-" + require(options, "table"));
+    tables.getConfig().set(PipelineOptions.NAME, "floe-sql-" + require(options, "table"));
     // CREATE CATALOG would build the Hadoop configuration with Flink's HadoopUtils, which is on
     // the cluster's classpath while Hadoop is only in the job JAR (as Managed Flink has it): the
     // same catalog, registered with an explicit configuration instead.

@@ -3,7 +3,6 @@ package io.floe.loader.sink;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.loader.settings.LoaderSettings;
-import io.floe.loader.table.TableAccess;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -11,18 +10,14 @@ import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
-import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
 
 /**
  * The benchmark's write stage: the write half of the loader's {@link TableWriterOperator} (the same
- * {@link TableWriterFactories writer factory}, the same flush before each barrier, the same {@link
- * WrittenFiles} to the loader's {@link TableCommitterOperator}), fed with rows made in memory
- * instead of parsed messages. It lives in the loader's package, in the benchmark's job JAR, because
- * {@code WrittenFiles} and the factory are package-private.
+ * {@link DataFileWriter}, the same flush before each barrier, the same {@link WrittenFiles} to the
+ * loader's {@link TableCommitterOperator}), fed with rows made in memory instead of parsed
+ * messages. It lives in the loader's package, in the benchmark's job JAR, because {@code
+ * WrittenFiles} and the factory are package-private.
  */
 public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<WrittenFiles>
     implements OneInputStreamOperator<RowData, WrittenFiles> {
@@ -30,10 +25,7 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
 
   private final HashMap<String, String> settings;
 
-  private transient TableLoader tableLoader;
-  private transient RowDataTaskWriterFactory writerFactory;
-  private transient TaskWriter<RowData> writer;
-  private transient int schemaId;
+  private transient DataFileWriter files;
   private transient long recordsWritten;
 
   public GeneratedRowsWriterOperator(Map<String, String> settings) {
@@ -45,31 +37,19 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
   @Override
   public void open() throws Exception {
     super.open();
-    LoaderSettings loaderSettings = LoaderSettings.parse(settings);
-    tableLoader = TableAccess.tableLoader(loaderSettings.table());
-    tableLoader.open();
-    Table table = tableLoader.loadTable();
-    schemaId = table.schema().schemaId();
-    writerFactory =
-        TableWriterFactories.create(
-            table,
-            loaderSettings.table().writeProperties(),
-            getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-            getRuntimeContext().getTaskInfo().getAttemptNumber());
-    writer = writerFactory.create();
+    files = DataFileWriter.open(LoaderSettings.parse(settings).table(), getRuntimeContext());
   }
 
   @Override
   public void processElement(StreamRecord<RowData> element) throws Exception {
-    writer.write(element.getValue());
+    files.write(element.getValue());
     recordsWritten++;
   }
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    WriteResult result = writer.complete();
-    writer = writerFactory.create();
+    WriteResult result = files.flush();
     if (result.dataFiles().length == 0) {
       return;
     }
@@ -77,7 +57,7 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
         new StreamRecord<>(
             new WrittenFiles(
                 checkpointId,
-                schemaId,
+                files.schemaId(),
                 result.dataFiles(),
                 recordsWritten,
                 0,
@@ -90,11 +70,8 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
   @Override
   public void close() throws Exception {
     try {
-      if (writer != null) {
-        writer.close();
-      }
-      if (tableLoader != null) {
-        tableLoader.close();
+      if (files != null) {
+        files.close();
       }
     } finally {
       super.close();

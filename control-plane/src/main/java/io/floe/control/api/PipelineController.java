@@ -8,8 +8,10 @@ import io.floe.control.model.InvalidPipelineException;
 import io.floe.control.model.ObservedState;
 import io.floe.control.model.OperationView;
 import io.floe.control.pipeline.ParallelismRequest;
+import io.floe.control.pipeline.PipelineDefinitions;
+import io.floe.control.pipeline.PipelineLifecycle;
+import io.floe.control.pipeline.PipelineQueries;
 import io.floe.control.pipeline.PipelineRequest;
-import io.floe.control.pipeline.PipelineService;
 import io.floe.control.pipeline.PipelineView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -39,10 +41,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Pipelines", description = "Kafka topics to Iceberg tables, and their loaders")
 public class PipelineController {
-  private final PipelineService pipelines;
+  private final PipelineDefinitions definitions;
+  private final PipelineLifecycle lifecycle;
+  private final PipelineQueries queries;
 
-  public PipelineController(PipelineService pipelines) {
-    this.pipelines = requireNonNull(pipelines, "pipelines is null");
+  public PipelineController(
+      PipelineDefinitions definitions, PipelineLifecycle lifecycle, PipelineQueries queries) {
+    this.definitions = requireNonNull(definitions, "definitions is null");
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+    this.queries = requireNonNull(queries, "queries is null");
   }
 
   @PostMapping("/pipelines")
@@ -55,8 +62,8 @@ public class PipelineController {
       @Parameter(description = "Validate only; save nothing") @RequestParam(defaultValue = "false")
           boolean dryRun,
       HttpServletRequest request) {
-    PipelineService.Saved saved =
-        pipelines.create(
+    PipelineDefinitions.Saved saved =
+        definitions.create(
             body, Optional.ofNullable(idempotencyKey), dryRun, RequestIds.context(request));
     return saved(saved, dryRun);
   }
@@ -73,8 +80,8 @@ public class PipelineController {
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       @RequestParam(defaultValue = "false") boolean dryRun,
       HttpServletRequest request) {
-    PipelineService.Saved saved =
-        pipelines.put(name, body, version(ifMatch), dryRun, RequestIds.context(request));
+    PipelineDefinitions.Saved saved =
+        definitions.put(name, body, version(ifMatch), dryRun, RequestIds.context(request));
     return saved(saved, dryRun);
   }
 
@@ -82,7 +89,7 @@ public class PipelineController {
   @Operation(
       summary = "List pipelines",
       description = "Filter by observed state, desired state and labels (key=value, repeatable).")
-  public PipelineService.Page list(
+  public PipelineQueries.Page list(
       @RequestParam(required = false) ObservedState state,
       @RequestParam(required = false) DesiredState desiredState,
       @RequestParam(name = "label", required = false) List<String> labels,
@@ -96,14 +103,14 @@ public class PipelineController {
       }
       wanted.put(label.substring(0, eq), label.substring(eq + 1));
     }
-    return pipelines.list(
+    return queries.list(
         Optional.ofNullable(state), Optional.ofNullable(desiredState), wanted, page, size);
   }
 
   @GetMapping("/pipelines/{name}")
   @Operation(summary = "Get a pipeline, its desired and its observed state")
   public ResponseEntity<PipelineView> get(@PathVariable String name) {
-    PipelineView view = pipelines.get(name);
+    PipelineView view = queries.get(name);
     return ResponseEntity.ok().eTag(etag(view)).body(view);
   }
 
@@ -116,7 +123,7 @@ public class PipelineController {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       HttpServletRequest request) {
-    return accepted(pipelines.delete(name, version(ifMatch), RequestIds.context(request)));
+    return accepted(lifecycle.delete(name, version(ifMatch), RequestIds.context(request)));
   }
 
   @PostMapping("/pipelines/{name}/start")
@@ -126,7 +133,7 @@ public class PipelineController {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       HttpServletRequest request) {
-    return accepted(pipelines.start(name, version(ifMatch), RequestIds.context(request)));
+    return accepted(lifecycle.start(name, version(ifMatch), RequestIds.context(request)));
   }
 
   @PostMapping("/pipelines/{name}/stop")
@@ -136,7 +143,7 @@ public class PipelineController {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       HttpServletRequest request) {
-    return accepted(pipelines.stop(name, version(ifMatch), RequestIds.context(request)));
+    return accepted(lifecycle.stop(name, version(ifMatch), RequestIds.context(request)));
   }
 
   @PostMapping("/pipelines/{name}/restart")
@@ -148,7 +155,7 @@ public class PipelineController {
       @PathVariable String name,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
       HttpServletRequest request) {
-    return accepted(pipelines.restart(name, version(ifMatch), RequestIds.context(request)));
+    return accepted(lifecycle.restart(name, version(ifMatch), RequestIds.context(request)));
   }
 
   @PostMapping("/pipelines/{name}/parallelism")
@@ -168,7 +175,7 @@ public class PipelineController {
       throw new InvalidPipelineException("parallelism", body.parallelism() + " is below 1");
     }
     return accepted(
-        pipelines.parallelism(
+        lifecycle.parallelism(
             name,
             body.parallelism(),
             Boolean.TRUE.equals(body.force()),
@@ -180,23 +187,24 @@ public class PipelineController {
   @Operation(summary = "The pipeline's operations, newest first")
   public List<OperationView> operations(
       @PathVariable String name, @RequestParam(defaultValue = "50") int limit) {
-    return pipelines.operations(name, Math.max(1, Math.min(limit, 500)));
+    return queries.operations(name, Math.max(1, Math.min(limit, 500)));
   }
 
   @GetMapping("/operations/{id}")
   @Operation(summary = "One operation: poll until it SUCCEEDED or FAILED")
   public OperationView operation(@PathVariable String id) {
-    return pipelines.operation(id);
+    return queries.operation(id);
   }
 
   @GetMapping("/pipelines/{name}/events")
   @Operation(summary = "What happened to the pipeline, newest first")
   public List<EventView> events(
       @PathVariable String name, @RequestParam(defaultValue = "100") int limit) {
-    return pipelines.events(name, Math.max(1, Math.min(limit, 1000)));
+    return queries.events(name, Math.max(1, Math.min(limit, 1000)));
   }
 
-  private static ResponseEntity<PipelineView> saved(PipelineService.Saved saved, boolean dryRun) {
+  private static ResponseEntity<PipelineView> saved(
+      PipelineDefinitions.Saved saved, boolean dryRun) {
     PipelineView view = saved.view();
     if (saved.created() && !dryRun) {
       return ResponseEntity.created(URI.create("/pipelines/" + view.name()))

@@ -3,6 +3,7 @@ package io.floe.control.config;
 import io.floe.control.artifact.ArtifactBucket;
 import io.floe.control.artifact.ArtifactService;
 import io.floe.control.catalog.TablePositions;
+import io.floe.control.model.RuntimeTargets;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.managed.CloudWatchApplicationMetrics;
 import io.floe.control.runtime.managed.IamPolicies;
@@ -97,7 +98,7 @@ public class ManagedFlinkConfiguration {
                 message,
                 Optional.empty(),
                 Optional.empty(),
-                Optional.of("managed-flink")),
+                Optional.of(RuntimeTargets.MANAGED_FLINK)),
         ManagedFlinkRuntime::sleepQuietly,
         new CloudWatchApplicationMetrics(cloudWatch),
         (pipeline, settings) ->

@@ -1,6 +1,7 @@
 package io.floe.control.config;
 
 import io.floe.control.local.LocalStack;
+import io.floe.control.model.RuntimeTargets;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.runtime.RuntimeRegistry;
@@ -23,10 +24,10 @@ public class RuntimeConfiguration {
       LocalStack local,
       ObjectProvider<ManagedFlinkRuntime> managedFlink) {
     Map<String, PipelineRuntime> runtimes = new HashMap<>();
-    managedFlink.ifAvailable(runtime -> runtimes.put("managed-flink", runtime));
+    managedFlink.ifAvailable(runtime -> runtimes.put(RuntimeTargets.MANAGED_FLINK, runtime));
     if (properties.flinkCluster() != null && properties.flinkCluster().restUrl() != null) {
       runtimes.put(
-          "flink-cluster",
+          RuntimeTargets.FLINK_CLUSTER,
           new FlinkClusterRuntime(
               properties.flinkCluster().restUrl(),
               loaderJar(properties),
@@ -37,7 +38,7 @@ public class RuntimeConfiguration {
         .ifPresent(
             url ->
                 runtimes.put(
-                    "local",
+                    RuntimeTargets.LOCAL,
                     new FlinkClusterRuntime(url, loaderJar(properties), properties.httpTimeout())));
     return new RuntimeRegistry(runtimes, properties.defaultTarget());
   }

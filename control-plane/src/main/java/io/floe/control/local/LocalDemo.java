@@ -6,8 +6,10 @@ import io.floe.control.catalog.Catalogs;
 import io.floe.control.model.DesiredState;
 import io.floe.control.model.ObservedState;
 import io.floe.control.model.RequestContext;
+import io.floe.control.model.RuntimeTargets;
+import io.floe.control.pipeline.PipelineDefinitions;
+import io.floe.control.pipeline.PipelineQueries;
 import io.floe.control.pipeline.PipelineRequest;
-import io.floe.control.pipeline.PipelineService;
 import io.floe.control.pipeline.PipelineView;
 import io.floe.control.runtime.RuntimeProperties;
 import io.floe.control.security.SecurityProperties;
@@ -49,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnProperty(name = "floe.local.demo", havingValue = "true")
 public class LocalDemo implements DisposableBean {
   static final String PIPELINE = "demo";
-  static final String LOCAL_TARGET = "local";
+  static final String LOCAL_TARGET = RuntimeTargets.LOCAL;
   static final String TOPIC = "demo-events";
   static final String DEAD_LETTER_TOPIC = "demo-events-dlq";
   static final String CATALOG = "local";
@@ -87,7 +89,8 @@ public class LocalDemo implements DisposableBean {
 
   private final LocalProperties local;
   private final LocalStack stack;
-  private final PipelineService service;
+  private final PipelineDefinitions definitions;
+  private final PipelineQueries queries;
   private final PipelineStore pipelines;
   private final Catalogs catalogs;
   private final Path loaderJar;
@@ -99,7 +102,8 @@ public class LocalDemo implements DisposableBean {
   public LocalDemo(
       LocalProperties local,
       LocalStack stack,
-      PipelineService service,
+      PipelineDefinitions definitions,
+      PipelineQueries queries,
       PipelineStore pipelines,
       Catalogs catalogs,
       RuntimeProperties runtime,
@@ -108,7 +112,8 @@ public class LocalDemo implements DisposableBean {
       JsonMapper json) {
     this.local = requireNonNull(local, "local is null");
     this.stack = requireNonNull(stack, "stack is null");
-    this.service = requireNonNull(service, "service is null");
+    this.definitions = requireNonNull(definitions, "definitions is null");
+    this.queries = requireNonNull(queries, "queries is null");
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
     this.catalogs = requireNonNull(catalogs, "catalogs is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -173,7 +178,7 @@ public class LocalDemo implements DisposableBean {
       LOG.info("Pipeline {} exists; keeping it as it is", PIPELINE);
       return;
     }
-    service.put(
+    definitions.put(
         PIPELINE, request(servers), Optional.empty(), false, RequestContext.system("local-demo"));
     LOG.info("Created pipeline {}: {} -> {}.{}.{}", PIPELINE, TOPIC, CATALOG, NAMESPACE, TABLE);
   }
@@ -254,7 +259,7 @@ public class LocalDemo implements DisposableBean {
 
   private void announceWhenRunning(URI api) {
     Instant deadline = clock.instant().plus(BANNER_WAIT);
-    PipelineView view = service.get(PIPELINE);
+    PipelineView view = queries.get(PIPELINE);
     while (view.desiredState() == DesiredState.RUNNING
         && view.status().observedState() != ObservedState.RUNNING
         && view.status().observedState() != ObservedState.FAILED
@@ -264,7 +269,7 @@ public class LocalDemo implements DisposableBean {
       } catch (InterruptedException e) {
         return;
       }
-      view = service.get(PIPELINE);
+      view = queries.get(PIPELINE);
     }
     LOG.info(banner(api, view));
   }

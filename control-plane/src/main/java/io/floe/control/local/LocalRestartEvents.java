@@ -58,10 +58,7 @@ public class LocalRestartEvents implements DisposableBean {
 
   /** Whether the pipeline runs on the local Flink cluster: its target, or the default one. */
   private boolean runsLocally(Pipeline pipeline) {
-    String target =
-        pipeline.spec().runtime() == null || pipeline.spec().runtime().target() == null
-            ? runtimes.defaultTarget()
-            : pipeline.spec().runtime().target();
+    String target = pipeline.spec().runtime().targetName().orElse(runtimes.defaultTarget());
     return LocalDemo.LOCAL_TARGET.equals(target);
   }
 

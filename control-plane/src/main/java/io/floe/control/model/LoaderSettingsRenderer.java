@@ -2,8 +2,12 @@ package io.floe.control.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.loader.settings.BadMessageSettings;
 import io.floe.loader.settings.InvalidSettingsException;
+import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.ParseSettings;
+import io.floe.loader.settings.Setting;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
 import java.util.ArrayList;
@@ -11,50 +15,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Renders a pipeline spec into the loader's settings, and validates them with the loader's own
- * model, so the API accepts exactly what the loader will accept. Problems come back named by the
- * API's field, not the loader's key.
+ * Renders a pipeline spec into the loader's settings, once per spec, and validates them with the
+ * loader's own model, so the API accepts exactly what the loader will accept. Problems come back
+ * named by the API's field, not the loader's key.
  */
 public final class LoaderSettingsRenderer {
+  /** The prefix of Iceberg's write properties, in the table's and in the API's writeProperties. */
+  private static final String WRITE = "write.";
+
   /** Loader keys (or key prefixes ending in '.') and the API field that sets them. */
   private static final Map<String, String> FIELDS = new LinkedHashMap<>();
 
   static {
-    FIELDS.put("pipeline.name", "name");
-    FIELDS.put("source.bootstrap-servers", "source.bootstrapServers");
-    FIELDS.put("source.topics", "source.topics");
-    FIELDS.put("source.topic-pattern", "source.topicPattern");
-    FIELDS.put("source.group-id", "source.consumerGroup");
-    FIELDS.put("source.starting-offsets", "source.startingOffsets");
-    FIELDS.put("source.starting-timestamp", "source.startingTimestamp");
-    FIELDS.put("source.security-protocol", "source.securityProtocol");
-    FIELDS.put("source.sasl-mechanism", "source.saslMechanism");
-    FIELDS.put("source.credentials.username-field", "source.usernameField");
-    FIELDS.put("source.credentials.password-field", "source.passwordField");
-    FIELDS.put("source.credentials", "source.credentialsSecret");
-    FIELDS.put(SourceSettings.KAFKA_PROPERTIES_PREFIX, "source.kafkaProperties.");
-    FIELDS.put("table.catalog-name", "table.catalog");
-    FIELDS.put(TableSettings.CATALOG_PREFIX, "table.catalog");
-    FIELDS.put("table.namespace", "table.namespace");
-    FIELDS.put("table.name", "table.name");
-    FIELDS.put(TableSettings.WRITE_PREFIX, "table.writeProperties.write.");
-    FIELDS.put("parse.unnest-pointer", "parsing.unnestPointer");
-    FIELDS.put("parse.projections", "parsing.projections");
-    FIELDS.put("parse.field-name-case", "parsing.fieldNameCase");
-    FIELDS.put("parse.metadata-columns", "parsing.metadataColumns");
-    FIELDS.put("parse.max-message-bytes", "parsing.maxMessageSize");
-    FIELDS.put("bad-messages.policy", "badMessages.policy");
-    FIELDS.put("bad-messages.dead-letter-topic", "badMessages.deadLetterTopic");
-    FIELDS.put("bad-messages.transaction-timeout", "badMessages.transactionTimeout");
-    FIELDS.put("job.flush-interval", "runtime.flushInterval");
-    FIELDS.put("job.parallelism", "runtime.parallelism");
-    FIELDS.put("job.max-parallelism", "runtime.maxParallelism");
+    field(LoaderSettings.PIPELINE_NAME, SpecFields.NAME);
+    field(SourceSettings.BOOTSTRAP_SERVERS, SpecFields.SOURCE_BOOTSTRAP_SERVERS);
+    field(SourceSettings.TOPICS, SpecFields.SOURCE_TOPICS);
+    field(SourceSettings.TOPIC_PATTERN, SpecFields.SOURCE_TOPIC_PATTERN);
+    field(SourceSettings.GROUP_ID, SpecFields.SOURCE_CONSUMER_GROUP);
+    field(SourceSettings.STARTING_OFFSETS, SpecFields.SOURCE_STARTING_OFFSETS);
+    field(SourceSettings.STARTING_TIMESTAMP, SpecFields.SOURCE_STARTING_TIMESTAMP);
+    field(SourceSettings.SECURITY_PROTOCOL, SpecFields.SOURCE_SECURITY_PROTOCOL);
+    field(SourceSettings.SASL_MECHANISM, SpecFields.SOURCE_SASL_MECHANISM);
+    field(SourceSettings.USERNAME_FIELD, SpecFields.SOURCE_USERNAME_FIELD);
+    field(SourceSettings.PASSWORD_FIELD, SpecFields.SOURCE_PASSWORD_FIELD);
+    field(SourceSettings.CREDENTIALS, SpecFields.SOURCE_CREDENTIALS_SECRET);
+    FIELDS.put(SourceSettings.KAFKA_PROPERTIES_PREFIX, SpecFields.SOURCE_KAFKA_PROPERTIES + ".");
+    field(TableSettings.CATALOG_NAME, SpecFields.TABLE_CATALOG);
+    FIELDS.put(TableSettings.CATALOG_PREFIX, SpecFields.TABLE_CATALOG);
+    field(TableSettings.NAMESPACE, SpecFields.TABLE_NAMESPACE);
+    field(TableSettings.NAME, SpecFields.TABLE_NAME);
+    FIELDS.put(TableSettings.WRITE_PREFIX, SpecFields.TABLE_WRITE_PROPERTIES + "." + WRITE);
+    field(ParseSettings.UNNEST_POINTER, SpecFields.PARSING_UNNEST_POINTER);
+    field(ParseSettings.PROJECTIONS, SpecFields.PARSING_PROJECTIONS);
+    field(ParseSettings.FIELD_NAME_CASE, SpecFields.PARSING_FIELD_NAME_CASE);
+    field(ParseSettings.METADATA_COLUMNS, SpecFields.PARSING_METADATA_COLUMNS);
+    field(ParseSettings.MAX_MESSAGE_BYTES, SpecFields.PARSING_MAX_MESSAGE_SIZE);
+    field(BadMessageSettings.POLICY, SpecFields.BAD_MESSAGES_POLICY);
+    field(BadMessageSettings.DEAD_LETTER_TOPIC, SpecFields.BAD_MESSAGES_DEAD_LETTER_TOPIC);
+    field(BadMessageSettings.TRANSACTION_TIMEOUT, SpecFields.BAD_MESSAGES_TRANSACTION_TIMEOUT);
+    field(JobSettings.FLUSH_INTERVAL, SpecFields.RUNTIME_FLUSH_INTERVAL);
+    field(JobSettings.PARALLELISM, SpecFields.RUNTIME_PARALLELISM);
+    field(JobSettings.MAX_PARALLELISM, SpecFields.RUNTIME_MAX_PARALLELISM);
   }
 
   private final Function<String, Map<String, String>> catalogs;
+
+  /** The settings last rendered for each pipeline, with the spec they were rendered from. */
+  private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
+
+  private record Rendered(PipelineSpec spec, LoaderSettings settings) {}
 
   /**
    * @param catalogs the Iceberg properties of a configured catalog by name; throws
@@ -65,111 +78,69 @@ public final class LoaderSettingsRenderer {
   }
 
   /**
-   * The loader settings of a pipeline, validated.
+   * The loader settings of a stored pipeline.
+   *
+   * @throws InvalidPipelineException when the spec no longer renders (e.g. its catalog is gone)
+   */
+  public LoaderSettings settings(Pipeline pipeline) {
+    return settings(pipeline.name(), pipeline.spec());
+  }
+
+  /**
+   * The loader settings of a pipeline as a flat map, what the runtimes submit.
    *
    * @throws InvalidPipelineException listing every problem, each with the API field to fix
    */
   public Map<String, String> render(String name, PipelineSpec spec) {
+    return settings(name, spec).asMap();
+  }
+
+  /**
+   * The loader settings of a pipeline, typed and validated, rendered once per spec and reused by
+   * every caller until the pipeline's spec changes; {@link LoaderSettings#asMap()} is the flat map
+   * the runtimes submit.
+   *
+   * @throws InvalidPipelineException listing every problem, each with the API field to fix
+   */
+  public LoaderSettings settings(String name, PipelineSpec spec) {
+    Rendered last = rendered.get(name);
+    if (last != null && last.spec().equals(spec)) {
+      return last.settings();
+    }
+    LoaderSettings settings = renderNew(name, spec);
+    rendered.put(name, new Rendered(spec, settings));
+    return settings;
+  }
+
+  private LoaderSettings renderNew(String name, PipelineSpec spec) {
     List<FieldProblem> problems = new ArrayList<>();
     Map<String, String> settings = new TreeMap<>();
-    settings.put("pipeline.name", name);
-    PipelineSpec.Source source = spec.source();
-    if (source == null) {
-      problems.add(new FieldProblem("source", "is required"));
-    } else {
-      put(settings, "source.bootstrap-servers", source.bootstrapServers());
-      if (source.topics() != null) {
-        for (String topic : source.topics()) {
-          if (topic == null || topic.isBlank() || topic.contains(",")) {
-            problems.add(new FieldProblem("source.topics", "'" + topic + "' is not a topic name"));
-          }
-        }
-        put(settings, "source.topics", String.join(",", source.topics()));
-      }
-      put(settings, "source.topic-pattern", source.topicPattern());
-      put(settings, "source.group-id", source.consumerGroup());
-      put(settings, "source.starting-offsets", source.startingOffsets());
-      put(
-          settings,
-          "source.starting-timestamp",
-          source.startingTimestamp() == null ? null : source.startingTimestamp().toString());
-      put(settings, "source.security-protocol", source.securityProtocol());
-      put(settings, "source.sasl-mechanism", source.saslMechanism());
-      put(settings, "source.credentials", source.credentialsSecret());
-      put(settings, "source.credentials.username-field", source.usernameField());
-      put(settings, "source.credentials.password-field", source.passwordField());
-      if (source.kafkaProperties() != null) {
-        source
-            .kafkaProperties()
-            .forEach(
-                (key, value) -> put(settings, SourceSettings.KAFKA_PROPERTIES_PREFIX + key, value));
-      }
-    }
-    PipelineSpec.Table table = spec.table();
-    if (table == null) {
-      problems.add(new FieldProblem("table", "is required"));
-    } else {
-      String catalog = table.catalog() == null ? "default" : table.catalog();
-      put(settings, "table.catalog-name", catalog);
-      try {
-        catalogs
-            .apply(catalog)
-            .forEach((key, value) -> settings.put(TableSettings.CATALOG_PREFIX + key, value));
-      } catch (UnknownCatalogException e) {
-        problems.add(new FieldProblem("table.catalog", e.getMessage()));
-      }
-      put(settings, "table.namespace", table.namespace());
-      put(settings, "table.name", table.name());
-      if (table.writeProperties() != null) {
-        table
-            .writeProperties()
-            .forEach(
-                (key, value) -> {
-                  if (!key.startsWith("write.")) {
-                    problems.add(
-                        new FieldProblem(
-                            "table.writeProperties." + key,
-                            "is not an Iceberg write property (write.*)"));
-                  } else {
-                    put(settings, TableSettings.WRITE_PREFIX + key.substring(6), value);
-                  }
-                });
-      }
-    }
+    put(settings, LoaderSettings.PIPELINE_NAME, name);
+    renderSource(spec.source(), settings, problems);
+    renderTable(spec.table(), settings, problems);
     PipelineSpec.Parsing parsing = spec.parsing();
-    if (parsing != null) {
-      put(settings, "parse.unnest-pointer", parsing.unnestPointer());
-      put(
-          settings,
-          "parse.projections",
-          pairs(parsing.projections(), "parsing.projections", problems));
-      put(settings, "parse.field-name-case", parsing.fieldNameCase());
-      put(
-          settings,
-          "parse.metadata-columns",
-          pairs(parsing.metadataColumns(), "parsing.metadataColumns", problems));
-      put(settings, "parse.max-message-bytes", parsing.maxMessageSize());
-    }
+    put(settings, ParseSettings.UNNEST_POINTER, parsing.unnestPointer());
+    put(
+        settings,
+        ParseSettings.PROJECTIONS,
+        pairs(parsing.projections(), SpecFields.PARSING_PROJECTIONS, problems));
+    put(settings, ParseSettings.FIELD_NAME_CASE, parsing.fieldNameCase());
+    put(
+        settings,
+        ParseSettings.METADATA_COLUMNS,
+        pairs(parsing.metadataColumns(), SpecFields.PARSING_METADATA_COLUMNS, problems));
+    put(settings, ParseSettings.MAX_MESSAGE_BYTES, parsing.maxMessageSize());
     PipelineSpec.BadMessages badMessages = spec.badMessages();
-    if (badMessages != null) {
-      put(settings, "bad-messages.policy", badMessages.policy());
-      put(settings, "bad-messages.dead-letter-topic", badMessages.deadLetterTopic());
-      put(settings, "bad-messages.transaction-timeout", badMessages.transactionTimeout());
-    }
+    put(settings, BadMessageSettings.POLICY, badMessages.policy());
+    put(settings, BadMessageSettings.DEAD_LETTER_TOPIC, badMessages.deadLetterTopic());
+    put(settings, BadMessageSettings.TRANSACTION_TIMEOUT, badMessages.transactionTimeout());
     PipelineSpec.Runtime runtime = spec.runtime();
-    if (runtime != null) {
-      put(settings, "job.flush-interval", runtime.flushInterval());
-      put(
-          settings,
-          "job.parallelism",
-          runtime.parallelism() == null ? null : runtime.parallelism().toString());
-      put(
-          settings,
-          "job.max-parallelism",
-          runtime.maxParallelism() == null ? null : runtime.maxParallelism().toString());
-    }
+    put(settings, JobSettings.FLUSH_INTERVAL, runtime.flushInterval());
+    put(settings, JobSettings.PARALLELISM, text(runtime.parallelism()));
+    put(settings, JobSettings.MAX_PARALLELISM, text(runtime.maxParallelism()));
+    LoaderSettings parsed = null;
     try {
-      LoaderSettings.parse(settings);
+      parsed = LoaderSettings.parse(settings);
     } catch (InvalidSettingsException e) {
       for (String problem : e.problems()) {
         problems.add(toFieldProblem(problem));
@@ -178,7 +149,75 @@ public final class LoaderSettingsRenderer {
     if (!problems.isEmpty()) {
       throw new InvalidPipelineException(problems);
     }
-    return settings;
+    return parsed;
+  }
+
+  private static void renderSource(
+      PipelineSpec.Source source, Map<String, String> settings, List<FieldProblem> problems) {
+    if (source == null) {
+      problems.add(new FieldProblem(SpecFields.SOURCE, "is required"));
+      return;
+    }
+    put(settings, SourceSettings.BOOTSTRAP_SERVERS, source.bootstrapServers());
+    if (source.topics() != null) {
+      for (String topic : source.topics()) {
+        if (topic == null || topic.isBlank() || topic.contains(",")) {
+          problems.add(
+              new FieldProblem(SpecFields.SOURCE_TOPICS, "'" + topic + "' is not a topic name"));
+        }
+      }
+      put(settings, SourceSettings.TOPICS, String.join(",", source.topics()));
+    }
+    put(settings, SourceSettings.TOPIC_PATTERN, source.topicPattern());
+    put(settings, SourceSettings.GROUP_ID, source.consumerGroup());
+    put(settings, SourceSettings.STARTING_OFFSETS, source.startingOffsets());
+    put(settings, SourceSettings.STARTING_TIMESTAMP, text(source.startingTimestamp()));
+    put(settings, SourceSettings.SECURITY_PROTOCOL, source.securityProtocol());
+    put(settings, SourceSettings.SASL_MECHANISM, source.saslMechanism());
+    put(settings, SourceSettings.CREDENTIALS, source.credentialsSecret());
+    put(settings, SourceSettings.USERNAME_FIELD, source.usernameField());
+    put(settings, SourceSettings.PASSWORD_FIELD, source.passwordField());
+    if (source.kafkaProperties() != null) {
+      source
+          .kafkaProperties()
+          .forEach(
+              (key, value) -> put(settings, SourceSettings.KAFKA_PROPERTIES_PREFIX + key, value));
+    }
+  }
+
+  private void renderTable(
+      PipelineSpec.Table table, Map<String, String> settings, List<FieldProblem> problems) {
+    if (table == null) {
+      problems.add(new FieldProblem(SpecFields.TABLE, "is required"));
+      return;
+    }
+    String catalog = table.catalogOrDefault();
+    put(settings, TableSettings.CATALOG_NAME, catalog);
+    try {
+      catalogs
+          .apply(catalog)
+          .forEach((key, value) -> settings.put(TableSettings.CATALOG_PREFIX + key, value));
+    } catch (UnknownCatalogException e) {
+      problems.add(new FieldProblem(SpecFields.TABLE_CATALOG, e.getMessage()));
+    }
+    put(settings, TableSettings.NAMESPACE, table.namespace());
+    put(settings, TableSettings.NAME, table.name());
+    if (table.writeProperties() != null) {
+      table
+          .writeProperties()
+          .forEach(
+              (key, value) -> {
+                if (!key.startsWith(WRITE)) {
+                  problems.add(
+                      new FieldProblem(
+                          SpecFields.TABLE_WRITE_PROPERTIES + "." + key,
+                          "is not an Iceberg write property (write.*)"));
+                } else {
+                  put(settings, TableSettings.WRITE_PREFIX + key.substring(WRITE.length()), value);
+                }
+              });
+    }
+    table.schemaChangesProblem().ifPresent(problems::add);
   }
 
   private static String pairs(
@@ -198,10 +237,22 @@ public final class LoaderSettingsRenderer {
     return String.join(",", items);
   }
 
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+
+  private static void put(Map<String, String> settings, Setting<?> setting, String value) {
+    put(settings, setting.key(), value);
+  }
+
   private static void put(Map<String, String> settings, String key, String value) {
     if (value != null && !value.isBlank()) {
       settings.put(key, value);
     }
+  }
+
+  private static void field(Setting<?> setting, String apiField) {
+    FIELDS.put(setting.key(), apiField);
   }
 
   /** "source.topics: give source.topics or ..." becomes a problem of field source.topics. */

@@ -1,67 +1,218 @@
 package io.floe.control.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a user asks for: a pipeline from Kafka topics into an Iceberg table, how to parse, where bad
  * messages go, and how to run. Never holds a secret, only references to where secrets live.
+ *
+ * <p>The optional sections are never null: an absent one is its {@code ABSENT} value (all
+ * defaults), which is not written back, so the spec reads and writes as the user gave it. Source
+ * and table are required; a spec without them is refused at save.
  */
 public record PipelineSpec(
-    Source source,
-    Table table,
-    BadMessages badMessages,
-    Parsing parsing,
-    Runtime runtime,
-    Health health,
-    Maintenance maintenance) {
+    @Schema(description = "The Kafka side: brokers, topics and how to read them (required)")
+        Source source,
+    @Schema(description = "The Iceberg table the rows go to (required)") Table table,
+    @Schema(description = "What happens to messages that cannot become rows")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Absent.class)
+        BadMessages badMessages,
+    @Schema(description = "Reshaping of each message before it is parsed, and limits")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Absent.class)
+        Parsing parsing,
+    @Schema(description = "Where and how the loader runs")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Absent.class)
+        Runtime runtime,
+    @Schema(description = "When the pipeline's health turns DEGRADED or FAILING")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Absent.class)
+        Health health,
+    @Schema(description = "Table maintenance, each task on its own schedule")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Absent.class)
+        Maintenance maintenance) {
+
+  public PipelineSpec {
+    badMessages = badMessages == null ? BadMessages.ABSENT : badMessages;
+    parsing = parsing == null ? Parsing.ABSENT : parsing;
+    runtime = runtime == null ? Runtime.ABSENT : runtime;
+    health = health == null ? Health.ABSENT : health;
+    maintenance = maintenance == null ? Maintenance.ABSENT : maintenance;
+  }
+
+  /** This spec with another runtime section. */
+  public PipelineSpec withRuntime(Runtime changed) {
+    return new PipelineSpec(source, table, badMessages, parsing, changed, health, maintenance);
+  }
+
+  /**
+   * Leaves an absent section out of the JSON (Jackson's value filter: {@code equals} answers "leave
+   * out"), so a section the user did not give is not shown as one of defaults.
+   */
+  public static final class Absent {
+    @Override
+    public boolean equals(Object value) {
+      return value == null
+          || value == BadMessages.ABSENT
+          || value == Parsing.ABSENT
+          || value == Runtime.ABSENT
+          || value == Health.ABSENT
+          || value == Maintenance.ABSENT;
+    }
+
+    @Override
+    public int hashCode() {
+      return Absent.class.hashCode();
+    }
+  }
 
   /** The Kafka side. */
   public record Source(
-      String bootstrapServers,
-      List<String> topics,
-      String topicPattern,
-      String consumerGroup,
-      String startingOffsets,
-      Instant startingTimestamp,
-      String securityProtocol,
-      String saslMechanism,
-      String credentialsSecret,
-      String usernameField,
-      String passwordField,
-      Map<String, String> kafkaProperties) {}
+      @Schema(description = "Kafka bootstrap servers, host:port[,host:port...] (required)")
+          String bootstrapServers,
+      @Schema(description = "The topics to read; give topics or topicPattern") List<String> topics,
+      @Schema(description = "A Java regular expression for the topics to read, instead of topics")
+          String topicPattern,
+      @Schema(
+              description =
+                  "The consumer group that receives the committed offsets; default"
+                      + " floe-<pipeline name>")
+          String consumerGroup,
+      @Schema(
+              description =
+                  "Where a partition the table holds no commit of is first read from; it applies"
+                      + " once, later starts continue after the table's offsets",
+              allowableValues = {"committed", "earliest", "latest", "timestamp"},
+              defaultValue = "committed")
+          String startingOffsets,
+      @Schema(description = "The first record time to read with startingOffsets timestamp")
+          Instant startingTimestamp,
+      @Schema(
+              description = "How the loader connects to the brokers",
+              allowableValues = {"plaintext", "ssl", "sasl-plaintext", "sasl-ssl"},
+              defaultValue = "plaintext")
+          String securityProtocol,
+      @Schema(
+              description = "The SASL mechanism; required with a SASL protocol",
+              allowableValues = {"plain", "scram-sha-256", "scram-sha-512"})
+          String saslMechanism,
+      @Schema(
+              description =
+                  "Where the SASL username and password live: secretsmanager:<arn or name>,"
+                      + " file:<path> or env:<VARIABLE>; required with a SASL protocol")
+          String credentialsSecret,
+      @Schema(
+              description = "The field of the JSON secret that holds the username",
+              defaultValue = "apiKey")
+          String usernameField,
+      @Schema(
+              description = "The field of the JSON secret that holds the password",
+              defaultValue = "apiSecret")
+          String passwordField,
+      @Schema(
+              description =
+                  "Kafka client properties passed to the loader's consumer and producer as they"
+                      + " are (none of those that a field above sets)")
+          Map<String, String> kafkaProperties) {}
 
-  /**
-   * The Iceberg side: a table in one of the catalogs the control plane is configured with.
-   *
-   * @param schemaChanges what happens when the table's schema changes under a running loader:
-   *     {@code auto} (the default) restarts it with its state, {@code manual} reports "restart
-   *     needed" in its health
-   */
+  /** The Iceberg side: a table in one of the catalogs the control plane is configured with. */
   public record Table(
-      String catalog,
-      String namespace,
-      String name,
-      TableCreation createIfMissing,
-      Map<String, String> writeProperties,
-      String schemaChanges) {}
+      @Schema(
+              description = "One of the catalogs the control plane is configured with",
+              defaultValue = DEFAULT_CATALOG)
+          String catalog,
+      @Schema(description = "The table's namespace, levels separated by dots (required)")
+          String namespace,
+      @Schema(description = "The table's name, without dots (required)") String name,
+      @Schema(description = "The table to create when it does not exist yet; default none")
+          TableCreation createIfMissing,
+      @Schema(
+              description =
+                  "Iceberg write properties (write.*) that override the table's own for this"
+                      + " loader only")
+          Map<String, String> writeProperties,
+      @Schema(
+              description =
+                  "What happens when the table's schema changes under a running loader: auto"
+                      + " restarts it with its state, manual reports \"restart needed\" in its"
+                      + " health",
+              allowableValues = {"auto", "manual"},
+              defaultValue = "auto")
+          String schemaChanges) {
+    /** The catalog a table without one is in. */
+    public static final String DEFAULT_CATALOG = "default";
+
+    /** The catalog named, or the default one. */
+    public String catalogOrDefault() {
+      return catalog == null ? DEFAULT_CATALOG : catalog;
+    }
+
+    /**
+     * The mode of schemaChanges: {@link SchemaChanges#AUTO} when absent (a save refuses any other
+     * spelling; one stored before that check read as auto, as it always did).
+     */
+    public SchemaChanges schemaChangeMode() {
+      return SchemaChanges.parse(schemaChanges).orElse(SchemaChanges.AUTO);
+    }
+
+    /** The problem with schemaChanges, if it names no mode. */
+    public Optional<FieldProblem> schemaChangesProblem() {
+      return SchemaChanges.problem(schemaChanges)
+          .map(message -> new FieldProblem(SpecFields.TABLE_SCHEMA_CHANGES, message));
+    }
+  }
 
   /** The table to create when it does not exist yet. */
   public record TableCreation(
-      List<Column> columns, List<String> partitionBy, Map<String, String> properties) {}
+      @Schema(description = "The table's columns, in order") List<Column> columns,
+      @Schema(
+              description =
+                  "Iceberg partition transforms: a column, or identity(c), year(c), month(c),"
+                      + " day(c), hour(c), bucket(n, c), truncate(n, c); default unpartitioned")
+          List<String> partitionBy,
+      @Schema(
+              description =
+                  "Iceberg table properties; they override the loader's defaults for new tables")
+          Map<String, String> properties) {}
 
   /** One column; types as Iceberg writes them: long, decimal(18,4), list<string>, struct<a:int>. */
-  public record Column(String name, String type, Boolean required, String doc) {}
+  public record Column(
+      @Schema(description = "The column's name") String name,
+      @Schema(
+              description =
+                  "An Iceberg type: boolean, int, long, float, double, decimal(p,s), date, time,"
+                      + " timestamp, timestamptz, string, uuid, binary, list<t>, map<k,v>,"
+                      + " struct<a:t,...>")
+          String type,
+      @Schema(description = "Whether every row must have a value", defaultValue = "false")
+          Boolean required,
+      @Schema(description = "The column's documentation") String doc) {}
 
-  /**
-   * What happens to messages that cannot become rows.
-   *
-   * @param transactionTimeout how long publishing one commit's dead letters may take (the
-   *     producer's transaction timeout), default 60s; at most the brokers' {@code
-   *     transaction.max.timeout.ms}
-   */
-  public record BadMessages(String policy, String deadLetterTopic, String transactionTimeout) {
+  /** What happens to messages that cannot become rows. */
+  public record BadMessages(
+      @Schema(
+              description =
+                  "What the loader does with a message it cannot turn into a row; default"
+                      + " dead-letter with a deadLetterTopic, else fail",
+              allowableValues = {"fail", "skip", "dead-letter"})
+          String policy,
+      @Schema(
+              description =
+                  "The topic for bad messages, with their key, value and headers and the reason;"
+                      + " default none")
+          String deadLetterTopic,
+      @Schema(
+              description =
+                  "How long publishing one commit's dead letters may take (the producer's"
+                      + " transaction timeout); at most the brokers' transaction.max.timeout.ms",
+              defaultValue = "60s")
+          String transactionTimeout) {
+    /** No section given: every field its default. */
+    static final BadMessages ABSENT = new BadMessages(null, null, null);
+
     public BadMessages(String policy, String deadLetterTopic) {
       this(policy, deadLetterTopic, null);
     }
@@ -69,46 +220,122 @@ public record PipelineSpec(
 
   /** Reshaping before parsing, and limits. */
   public record Parsing(
-      String unnestPointer,
-      Map<String, String> projections,
-      String fieldNameCase,
-      Map<String, String> metadataColumns,
-      String maxMessageSize) {}
+      @Schema(
+              description =
+                  "A JSON pointer to the object that holds the row, e.g. /data for a CloudEvent;"
+                      + " default the whole message")
+          String unnestPointer,
+      @Schema(
+              description =
+                  "Columns read from a JSON pointer into the whole message, by column name;"
+                      + " default none")
+          Map<String, String> projections,
+      @Schema(
+              description = "How JSON field names are rewritten before they are matched to columns",
+              allowableValues = {"none", "lower-underscore", "lower-camel", "lower"},
+              defaultValue = "none")
+          String fieldNameCase,
+      @Schema(
+              description =
+                  "Kafka metadata to write, the column by field (topic, partition, offset,"
+                      + " timestamp, key); default none")
+          Map<String, String> metadataColumns,
+      @Schema(description = "Messages larger than this are bad messages", defaultValue = "1MiB")
+          String maxMessageSize) {
+    /** No section given: every field its default. */
+    static final Parsing ABSENT = new Parsing(null, null, null, null, null);
+  }
 
-  /**
-   * When the pipeline's health turns DEGRADED or FAILING; every field has a default.
-   *
-   * @param lateAfterIntervals no commit for this many flush intervals while data waits: DEGRADED
-   *     (default 3)
-   * @param failingAfterIntervals no commit for this many flush intervals while data waits: FAILING
-   *     (default 10)
-   * @param deadLetterRatio dead letters above this share of the messages: DEGRADED (default 0.01)
-   * @param smallFileRatio average data file below this share of the target size, with more than 100
-   *     files: DEGRADED (default 0.1)
-   * @param restartLoop this many restarts within the window: FAILING (default 3)
-   */
+  /** When the pipeline's health turns DEGRADED or FAILING; every field has a default. */
+  // The ratios' defaults are in their descriptions: springdoc serves a Double default as a string.
   public record Health(
-      Integer lateAfterIntervals,
-      Integer failingAfterIntervals,
-      Double deadLetterRatio,
-      Double smallFileRatio,
-      Integer restartLoop) {}
+      @Schema(
+              description = "No commit for this many flush intervals while data waits: DEGRADED",
+              defaultValue = "3")
+          Integer lateAfterIntervals,
+      @Schema(
+              description = "No commit for this many flush intervals while data waits: FAILING",
+              defaultValue = "10")
+          Integer failingAfterIntervals,
+      @Schema(
+              description =
+                  "Dead letters above this share of the messages: DEGRADED (default 0.01)")
+          Double deadLetterRatio,
+      @Schema(
+              description =
+                  "An average data file below this share of the target size, with more than 100"
+                      + " files: DEGRADED (default 0.1)")
+          Double smallFileRatio,
+      @Schema(description = "This many restarts within the window: FAILING", defaultValue = "3")
+          Integer restartLoop) {
+    /** No section given: every field its default. */
+    static final Health ABSENT = new Health(null, null, null, null, null);
+  }
 
-  /**
-   * Where and how the loader runs.
-   *
-   * @param artifact the loader artifact to deploy (an uploaded artifact's sha256 or id; Managed
-   *     Flink only): changing it restarts the loader with its state
-   */
+  /** Where and how the loader runs. */
   public record Runtime(
-      String target,
-      Integer parallelism,
-      Integer maxParallelism,
-      String flushInterval,
-      String artifact) {
+      @Schema(
+              description =
+                  "Where the loader runs: one of the runtimes this control plane configures;"
+                      + " default its floe.runtime.default-target",
+              allowableValues = {
+                RuntimeTargets.LOCAL,
+                RuntimeTargets.FLINK_CLUSTER,
+                RuntimeTargets.MANAGED_FLINK
+              })
+          String target,
+      @Schema(
+              description = "The loader's parallelism; at most the topics' partition count",
+              defaultValue = "1",
+              minimum = "1")
+          Integer parallelism,
+      @Schema(
+              description =
+                  "The upper bound for rescaling with state restored; fixed for the life of the"
+                      + " pipeline",
+              defaultValue = "128",
+              minimum = "1")
+          Integer maxParallelism,
+      @Schema(
+              description =
+                  "The checkpoint interval, and so how often rows are committed to the table",
+              defaultValue = "60s")
+          String flushInterval,
+      @Schema(
+              description =
+                  "The loader artifact to deploy (an uploaded artifact's sha256 or id; managed-flink"
+                      + " only): changing it restarts the loader with its state; default the"
+                      + " control plane's own")
+          String artifact) {
+    /** The parallelism of a spec that gives none. */
+    public static final int DEFAULT_PARALLELISM = 1;
+
+    /** No section given: every field its default. */
+    static final Runtime ABSENT = new Runtime(null, null, null, null, null);
+
     public Runtime(
         String target, Integer parallelism, Integer maxParallelism, String flushInterval) {
       this(target, parallelism, maxParallelism, flushInterval, null);
+    }
+
+    /** The target named; empty means the control plane's default target. */
+    public Optional<String> targetName() {
+      return Optional.ofNullable(target);
+    }
+
+    /** The parallelism given, or {@link #DEFAULT_PARALLELISM}. */
+    public int parallelismOrDefault() {
+      return parallelism == null ? DEFAULT_PARALLELISM : parallelism;
+    }
+
+    /** The artifact the spec pins, if any. */
+    public Optional<String> artifactPin() {
+      return Optional.ofNullable(artifact);
+    }
+
+    /** This section with another parallelism. */
+    public Runtime withParallelism(int changed) {
+      return new Runtime(target, changed, maxParallelism, flushInterval, artifact);
     }
   }
 
@@ -117,53 +344,61 @@ public record PipelineSpec(
    * docs/maintenance.md).
    */
   public record Maintenance(
-      Compaction compaction,
-      SnapshotExpiry snapshotExpiry,
-      Retention retention,
-      OrphanFiles orphanFiles) {}
+      @Schema(description = "Rewrites small data files into files near the target size")
+          Compaction compaction,
+      @Schema(description = "Expires old snapshots") SnapshotExpiry snapshotExpiry,
+      @Schema(description = "Deletes rows older than a period; off unless a column is named")
+          Retention retention,
+      @Schema(description = "Deletes files under the table's location that no snapshot references")
+          OrphanFiles orphanFiles) {
+    /** No section given: every task its defaults. */
+    static final Maintenance ABSENT = new Maintenance(null, null, null, null);
+  }
 
-  /**
-   * Rewrites small data files into files near the target size, newest partitions first.
-   *
-   * @param enabled default true
-   * @param every how often, default 1h
-   * @param targetFileSize default the table's write.target-file-size-bytes
-   * @param minInputFiles a partition is rewritten once it has this many small files, default 5
-   * @param lookback only partitions of a time-partitioned table this recent, default 7d (0 = all)
-   */
+  /** Rewrites small data files into files near the target size, newest partitions first. */
   public record Compaction(
-      Boolean enabled,
-      String every,
-      String targetFileSize,
-      Integer minInputFiles,
-      String lookback) {}
+      @Schema(description = "Whether compaction runs", defaultValue = "true") Boolean enabled,
+      @Schema(description = "How often it runs", defaultValue = "1h") String every,
+      @Schema(
+              description =
+                  "The size of the files it writes; default the table's"
+                      + " write.target-file-size-bytes")
+          String targetFileSize,
+      @Schema(
+              description = "A partition is rewritten once it has this many small files",
+              defaultValue = "5")
+          Integer minInputFiles,
+      @Schema(
+              description = "Only partitions of a time-partitioned table this recent (0: all)",
+              defaultValue = "7d")
+          String lookback) {}
 
-  /**
-   * Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it).
-   *
-   * @param enabled default true
-   * @param every how often, default 1h
-   * @param olderThan snapshots older than this may go, default 1d
-   * @param retainLast at least this many of the newest snapshots stay, default 10
-   */
+  /** Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it). */
   public record SnapshotExpiry(
-      Boolean enabled, String every, String olderThan, Integer retainLast) {}
+      @Schema(description = "Whether snapshot expiry runs", defaultValue = "true") Boolean enabled,
+      @Schema(description = "How often it runs", defaultValue = "1h") String every,
+      @Schema(description = "Snapshots older than this may go", defaultValue = "1d")
+          String olderThan,
+      @Schema(description = "At least this many of the newest snapshots stay", defaultValue = "10")
+          Integer retainLast) {}
 
-  /**
-   * Deletes rows older than a period by an event-time column; off unless a column is named.
-   *
-   * @param column a date, timestamp or timestamptz column
-   * @param olderThan rows whose column is older than this go, e.g. 30d
-   * @param every how often, default 1d
-   */
-  public record Retention(String column, String olderThan, String every) {}
+  /** Deletes rows older than a period by an event-time column; off unless a column is named. */
+  public record Retention(
+      @Schema(description = "A date, timestamp or timestamptz column; default none (off)")
+          String column,
+      @Schema(
+              description =
+                  "Rows whose column is older than this go, e.g. 30d; required with column")
+          String olderThan,
+      @Schema(description = "How often it runs", defaultValue = "1d") String every) {}
 
-  /**
-   * Deletes files under the table's location that no snapshot references.
-   *
-   * @param enabled default true
-   * @param every how often, default 1d
-   * @param olderThan only files older than this (the safety window), default 3d, at least 1h
-   */
-  public record OrphanFiles(Boolean enabled, String every, String olderThan) {}
+  /** Deletes files under the table's location that no snapshot references. */
+  public record OrphanFiles(
+      @Schema(description = "Whether orphan-file cleanup runs", defaultValue = "true")
+          Boolean enabled,
+      @Schema(description = "How often it runs", defaultValue = "1d") String every,
+      @Schema(
+              description = "Only files older than this (the safety window); at least 1h",
+              defaultValue = "3d")
+          String olderThan) {}
 }

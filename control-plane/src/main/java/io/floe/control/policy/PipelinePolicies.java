@@ -9,6 +9,7 @@ import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineConflictException;
 import io.floe.control.model.PipelineNotFoundException;
+import io.floe.control.model.RuntimeTargets;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.managed.IamPolicies;
 import io.floe.control.store.PipelineStore;
@@ -58,19 +59,18 @@ public class PipelinePolicies {
   public Map<String, Object> applicationRolePolicy(String name) {
     Pipeline pipeline = pipelines.find(name).orElseThrow(() -> new PipelineNotFoundException(name));
     IamPolicies iam = policies.getIfAvailable();
-    String target =
-        pipeline.spec().runtime() == null || pipeline.spec().runtime().target() == null
-            ? runtimes.defaultTarget()
-            : pipeline.spec().runtime().target();
-    if (iam == null || !target.equals("managed-flink")) {
+    String target = pipeline.spec().runtime().targetName().orElse(runtimes.defaultTarget());
+    if (iam == null || !target.equals(RuntimeTargets.MANAGED_FLINK)) {
       throw new PipelineConflictException(
           "Pipeline "
               + name
               + " runs on target '"
               + target
-              + "', not managed-flink: it has no application role");
+              + "', not "
+              + RuntimeTargets.MANAGED_FLINK
+              + ": it has no application role");
     }
-    Optional<String> pin = Optional.ofNullable(pipeline.spec().runtime()).map(r -> r.artifact());
+    Optional<String> pin = pipeline.spec().runtime().artifactPin();
     Artifact artifact =
         artifacts
             .resolve(pin)
@@ -78,7 +78,7 @@ public class PipelinePolicies {
                 () ->
                     new PipelineConflictException(
                         "No loader artifact is registered for pipeline " + name));
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     Optional<String> secret =
         settings
             .source()

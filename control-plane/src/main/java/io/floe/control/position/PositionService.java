@@ -68,7 +68,7 @@ public class PositionService {
   public PositionMovePlan plan(String name, PositionMoveRequest request) {
     Pipeline pipeline = pipelines.find(name).orElseThrow(() -> new PipelineNotFoundException(name));
     String to = validate(request);
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
     client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
     List<String> topics =

@@ -1,5 +1,6 @@
 package io.floe.control.reconcile;
 
+import io.floe.loader.settings.SourceSettings;
 import java.util.Map;
 
 /**
@@ -12,10 +13,10 @@ final class SourceIdentity {
 
   static String of(Map<String, String> settings) {
     return "servers="
-        + settings.getOrDefault("source.bootstrap-servers", "")
+        + settings.getOrDefault(SourceSettings.BOOTSTRAP_SERVERS.key(), "")
         + ";topics="
-        + settings.getOrDefault("source.topics", "")
+        + settings.getOrDefault(SourceSettings.TOPICS.key(), "")
         + ";pattern="
-        + settings.getOrDefault("source.topic-pattern", "");
+        + settings.getOrDefault(SourceSettings.TOPIC_PATTERN.key(), "");
   }
 }

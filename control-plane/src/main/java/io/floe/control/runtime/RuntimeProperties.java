@@ -1,5 +1,6 @@
 package io.floe.control.runtime;
 
+import io.floe.control.model.RuntimeTargets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("floe.runtime")
 public record RuntimeProperties(
-    @DefaultValue("local") String defaultTarget,
+    @DefaultValue(RuntimeTargets.LOCAL) String defaultTarget,
     Path loaderJar,
     FlinkCluster flinkCluster,
     @DefaultValue("30s") Duration httpTimeout,

@@ -119,7 +119,7 @@ public class SchemaService {
     if (table.schema().findField(column) == null) {
       throw new InvalidPipelineException("column", "the table has no column " + column);
     }
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     if (settings.parsing().projections().containsKey(column)
         || settings.parsing().metadataColumns().containsValue(column)) {
       throw new UnresolvablePipelineException(
@@ -187,6 +187,6 @@ public class SchemaService {
   }
 
   private TableSettings tableSettings(Pipeline pipeline) {
-    return LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec())).table();
+    return renderer.settings(pipeline).table();
   }
 }

@@ -8,6 +8,7 @@ import io.floe.control.kafka.KafkaTopics;
 import io.floe.control.kafka.KafkaUnavailableException;
 import io.floe.control.model.FieldProblem;
 import io.floe.control.model.PipelineSpec;
+import io.floe.control.model.SpecFields;
 import io.floe.control.model.UnresolvablePipelineException;
 import io.floe.loader.credentials.CredentialsException;
 import io.floe.loader.credentials.CredentialsResolver;
@@ -29,6 +30,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.stereotype.Component;
 
 /**
@@ -72,7 +74,7 @@ public class PipelineChecks {
         && !forceParallelism) {
       problems.add(
           new FieldProblem(
-              "runtime.parallelism",
+              SpecFields.RUNTIME_PARALLELISM,
               settings.job().parallelism().get()
                   + " is above the "
                   + partitions
@@ -92,10 +94,11 @@ public class PipelineChecks {
     try {
       client = new KafkaSecurityProperties(credentials).forSource(settings.source());
     } catch (CredentialsException e) {
-      problems.add(new FieldProblem("source.credentialsSecret", e.getMessage()));
+      problems.add(new FieldProblem(SpecFields.SOURCE_CREDENTIALS_SECRET, e.getMessage()));
       return 0;
     }
-    client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
+    client.setProperty(
+        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.source().bootstrapServers());
     try {
       int partitions;
       if (settings.source().topicPattern().isPresent()) {
@@ -104,7 +107,7 @@ public class PipelineChecks {
         if (matching.isEmpty()) {
           problems.add(
               new FieldProblem(
-                  "source.topicPattern",
+                  SpecFields.SOURCE_TOPIC_PATTERN,
                   "no topic matches " + settings.source().topicPattern().get()));
         }
         partitions = matching.values().stream().mapToInt(Integer::intValue).sum();
@@ -112,7 +115,8 @@ public class PipelineChecks {
         Map<String, Integer> found = kafka.partitions(client, settings.source().topics());
         for (String topic : settings.source().topics()) {
           if (!found.containsKey(topic)) {
-            problems.add(new FieldProblem("source.topics", "topic '" + topic + "' does not exist"));
+            problems.add(
+                new FieldProblem(SpecFields.SOURCE_TOPICS, "topic '" + topic + "' does not exist"));
           }
         }
         partitions = found.values().stream().mapToInt(Integer::intValue).sum();
@@ -122,7 +126,8 @@ public class PipelineChecks {
           && !kafka.partitions(client, List.of(deadLetters.get())).containsKey(deadLetters.get())) {
         problems.add(
             new FieldProblem(
-                "badMessages.deadLetterTopic", "topic '" + deadLetters.get() + "' does not exist"));
+                SpecFields.BAD_MESSAGES_DEAD_LETTER_TOPIC,
+                "topic '" + deadLetters.get() + "' does not exist"));
       }
       if (deadLetters.isPresent()) {
         Duration timeout = settings.badMessages().transactionTimeout();
@@ -133,7 +138,7 @@ public class PipelineChecks {
                 max ->
                     problems.add(
                         new FieldProblem(
-                            "badMessages.transactionTimeout",
+                            SpecFields.BAD_MESSAGES_TRANSACTION_TIMEOUT,
                             timeout.toSeconds()
                                 + " s is above the brokers' transaction.max.timeout.ms ("
                                 + max.toMillis()
@@ -142,7 +147,7 @@ public class PipelineChecks {
       }
       return partitions;
     } catch (KafkaUnavailableException e) {
-      problems.add(new FieldProblem("source.bootstrapServers", e.getMessage()));
+      problems.add(new FieldProblem(SpecFields.SOURCE_BOOTSTRAP_SERVERS, e.getMessage()));
       return 0;
     }
   }
@@ -160,7 +165,8 @@ public class PipelineChecks {
     } catch (RuntimeException e) {
       problems.add(
           new FieldProblem(
-              "table.catalog", "cannot open catalog '" + catalogName + "': " + e.getMessage()));
+              SpecFields.TABLE_CATALOG,
+              "cannot open catalog '" + catalogName + "': " + e.getMessage()));
       return Optional.empty();
     }
     Schema schema;
@@ -188,7 +194,7 @@ public class PipelineChecks {
       } else {
         problems.add(
             new FieldProblem(
-                "table.name",
+                SpecFields.TABLE_NAME,
                 "table "
                     + identifier
                     + " does not exist in catalog '"
@@ -199,17 +205,20 @@ public class PipelineChecks {
     } catch (RuntimeException e) {
       problems.add(
           new FieldProblem(
-              "table.catalog", "catalog '" + catalogName + "' failed: " + e.getMessage()));
+              SpecFields.TABLE_CATALOG, "catalog '" + catalogName + "' failed: " + e.getMessage()));
       return Optional.empty();
     }
-    String field = toCreate.isPresent() ? "table.createIfMissing.columns" : "table.name";
+    String field =
+        toCreate.isPresent() ? SpecFields.TABLE_CREATE_IF_MISSING_COLUMNS : SpecFields.TABLE_NAME;
     for (String problem : WritableTypes.problems(schema)) {
       problems.add(new FieldProblem(field, "column " + problem));
     }
     for (String column : settings.parsing().projections().keySet()) {
       if (schema.findField(column) == null) {
         problems.add(
-            new FieldProblem("parsing.projections." + column, "the table has no column " + column));
+            new FieldProblem(
+                SpecFields.PARSING_PROJECTIONS + "." + column,
+                "the table has no column " + column));
       }
     }
     for (Map.Entry<MetadataField, String> metadata :
@@ -217,7 +226,7 @@ public class PipelineChecks {
       if (schema.findField(metadata.getValue()) == null) {
         problems.add(
             new FieldProblem(
-                "parsing.metadataColumns." + metadata.getKey().name().toLowerCase(),
+                SpecFields.PARSING_METADATA_COLUMNS + "." + metadata.getKey().name().toLowerCase(),
                 "the table has no column " + metadata.getValue()));
       }
     }
@@ -228,21 +237,20 @@ public class PipelineChecks {
   /** Retention reads an event time: the column must exist and be a date or a timestamp. */
   private static void checkRetentionColumn(
       PipelineSpec spec, Schema schema, List<FieldProblem> problems) {
-    if (spec.maintenance() == null
-        || spec.maintenance().retention() == null
-        || spec.maintenance().retention().column() == null) {
+    if (spec.maintenance().retention() == null || spec.maintenance().retention().column() == null) {
       return;
     }
     String column = spec.maintenance().retention().column();
     Types.NestedField field = schema.findField(column);
     if (field == null) {
       problems.add(
-          new FieldProblem("maintenance.retention.column", "the table has no column " + column));
+          new FieldProblem(
+              SpecFields.MAINTENANCE_RETENTION_COLUMN, "the table has no column " + column));
     } else if (field.type().typeId() != Type.TypeID.DATE
         && field.type().typeId() != Type.TypeID.TIMESTAMP) {
       problems.add(
           new FieldProblem(
-              "maintenance.retention.column",
+              SpecFields.MAINTENANCE_RETENTION_COLUMN,
               "column " + column + " is a " + field.type() + ", not a date or timestamp"));
     }
   }

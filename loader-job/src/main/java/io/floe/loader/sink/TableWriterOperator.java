@@ -11,7 +11,6 @@ import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.table.PackagedJdbcDrivers;
-import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +24,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
-import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +45,8 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   private final HashMap<String, String> settings;
 
   private transient LoaderSettings loaderSettings;
-  private transient TableLoader tableLoader;
+  private transient DataFileWriter files;
   private transient RowParser parser;
-  private transient RowDataTaskWriterFactory writerFactory;
-  private transient TaskWriter<RowData> writer;
-  private transient int schemaId;
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
   private transient PartitionOffsets offsets;
@@ -79,19 +72,10 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
     super.open();
     loaderSettings = LoaderSettings.parse(settings);
     policy = loaderSettings.badMessages().policy();
-    tableLoader = TableAccess.tableLoader(loaderSettings.table());
     PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
-    tableLoader.open();
-    Table table = tableLoader.loadTable();
-    schemaId = table.schema().schemaId();
+    files = DataFileWriter.open(loaderSettings.table(), getRuntimeContext());
+    Table table = files.table();
     parser = RowParser.create(table.schema(), loaderSettings.parsing());
-    writerFactory =
-        TableWriterFactories.create(
-            table,
-            loaderSettings.table().writeProperties(),
-            getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-            getRuntimeContext().getTaskInfo().getAttemptNumber());
-    writer = writerFactory.create();
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
     offsets = new PartitionOffsets();
     deadLetters = new ArrayList<>();
@@ -122,7 +106,7 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
       sampledParseNanos += System.nanoTime() - start;
       sampledRecords++;
     }
-    writer.write(row);
+    files.write(row);
     recordsWritten++;
     metrics.recordsWritten().inc();
     offsets.record(message.topic(), message.partition(), message.offset());
@@ -161,8 +145,7 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   }
 
   private void flush(long checkpointId) throws IOException {
-    WriteResult result = writer.complete();
-    writer = writerFactory.create();
+    WriteResult result = files.flush();
     if (sampledRecords > 0) {
       metrics.parseMicrosPerRecord(sampledParseNanos / 1000.0 / sampledRecords);
       sampledParseNanos = 0;
@@ -175,7 +158,7 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
         new StreamRecord<>(
             new WrittenFiles(
                 checkpointId,
-                schemaId,
+                files.schemaId(),
                 result.dataFiles(),
                 recordsWritten,
                 recordsDeadLettered,
@@ -193,11 +176,8 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   @Override
   public void close() throws Exception {
     try {
-      if (writer != null) {
-        writer.close();
-      }
-      if (tableLoader != null) {
-        tableLoader.close();
+      if (files != null) {
+        files.close();
       }
     } finally {
       super.close();

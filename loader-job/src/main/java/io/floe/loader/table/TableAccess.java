@@ -74,9 +74,14 @@ public final class TableAccess {
         return CatalogUtil.ICEBERG_CATALOG_NESSIE;
       default:
         throw new IllegalArgumentException(
-            "table.catalog.type: '"
+            TableSettings.CATALOG_PREFIX
+                + CatalogUtil.ICEBERG_CATALOG_TYPE
+                + ": '"
                 + type
-                + "' is not one of glue, jdbc, rest, hadoop, nessie (or give table.catalog.catalog-impl)");
+                + "' is not one of glue, jdbc, rest, hadoop, nessie (or give "
+                + TableSettings.CATALOG_PREFIX
+                + CatalogProperties.CATALOG_IMPL
+                + ")");
     }
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.loader.settings.BadMessageSettings;
 import io.floe.loader.settings.LoaderSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ final class ApplicationConfigurations {
 
   /** The settings that shape the job graph's stateful operators (the dead-letter sink). */
   private static final List<String> GRAPH_KEYS =
-      List.of("bad-messages.policy", "bad-messages.dead-letter-topic");
+      List.of(BadMessageSettings.POLICY.key(), BadMessageSettings.DEAD_LETTER_TOPIC.key());
 
   private final RuntimeProperties.ManagedFlink config;
 

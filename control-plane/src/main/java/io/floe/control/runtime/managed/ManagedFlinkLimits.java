@@ -3,6 +3,7 @@ package io.floe.control.runtime.managed;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.PropertyGroups;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ final class ManagedFlinkLimits {
               + config.maxParallelism()
               + ")");
     }
-    String max = settings.get("job.max-parallelism");
+    String max = settings.get(JobSettings.MAX_PARALLELISM.key());
     int maxParallelism =
         max == null ? ApplicationConfigurations.DEFAULT_MAX_PARALLELISM : Integer.parseInt(max);
     if (parallelism > maxParallelism) {

@@ -1,0 +1,151 @@
+package io.floe.control.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.loader.settings.JobSettings;
+import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.SourceSettings;
+import io.floe.loader.settings.TableSettings;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A spec becomes the loader's typed settings, once per spec version, and its problems name the
+ * API's fields.
+ */
+class LoaderSettingsRendererTest {
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+
+  private final AtomicInteger catalogLookups = new AtomicInteger();
+  private final LoaderSettingsRenderer renderer =
+      new LoaderSettingsRenderer(
+          name -> {
+            catalogLookups.incrementAndGet();
+            if (!name.equals("default")) {
+              throw new UnknownCatalogException(name);
+            }
+            return Map.of("type", "hadoop", "warehouse", "/tmp/warehouse");
+          });
+
+  @Test
+  void rendersTheSpecIntoTheLoadersKeys() {
+    LoaderSettings settings = renderer.settings("orders", spec(runtime(2), table("auto")));
+
+    assertThat(settings.pipelineName()).isEqualTo("orders");
+    assertThat(settings.source().topics()).containsExactly("orders");
+    assertThat(settings.job().parallelism()).contains(2);
+    assertThat(settings.table().catalogName()).isEqualTo("default");
+    assertThat(settings.asMap())
+        .containsEntry(SourceSettings.BOOTSTRAP_SERVERS.key(), "kafka:9092")
+        .containsEntry(JobSettings.PARALLELISM.key(), "2")
+        .containsEntry(TableSettings.CATALOG_PREFIX + "type", "hadoop")
+        .doesNotContainKey(JobSettings.FLUSH_INTERVAL.key());
+    assertThat(renderer.render("orders", spec(runtime(2), table("auto"))))
+        .isEqualTo(settings.asMap());
+  }
+
+  @Test
+  void rendersAStoredPipelineOncePerSpec() {
+    Pipeline first = pipeline(spec(runtime(2), table(null)), 1);
+
+    LoaderSettings settings = renderer.settings(first);
+    assertThat(renderer.settings(pipeline(spec(runtime(2), table(null)), 2))).isSameAs(settings);
+    assertThat(renderer.render("orders", spec(runtime(2), table(null)))).isSameAs(settings.asMap());
+    assertThat(catalogLookups).hasValue(1);
+
+    LoaderSettings rescaled = renderer.settings(pipeline(spec(runtime(3), table(null)), 3));
+    assertThat(rescaled.job().parallelism()).contains(3);
+    assertThat(catalogLookups).hasValue(2);
+  }
+
+  @Test
+  void problemsNameTheApiFields() {
+    PipelineSpec spec =
+        new PipelineSpec(
+            new PipelineSpec.Source(
+                "kafka:9092",
+                List.of("orders"),
+                null,
+                null,
+                "sometimes",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            new PipelineSpec.Table("elsewhere", "shop", "orders", null, null, "manuel"),
+            null,
+            null,
+            runtime(0),
+            null,
+            null);
+
+    assertThatThrownBy(() -> renderer.settings("orders", spec))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(FieldProblem::field)
+                    .containsOnly(
+                        "table.catalog",
+                        "table.schemaChanges",
+                        "source.startingOffsets",
+                        "runtime.parallelism"));
+  }
+
+  @Test
+  void aSpecWithoutSourceOrTableIsRefused() {
+    assertThatThrownBy(
+            () ->
+                renderer.settings(
+                    "orders", new PipelineSpec(null, null, null, null, null, null, null)))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        new FieldProblem("source", "is required"),
+                        new FieldProblem("table", "is required")));
+  }
+
+  private static PipelineSpec spec(PipelineSpec.Runtime runtime, PipelineSpec.Table table) {
+    return new PipelineSpec(
+        new PipelineSpec.Source(
+            "kafka:9092",
+            List.of("orders"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null),
+        table,
+        null,
+        null,
+        runtime,
+        null,
+        null);
+  }
+
+  private static PipelineSpec.Runtime runtime(int parallelism) {
+    return new PipelineSpec.Runtime(null, parallelism, null, null);
+  }
+
+  private static PipelineSpec.Table table(String schemaChanges) {
+    return new PipelineSpec.Table(null, "shop", "orders", null, null, schemaChanges);
+  }
+
+  private static Pipeline pipeline(PipelineSpec spec, long generation) {
+    return new Pipeline("orders", spec, DesiredState.RUNNING, Map.of(), generation, NOW, NOW);
+  }
+}

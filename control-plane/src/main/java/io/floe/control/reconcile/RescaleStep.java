@@ -36,17 +36,19 @@ final class RescaleStep {
     String runId = status.runId().get();
     if (operation.progress(IN_PLACE).isEmpty()) {
       boolean inPlace = runtime.rescaleInPlace(runId, target);
-      context.save(operation.withProgress(IN_PLACE, Boolean.toString(inPlace), context.now()));
       if (!inPlace) {
-        context.events.record(
-            operation,
-            "RESCALE_BY_RESTART",
-            "The runtime cannot rescale in place: restarting with parallelism " + target);
+        // One write: a control plane stopped between two would wait for an in-place rescale
+        // that never comes, and hold up every later operation of the pipeline.
         context.save(
             operation
                 .withProgress(IN_PLACE, "false", context.now())
                 .withProgress(PHASE, "stop", context.now()));
+        context.events.record(
+            operation,
+            "RESCALE_BY_RESTART",
+            "The runtime cannot rescale in place: restarting with parallelism " + target);
       } else {
+        context.save(operation.withProgress(IN_PLACE, "true", context.now()));
         context.events.record(
             operation, "RESCALE_REQUESTED", "Rescaling run " + runId + " in place to " + target);
       }

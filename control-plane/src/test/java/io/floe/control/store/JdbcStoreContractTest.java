@@ -1,7 +1,6 @@
 package io.floe.control.store;
 
 import static io.floe.control.store.StoreContractTest.T0;
-import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.maintenance.JdbcMaintenanceRuns;
@@ -17,11 +16,9 @@ import io.floe.control.model.OperationType;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.reconcile.PipelineLeases;
-import java.time.Clock;
+import io.floe.control.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +54,7 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
   private PipelineLeases leases;
   private Leases tableLeases;
   private MaintenanceRuns maintenanceRuns;
-  private MutableClock clock;
+  private ManualClock clock;
 
   /** A new, empty database (or schema) for this test class, which nothing else uses. */
   protected abstract DataSource openDatabase() throws Exception;
@@ -81,7 +78,7 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
 
     jdbc = JdbcClient.create(dataSource);
     JsonMapper json = JsonMapper.builder().build();
-    clock = new MutableClock(T0);
+    clock = new ManualClock(T0);
     leases = new PipelineLeases(jdbc, clock);
     tableLeases = new Leases(jdbc, clock, "table_lease", "table_name");
     maintenanceRuns = new JdbcMaintenanceRuns(jdbc, json);
@@ -426,38 +423,6 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
       return won;
     } finally {
       executor.shutdownNow();
-    }
-  }
-
-  /** A clock the lease tests move by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = requireNonNull(now, "now is null");
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("a test clock stays in UTC");
     }
   }
 }

@@ -70,6 +70,22 @@ final class ReconcileFixture {
         JsonMapper.builder().build());
   }
 
+  /** A reconciler as a control plane that just started builds it; no schema drifts. */
+  Reconciler reconciler(PipelineLeases leases) {
+    return new Reconciler(
+        pipelines,
+        operations,
+        runner(),
+        runtimes,
+        leases,
+        events,
+        queue,
+        pipeline -> Optional.empty(),
+        new RunProgress(operations, positions, renderer),
+        clock,
+        properties);
+  }
+
   /** The pipeline, new, wanting {@code desired}, with parallelism {@code parallelism}. */
   Pipeline create(DesiredState desired, int parallelism) {
     Pipeline pipeline =

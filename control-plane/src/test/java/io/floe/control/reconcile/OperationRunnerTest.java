@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floe.control.model.DesiredState;
 import io.floe.control.model.ObservedState;
 import io.floe.control.model.Operation;
+import io.floe.control.model.OperationState;
 import io.floe.control.model.OperationType;
+import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.testing.TestingRuntime;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -309,6 +312,65 @@ class OperationRunnerTest {
     assertThat(differences).as(scenario + ": " + effects + " effects").isEmpty();
   }
 
+  @Test
+  void aFailedSavepointFailsTheStopAndTheRunKeepsGoing() {
+    ReconcileFixture fixture = prepared(Scenario.STOP);
+    fixture.runtime.failSavepoints("disk full");
+    Operation stop = fixture.enqueue(OperationType.STOP, Map.of());
+
+    fixture.finish(fixture.runner());
+
+    assertThat(fixture.operation(stop.id()).state()).isEqualTo(OperationState.FAILED);
+    assertThat(fixture.operation(stop.id()).outcome().orElseThrow())
+        .contains("failed and the run keeps going: disk full");
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.RUNNING);
+    assertThat(fixture.status().lastError().orElseThrow()).contains("disk full");
+    assertThat(fixture.runtime.runsOf(PIPELINE).get(0).phase())
+        .isEqualTo(TestingRuntime.Phase.RUNNING);
+  }
+
+  @Test
+  void aStopOfARunThatEndedKeepsItsCheckpointAsTheRestorePoint() {
+    ReconcileFixture fixture = prepared(Scenario.STOP);
+    String run = fixture.status().runId().orElseThrow();
+    String checkpoint = fixture.runtime.retainedCheckpoints(run).get(0);
+    fixture.runtime.fail(run, "boom");
+    Operation stop = fixture.enqueue(OperationType.STOP, Map.of());
+
+    fixture.finish(fixture.runner());
+
+    assertThat(fixture.operation(stop.id()).state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.STOPPED);
+    assertThat(fixture.status().restorePath()).contains(checkpoint);
+    assertThat(fixture.runtime.calls("stopWithSavepoint")).isEmpty();
+    assertThat(fixture.eventTypes(stop.id())).contains("RESTORE_POINT");
+  }
+
+  @Test
+  void aStartAfterTheSourceChangedSkipsTheSavepoint() {
+    ReconcileFixture fixture = prepared(Scenario.START_A_STOPPED_PIPELINE);
+    assertThat(fixture.status().restorePath()).isPresent();
+    Pipeline pipeline = fixture.pipeline();
+    fixture.pipelines.update(
+        new Pipeline(
+            PIPELINE,
+            ReconcileFixture.spec(2, "orders-v2"),
+            DesiredState.RUNNING,
+            Map.of(),
+            pipeline.generation() + 1,
+            pipeline.createdAt(),
+            fixture.clock.instant()),
+        pipeline.generation());
+    Operation start = fixture.enqueue(OperationType.START, Map.of());
+
+    fixture.finish(fixture.runner());
+
+    assertThat(fixture.eventTypes(start.id())).contains("RESTORE_SKIPPED");
+    String run = fixture.status().runId().orElseThrow();
+    assertThat(fixture.runtime.run(run).restoredFrom()).isEmpty();
+    assertThat(fixture.status().runningGeneration()).contains(pipeline.generation() + 1);
+  }
+
   private static ReconcileFixture prepared(Scenario scenario) {
     ReconcileFixture fixture = new ReconcileFixture();
     fixture.runtime.savepointPolls(2);
@@ -339,31 +401,26 @@ class OperationRunnerTest {
                         + " generation="
                         + s.runningGeneration().map(String::valueOf).orElse("-")
                         + " restore="
-                        + s.restorePath().map(ReconcileFixtureIds::anonymous).orElse("-")
+                        + s.restorePath().map(Anonymous::anonymous).orElse("-")
                         + " startedFrom="
-                        + s.startedFrom().map(ReconcileFixtureIds::anonymous).orElse("-")
+                        + s.startedFrom().map(Anonymous::anonymous).orElse("-")
                         + " error="
-                        + s.lastError().map(ReconcileFixtureIds::anonymous).orElse("-")
+                        + s.lastError().map(Anonymous::anonymous).orElse("-")
                         + " recovery="
                         + s.recovery())
             .orElse("deleted");
     TestingRuntime runtime = fixture.runtime;
     return new Outcome(
-        operation.state()
-            + ": "
-            + operation.outcome().map(ReconcileFixtureIds::anonymous).orElse("-"),
+        operation.state() + ": " + operation.outcome().map(Anonymous::anonymous).orElse("-"),
         pipeline,
         runtime.calls("submit").stream().map(call -> call.get(0)).distinct().count(),
         runtime.savepoints().size(),
-        fixture.positions.moves().stream()
-            .map(ReconcileFixtureIds::anonymousMove)
-            .distinct()
-            .toList());
+        fixture.positions.moves().stream().map(Anonymous::anonymousMove).distinct().toList());
   }
 
   /** Random ids replaced, so that two runs of one scenario compare equal. */
-  static final class ReconcileFixtureIds {
-    private ReconcileFixtureIds() {}
+  static final class Anonymous {
+    private Anonymous() {}
 
     static String anonymous(String text) {
       return text.replaceAll("[0-9a-f]{32}", "<id>");

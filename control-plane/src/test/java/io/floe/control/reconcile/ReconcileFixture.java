@@ -170,10 +170,15 @@ final class ReconcileFixture {
 
   /** A valid spec on the testing runtime. */
   static PipelineSpec spec(int parallelism) {
+    return spec(parallelism, "orders");
+  }
+
+  /** A valid spec on the testing runtime, reading {@code topic}. */
+  static PipelineSpec spec(int parallelism, String topic) {
     return new PipelineSpec(
         new PipelineSpec.Source(
             "broker:9092",
-            List.of("orders"),
+            List.of(topic),
             null,
             null,
             null,

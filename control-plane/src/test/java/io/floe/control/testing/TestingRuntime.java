@@ -130,6 +130,7 @@ public final class TestingRuntime implements PipelineRuntime {
   private final AtomicInteger failAtStart = new AtomicInteger();
   private volatile int savepointPolls;
   private volatile boolean rescalesInPlace;
+  private volatile String savepointFailure;
   private volatile Consumer<Call> afterCall = call -> {};
 
   /** A runtime on the system clock, as the integration tests use it. */
@@ -170,6 +171,11 @@ public final class TestingRuntime implements PipelineRuntime {
    */
   public void savepointPolls(int polls) {
     this.savepointPolls = polls;
+  }
+
+  /** Savepoints fail with {@code failure} (null: they succeed), and their runs keep running. */
+  public void failSavepoints(String failure) {
+    this.savepointFailure = failure;
   }
 
   /** Whether a rescale happens in place (the default: no, the caller restarts). */
@@ -326,6 +332,10 @@ public final class TestingRuntime implements PipelineRuntime {
     Call call = new Call("stopWithSavepoint", List.of(runId, triggerId));
     calls.add(call);
     Run run = runs.get(runId);
+    if (savepointFailure != null) {
+      afterCall.accept(call);
+      return;
+    }
     if (run != null && run.live() && !savepoints.containsKey(triggerId)) {
       savepoints.put(triggerId, "file:/testing/savepoints/savepoint-" + triggerId);
       run.savepointPolls = savepointPolls;
@@ -337,6 +347,9 @@ public final class TestingRuntime implements PipelineRuntime {
   @Override
   public SavepointOutcome savepoint(String runId, String triggerId) {
     calls.add(new Call("savepoint", List.of(runId, triggerId)));
+    if (savepointFailure != null) {
+      return SavepointOutcome.failed(savepointFailure);
+    }
     Run run = runs.get(runId);
     if (run != null && run.phase == Phase.STOPPING && savepoints.containsKey(triggerId)) {
       if (run.savepointPolls > 0) {

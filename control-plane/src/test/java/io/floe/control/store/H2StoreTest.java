@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /** The store contract on the embedded default: an H2 file database in PostgreSQL mode. */
-class H2StoreTest extends StoreContractTest {
+class H2StoreTest extends JdbcStoreContractTest {
   private Path dir;
   private HikariDataSource dataSource;
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * the contract runs on every machine and is never skipped. The class works in a schema of its own,
  * dropped at the end, so that runs sharing a server do not collide.
  */
-class PostgresStoreTest extends StoreContractTest {
+class PostgresStoreTest extends JdbcStoreContractTest {
   static final String URL = "FLOE_TEST_POSTGRES_URL";
   static final String USER = "FLOE_TEST_POSTGRES_USER";
   static final String PASSWORD = "FLOE_TEST_POSTGRES_PASSWORD";

@@ -1,15 +1,10 @@
 package io.floe.control.store;
 
-import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.floe.control.maintenance.JdbcMaintenanceRuns;
-import io.floe.control.maintenance.MaintenanceRun;
-import io.floe.control.maintenance.MaintenanceRuns;
 import io.floe.control.model.DesiredState;
 import io.floe.control.model.Event;
-import io.floe.control.model.MaintenanceTask;
 import io.floe.control.model.ObservedState;
 import io.floe.control.model.Operation;
 import io.floe.control.model.OperationState;
@@ -21,122 +16,62 @@ import io.floe.control.model.PipelineSpec;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.model.Recovery;
 import io.floe.control.model.StaleVersionException;
-import io.floe.control.reconcile.PipelineLeases;
 import io.floe.control.store.PipelineStore.IdempotentRequest;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
-import org.springframework.transaction.interceptor.TransactionInterceptor;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the control plane expects of its database, checked through the real stores ({@link
- * JdbcPipelineStore}, {@link JdbcOperationStore}, {@link PipelineLeases}) on a database that Flyway
- * migrated from scratch. Each subclass supplies one database: the embedded default (H2) and
- * production's (PostgreSQL), so SQL that only one of them accepts fails here.
+ * What the control plane expects of its stores, checked through {@link PipelineStore} and {@link
+ * OperationStore} on every implementation: the databases ({@link JdbcStoreContractTest}, which adds
+ * what only a database does) and the in-memory stores unit tests use ({@link InMemoryStoreTest}),
+ * so that a fake never accepts what production refuses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContractTest {
   /** Microseconds: what both databases keep of an instant. */
-  private static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456Z");
+  static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456Z");
 
-  private static final Duration LEASE = Duration.ofSeconds(30);
+  PipelineStore pipelines;
+  OperationStore operations;
 
-  private JdbcClient jdbc;
-  private PipelineStore pipelines;
-  private OperationStore operations;
-  private PipelineLeases leases;
-  private Leases tableLeases;
-  private MaintenanceRuns maintenanceRuns;
-  private MutableClock clock;
+  /** The stores under test. */
+  record Stores(PipelineStore pipelines, OperationStore operations) {}
 
-  /** A new, empty database (or schema) for this test class, which nothing else uses. */
-  protected abstract DataSource openDatabase() throws Exception;
+  /** New stores for this test class, which nothing else uses. */
+  protected abstract Stores openStores() throws Exception;
 
-  /** Drops what {@link #openDatabase()} made. */
-  protected abstract void closeDatabase() throws Exception;
+  /** Forgets everything stored, before each test. */
+  protected abstract void emptyStores();
+
+  /** Releases what {@link #openStores()} made. */
+  protected abstract void closeStores() throws Exception;
 
   @BeforeAll
-  void migrate() throws Exception {
-    DataSource dataSource = openDatabase();
-    MigrateResult migration =
-        Flyway.configure()
-            .dataSource(dataSource)
-            .locations("classpath:db/migration")
-            .failOnMissingLocations(true)
-            .load()
-            .migrate();
-    assertThat(migration.success).isTrue();
-    assertThat(migration.initialSchemaVersion).as("a fresh schema").isNull();
-    assertThat(migration.migrationsExecuted).isPositive();
-
-    jdbc = JdbcClient.create(dataSource);
-    JsonMapper json = JsonMapper.builder().build();
-    pipelines = transactional(new JdbcPipelineStore(jdbc, json), dataSource);
-    operations = new JdbcOperationStore(jdbc, json);
-    clock = new MutableClock(T0);
-    leases = new PipelineLeases(jdbc, clock);
-    tableLeases = new Leases(jdbc, clock, "table_lease", "table_name");
-    maintenanceRuns = new JdbcMaintenanceRuns(jdbc, json);
+  void open() throws Exception {
+    Stores stores = openStores();
+    pipelines = stores.pipelines();
+    operations = stores.operations();
   }
 
   @AfterAll
   void close() throws Exception {
-    closeDatabase();
+    closeStores();
   }
 
   @BeforeEach
-  void emptyTables() {
-    for (String table :
-        List.of(
-            "pipeline_status",
-            "pipeline",
-            "operation",
-            "pipeline_event",
-            "idempotency_key",
-            "pipeline_lease",
-            "maintenance_run",
-            "table_lease")) {
-      jdbc.sql("delete from " + table).update();
-    }
-    clock.set(T0);
-  }
-
-  /** The store with its {@code @Transactional} boundaries, as Spring serves it. */
-  private static PipelineStore transactional(PipelineStore store, DataSource dataSource) {
-    ProxyFactory proxy = new ProxyFactory(store);
-    proxy.addAdvice(
-        new TransactionInterceptor(
-            new DataSourceTransactionManager(dataSource),
-            new AnnotationTransactionAttributeSource()));
-    return (PipelineStore) proxy.getProxy();
+  void empty() {
+    emptyStores();
   }
 
   // Pipelines
@@ -363,21 +298,6 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void saveStatusStoresOneWhereNoneIsStored() {
-    pipelines.insert(pipeline("orders", 1, T0), PipelineStatus.pending("orders", T0));
-    jdbc.sql("delete from pipeline_status where name = ?").param("orders").update();
-    assertThat(pipelines.status("orders")).isEmpty();
-
-    PipelineStatus status =
-        PipelineStatus.pending("orders", T0)
-            .withRun("job-1", 3, 1, T0.plusSeconds(1))
-            .withState(ObservedState.RUNNING, Optional.empty(), T0.plusSeconds(1));
-    pipelines.saveStatus(status);
-
-    assertThat(pipelines.status("orders")).contains(status);
-  }
-
-  @Test
   void statusOfAMissingPipelineIsRefused() {
     assertThatThrownBy(() -> pipelines.saveStatus(PipelineStatus.pending("ghost", T0)))
         .isInstanceOf(DataIntegrityViolationException.class);
@@ -407,63 +327,6 @@ abstract class StoreContractTest {
     assertThat(found.createdAt()).isEqualTo(epoch);
     assertThat(found.updatedAt()).isEqualTo(micros);
     assertThat(pipelines.status("orders").orElseThrow().updatedAt()).isEqualTo(offsetNoon);
-  }
-
-  @Test
-  void nanosecondsRoundToTheNearestMicrosecond() {
-    Instant createdAt = Instant.parse("2026-03-01T10:15:30.1234565Z");
-    Instant updatedAt = Instant.parse("2026-03-01T10:15:30.9999995Z");
-    Instant statusAt = Instant.parse("2026-03-01T10:15:30.1234564Z");
-    pipelines.insert(
-        new Pipeline(
-            "orders", spec("orders"), DesiredState.RUNNING, Map.of(), 1, createdAt, updatedAt),
-        PipelineStatus.pending("orders", statusAt));
-
-    Pipeline found = pipelines.find("orders").orElseThrow();
-    assertThat(found.createdAt()).isEqualTo("2026-03-01T10:15:30.123457Z");
-    assertThat(found.updatedAt()).isEqualTo("2026-03-01T10:15:31Z");
-    assertThat(pipelines.status("orders").orElseThrow().updatedAt())
-        .isEqualTo("2026-03-01T10:15:30.123456Z");
-  }
-
-  @Test
-  void freeTextWithANulCharacterIsStoredWithAReplacementCharacter() {
-    // PostgreSQL refuses U+0000 in text, H2 takes it: an error message from outside may hold one.
-    String nul = "bad \u0000 byte";
-    String replaced = "bad \uFFFD byte";
-    Pipeline orders =
-        new Pipeline("orders", spec("orders"), DesiredState.RUNNING, Map.of("k", nul), 1, T0, T0);
-    pipelines.insert(orders, PipelineStatus.pending("orders", T0));
-    pipelines.saveStatus(
-        PipelineStatus.pending("orders", T0).withState(ObservedState.FAILED, Optional.of(nul), T0));
-    Operation operation =
-        new Operation(
-            "op-1",
-            "orders",
-            OperationType.START,
-            OperationState.PENDING,
-            Map.of("p", nul),
-            Map.of("q", nul),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(nul),
-            T0,
-            T0,
-            Optional.empty());
-    operations.insert(operation);
-    operations.append(
-        new Event(
-            0, "orders", T0, "failed", nul, Optional.empty(), Optional.empty(), Optional.empty()));
-
-    assertThat(pipelines.find("orders")).as("JSON escapes it").contains(orders);
-    assertThat(pipelines.status("orders").orElseThrow().lastError()).contains(replaced);
-    Operation found = operations.find("op-1").orElseThrow();
-    assertThat(found.parameters()).containsEntry("p", nul);
-    assertThat(found.progress()).containsEntry("q", nul);
-    assertThat(found.outcome()).contains(replaced);
-    operations.update(found.finished(OperationState.FAILED, nul + "!", T0));
-    assertThat(operations.find("op-1").orElseThrow().outcome()).contains(replaced + "!");
-    assertThat(operations.events("orders", 1)).extracting(Event::message).containsExactly(replaced);
   }
 
   // Idempotency keys
@@ -759,248 +622,9 @@ abstract class StoreContractTest {
     operations.deleteAll("nothing");
   }
 
-  // Leases
-
-  @Test
-  void onlyOneOwnerHoldsALeaseAndTheHolderRenewsIt() {
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isFalse();
-
-    clock.advance(Duration.ofSeconds(20));
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).as("renewal").isTrue();
-
-    // 40 s after the first acquisition: past its expiry, not past the renewal's.
-    clock.advance(Duration.ofSeconds(20));
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isFalse();
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
-
-    // Leases are per pipeline.
-    assertThat(leases.tryAcquire("refunds", "replica-b", LEASE)).isTrue();
-    assertThat(leases.tryAcquire("refunds", "replica-a", LEASE)).isFalse();
-  }
-
-  @Test
-  void anExpiredLeaseIsTakenOver() {
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
-
-    clock.advance(LEASE.minusMillis(1));
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isFalse();
-
-    clock.advance(Duration.ofMillis(2));
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isTrue();
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isFalse();
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isTrue();
-  }
-
-  @Test
-  void releaseFreesTheLeaseOnlyForItsHolder() {
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
-
-    leases.release("orders", "replica-b");
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isFalse();
-
-    leases.release("orders", "replica-a");
-    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isTrue();
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isFalse();
-
-    leases.release("orders", "replica-b");
-    leases.release("orders", "replica-b");
-    leases.release("never-leased", "replica-a");
-    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
-  }
-
-  @Test
-  void ofOwnersRacingForAFreeLeaseExactlyOneWins() throws Exception {
-    assertThat(race("orders")).isEqualTo(1);
-  }
-
-  @Test
-  void ofOwnersRacingForAnExpiredLeaseExactlyOneWins() throws Exception {
-    assertThat(leases.tryAcquire("orders", "replica-dead", LEASE)).isTrue();
-    clock.advance(LEASE.plusSeconds(1));
-
-    assertThat(race("orders")).isEqualTo(1);
-    assertThat(leases.tryAcquire("orders", "replica-dead", LEASE)).isFalse();
-  }
-
-  @Test
-  void tableLeasesAreHeldPerTableByOneOwner() throws Exception {
-    String table = "glue." + "analytics_" + "x".repeat(400) + ".events";
-    assertThat(tableLeases.tryAcquire(table, "replica-a", LEASE)).isTrue();
-    assertThat(tableLeases.tryAcquire(table, "replica-b", LEASE)).isFalse();
-    assertThat(tableLeases.tryAcquire("glue.analytics.other", "replica-b", LEASE)).isTrue();
-    clock.advance(LEASE.plusSeconds(1));
-    assertThat(tableLeases.tryAcquire(table, "replica-b", LEASE)).isTrue();
-    tableLeases.release(table, "replica-b");
-
-    int owners = 6;
-    ExecutorService executor = Executors.newFixedThreadPool(owners);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<Boolean>> attempts = new ArrayList<>();
-      for (int i = 0; i < owners; i++) {
-        String owner = "racer-" + i;
-        attempts.add(
-            executor.submit(
-                () -> {
-                  start.await();
-                  return tableLeases.tryAcquire(table, owner, LEASE);
-                }));
-      }
-      start.countDown();
-      int won = 0;
-      for (Future<Boolean> attempt : attempts) {
-        won += attempt.get(30, TimeUnit.SECONDS) ? 1 : 0;
-      }
-      assertThat(won).isEqualTo(1);
-    } finally {
-      executor.shutdownNow();
-    }
-  }
-
-  // Maintenance runs
-
-  @Test
-  void maintenanceRunsAreQueuedStartedOnceAndFinishedWithTheirFigures() {
-    MaintenanceRun queued =
-        MaintenanceRun.queued(
-            "run-1",
-            "orders",
-            "local.sales.orders",
-            MaintenanceTask.COMPACTION,
-            MaintenanceRun.Trigger.REQUEST,
-            Optional.of("req-1"),
-            Optional.of("admin"),
-            T0);
-    maintenanceRuns.insert(queued);
-    assertThat(maintenanceRuns.find("run-1")).contains(queued);
-    assertThat(maintenanceRuns.queued("orders")).containsExactly(queued);
-
-    assertThat(maintenanceRuns.start("run-1", "replica-a", T0.plusSeconds(1))).isTrue();
-    assertThat(maintenanceRuns.start("run-1", "replica-b", T0.plusSeconds(1))).isFalse();
-    assertThat(maintenanceRuns.queued("orders")).isEmpty();
-
-    Map<String, Long> figures = new java.util.LinkedHashMap<>();
-    figures.put("filesRewritten", 120L);
-    figures.put("bytesWritten", 5_000_000_000L);
-    maintenanceRuns.finish(
-        "run-1",
-        MaintenanceRun.State.SUCCEEDED,
-        Optional.of("compaction: 120 files rewritten ünïcödé \u0000"),
-        figures,
-        Optional.empty(),
-        T0.plusSeconds(9));
-    MaintenanceRun finished = maintenanceRuns.find("run-1").orElseThrow();
-    assertThat(finished.state()).isEqualTo(MaintenanceRun.State.SUCCEEDED);
-    assertThat(finished.owner()).contains("replica-a");
-    assertThat(finished.figures()).containsExactlyEntriesOf(figures);
-    assertThat(finished.summary().orElseThrow())
-        .startsWith("compaction: 120 files rewritten ünïcödé");
-    assertThat(finished.startedAt()).contains(T0.plusSeconds(1));
-    assertThat(finished.finishedAt()).contains(T0.plusSeconds(9));
-    assertThat(finished.requestId()).contains("req-1");
-    assertThat(finished.actor()).contains("admin");
-  }
-
-  @Test
-  void maintenanceRunsAreListedNewestFirstPerTaskAndTheLastRunIsKnown() {
-    for (int i = 1; i <= 5; i++) {
-      maintenanceRuns.insert(
-          MaintenanceRun.queued(
-              "run-" + i,
-              "orders",
-              "local.sales.orders",
-              i % 2 == 0 ? MaintenanceTask.SNAPSHOT_EXPIRY : MaintenanceTask.COMPACTION,
-              MaintenanceRun.Trigger.SCHEDULE,
-              Optional.empty(),
-              Optional.empty(),
-              T0.plusSeconds(i)));
-    }
-    maintenanceRuns.insert(
-        MaintenanceRun.queued(
-            "other",
-            "refunds",
-            "local.sales.refunds",
-            MaintenanceTask.COMPACTION,
-            MaintenanceRun.Trigger.SCHEDULE,
-            Optional.empty(),
-            Optional.empty(),
-            T0.plusSeconds(99)));
-
-    assertThat(maintenanceRuns.list("orders", Optional.empty(), 10))
-        .extracting(MaintenanceRun::id)
-        .containsExactly("run-5", "run-4", "run-3", "run-2", "run-1");
-    assertThat(maintenanceRuns.list("orders", Optional.of(MaintenanceTask.COMPACTION), 2))
-        .extracting(MaintenanceRun::id)
-        .containsExactly("run-5", "run-3");
-    assertThat(maintenanceRuns.queued("orders"))
-        .extracting(MaintenanceRun::id)
-        .containsExactly("run-1", "run-2", "run-3", "run-4", "run-5");
-    assertThat(maintenanceRuns.lastRun("orders", MaintenanceTask.SNAPSHOT_EXPIRY))
-        .contains(T0.plusSeconds(4));
-    assertThat(maintenanceRuns.lastRun("orders", MaintenanceTask.RETENTION)).isEmpty();
-  }
-
-  @Test
-  void runsLeftRunningOnATableAreFailedByTheNextLeaseHolder() {
-    for (String id : List.of("a", "b")) {
-      maintenanceRuns.insert(
-          MaintenanceRun.queued(
-              id,
-              "orders",
-              "local.sales.orders",
-              MaintenanceTask.ORPHAN_FILES,
-              MaintenanceRun.Trigger.SCHEDULE,
-              Optional.empty(),
-              Optional.empty(),
-              T0));
-    }
-    maintenanceRuns.start("a", "replica-dead", T0);
-
-    List<MaintenanceRun> abandoned =
-        maintenanceRuns.failAbandoned("local.sales.orders", "abandoned", T0.plusSeconds(60));
-
-    assertThat(abandoned).extracting(MaintenanceRun::id).containsExactly("a");
-    assertThat(maintenanceRuns.find("a").orElseThrow().state())
-        .isEqualTo(MaintenanceRun.State.FAILED);
-    assertThat(maintenanceRuns.find("a").orElseThrow().error()).contains("abandoned");
-    assertThat(maintenanceRuns.find("b").orElseThrow().state())
-        .isEqualTo(MaintenanceRun.State.QUEUED);
-    assertThat(maintenanceRuns.failAbandoned("local.sales.other", "abandoned", T0)).isEmpty();
-  }
-
-  /** How many of several owners, trying at the same time, acquire the pipeline's lease. */
-  private int race(String pipeline) throws Exception {
-    int owners = 6;
-    ExecutorService executor = Executors.newFixedThreadPool(owners);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<Boolean>> attempts = new ArrayList<>();
-      for (int i = 0; i < owners; i++) {
-        String owner = "racer-" + i;
-        Callable<Boolean> attempt =
-            () -> {
-              start.await();
-              return leases.tryAcquire(pipeline, owner, LEASE);
-            };
-        attempts.add(executor.submit(attempt));
-      }
-      start.countDown();
-      int won = 0;
-      for (Future<Boolean> attempt : attempts) {
-        if (attempt.get(30, TimeUnit.SECONDS)) {
-          won++;
-        }
-      }
-      return won;
-    } finally {
-      executor.shutdownNow();
-    }
-  }
-
   // Fixtures
 
-  private static Pipeline pipeline(String name, long generation, Instant at) {
+  static Pipeline pipeline(String name, long generation, Instant at) {
     return new Pipeline(
         name,
         spec(name),
@@ -1012,7 +636,7 @@ abstract class StoreContractTest {
   }
 
   /** A spec with every field set (but one null), so that the JSON round trip covers them all. */
-  private static PipelineSpec spec(String topic) {
+  static PipelineSpec spec(String topic) {
     return new PipelineSpec(
         new PipelineSpec.Source(
             "broker-1:9092,broker-2:9092",
@@ -1052,7 +676,7 @@ abstract class StoreContractTest {
             new PipelineSpec.OrphanFiles(false, "1d", "5d")));
   }
 
-  private static Operation operation(String id, String pipeline, Instant at) {
+  static Operation operation(String id, String pipeline, Instant at) {
     return new Operation(
         id,
         pipeline,
@@ -1068,50 +692,18 @@ abstract class StoreContractTest {
         Optional.empty());
   }
 
-  private static Event event(String pipeline, String type) {
+  static Event event(String pipeline, String type) {
     return new Event(
         0, pipeline, T0, type, type, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** A stack trace's worth of text, with characters outside ASCII. */
-  private static String longError() {
+  static String longError() {
     StringBuilder error =
         new StringBuilder("Job failed: ünïcödé 日本 \uD83D\uDE80 'quoted' \"too\"\n");
     while (error.length() < 20_000) {
       error.append("\tat io.floe.loader.Something.method(Something.java:42)\n");
     }
     return error.toString();
-  }
-
-  /** A clock the lease tests move by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = requireNonNull(now, "now is null");
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("a test clock stays in UTC");
-    }
   }
 }

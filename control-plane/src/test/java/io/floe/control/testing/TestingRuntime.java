@@ -8,9 +8,11 @@ import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.SavepointOutcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,9 +30,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A runtime whose runs a test steers: they start (after a delay, or never), run, checkpoint, fail,
  * get cancelled behind the control plane's back, disappear with their JobManager, or are unknown
- * for a few observations. It records every call, and every submit made while another run of the
- * same pipeline was still alive (which must never happen). Installed as the target {@link #TARGET}
- * (and the default one) by {@link #initializer}.
+ * for a few observations; a stop's savepoint takes a number of polls, a rescale happens in place or
+ * not. It records every call in order ({@link #calls()}), every savepoint it took, and every submit
+ * made while another run of the same pipeline was still alive (which must never happen). Installed
+ * as the target {@link #TARGET} (and the default one) by {@link #initializer}, or used directly by
+ * unit tests, on a clock they move.
  */
 public final class TestingRuntime implements PipelineRuntime {
   public static final String TARGET = "testing";
@@ -37,15 +43,29 @@ public final class TestingRuntime implements PipelineRuntime {
   public enum Phase {
     STARTING,
     RUNNING,
+    /** Stopping with a savepoint, until the savepoint is polled enough times. */
+    STOPPING,
     FAILED,
     CANCELED,
     FINISHED
   }
 
+  /** One call to this runtime: the method's name and its arguments. */
+  public record Call(String method, List<String> arguments) {
+    @Override
+    public String toString() {
+      return method + arguments;
+    }
+  }
+
   /** One run as this runtime holds it. */
   public static final class Run {
+    private static final AtomicLong ORDER = new AtomicLong();
+
     private final RunSubmission submission;
+    private final Clock clock;
     private final Instant submittedAt;
+    private final long order;
     private final Duration startDelay;
     private final List<String> checkpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger observations = new AtomicInteger();
@@ -53,11 +73,16 @@ public final class TestingRuntime implements PipelineRuntime {
     private volatile Phase phase = Phase.STARTING;
     private volatile boolean lost;
     private volatile String failure;
+    private volatile int parallelism;
+    private volatile int savepointPolls;
 
-    Run(RunSubmission submission, Instant submittedAt, Duration startDelay) {
+    Run(RunSubmission submission, Clock clock, Duration startDelay) {
       this.submission = submission;
-      this.submittedAt = submittedAt;
+      this.clock = clock;
+      this.submittedAt = clock.instant();
+      this.order = ORDER.incrementAndGet();
       this.startDelay = startDelay;
+      this.parallelism = submission.parallelism();
     }
 
     public String id() {
@@ -71,7 +96,7 @@ public final class TestingRuntime implements PipelineRuntime {
     public Phase phase() {
       if (phase == Phase.STARTING
           && startDelay != null
-          && !Instant.now().isBefore(submittedAt.plus(startDelay))) {
+          && !clock.instant().isBefore(submittedAt.plus(startDelay))) {
         phase = Phase.RUNNING;
       }
       return phase;
@@ -82,20 +107,41 @@ public final class TestingRuntime implements PipelineRuntime {
     }
 
     public int parallelism() {
-      return submission.parallelism();
+      return parallelism;
+    }
+
+    public RunSubmission submission() {
+      return submission;
     }
 
     boolean live() {
       Phase now = phase();
-      return !lost && (now == Phase.STARTING || now == Phase.RUNNING);
+      return !lost && (now == Phase.STARTING || now == Phase.RUNNING || now == Phase.STOPPING);
     }
   }
 
+  private final Clock clock;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<String> cancelled = new CopyOnWriteArrayList<>();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, String> savepoints = new ConcurrentHashMap<>();
   private volatile Duration startDelay = Duration.ZERO;
   private final AtomicInteger failAtStart = new AtomicInteger();
+  private volatile int savepointPolls;
+  private volatile boolean rescalesInPlace;
+  private volatile String savepointFailure;
+  private volatile Consumer<Call> afterCall = call -> {};
+
+  /** A runtime on the system clock, as the integration tests use it. */
+  public TestingRuntime() {
+    this(Clock.systemUTC());
+  }
+
+  /** A runtime whose start delays pass on {@code clock}. */
+  public TestingRuntime(Clock clock) {
+    this.clock = requireNonNull(clock, "clock is null");
+  }
 
   /** Puts this runtime in place of every configured one, as target {@link #TARGET}. */
   public ApplicationContextInitializer<ConfigurableApplicationContext> initializer() {
@@ -119,6 +165,50 @@ public final class TestingRuntime implements PipelineRuntime {
     this.startDelay = delay;
   }
 
+  /**
+   * How often a stop's savepoint is polled before it completes: 0 (the default) completes it, and
+   * ends the run, with the stop request itself.
+   */
+  public void savepointPolls(int polls) {
+    this.savepointPolls = polls;
+  }
+
+  /** Savepoints fail with {@code failure} (null: they succeed), and their runs keep running. */
+  public void failSavepoints(String failure) {
+    this.savepointFailure = failure;
+  }
+
+  /** Whether a rescale happens in place (the default: no, the caller restarts). */
+  public void rescalesInPlace(boolean inPlace) {
+    this.rescalesInPlace = inPlace;
+  }
+
+  /**
+   * Called after every call that changes something (submit, stop, cancel, rescale, remove), e.g. to
+   * let a test stop the control plane right after one.
+   */
+  public void afterCall(Consumer<Call> listener) {
+    this.afterCall = requireNonNull(listener, "listener is null");
+  }
+
+  /** Every call, in order. */
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The arguments of every call of {@code method}, in order. */
+  public List<List<String>> calls(String method) {
+    return calls.stream()
+        .filter(call -> call.method().equals(method))
+        .map(Call::arguments)
+        .toList();
+  }
+
+  /** The savepoints taken, by the trigger that asked for them. */
+  public Map<String, String> savepoints() {
+    return Map.copyOf(savepoints);
+  }
+
   /** The next {@code count} runs fail as soon as they are submitted. */
   public void failNextStarts(int count) {
     failAtStart.set(count);
@@ -128,7 +218,7 @@ public final class TestingRuntime implements PipelineRuntime {
     List<Run> of = new ArrayList<>();
     runs.values().stream()
         .filter(run -> run.submission.pipeline().equals(pipeline))
-        .sorted((a, b) -> a.submittedAt.compareTo(b.submittedAt))
+        .sorted(Comparator.comparing((Run run) -> run.submittedAt).thenComparing(run -> run.order))
         .forEach(of::add);
     return of;
   }
@@ -177,6 +267,7 @@ public final class TestingRuntime implements PipelineRuntime {
 
   @Override
   public Optional<RunObservation> observe(String runId) {
+    calls.add(new Call("observe", List.of(runId)));
     Run run = runs.get(runId);
     if (run == null || run.lost) {
       return Optional.empty();
@@ -190,6 +281,7 @@ public final class TestingRuntime implements PipelineRuntime {
         switch (phase) {
           case STARTING -> RunState.STARTING;
           case RUNNING -> RunState.RUNNING;
+          case STOPPING -> RunState.STOPPING;
           case FAILED -> RunState.FAILED;
           case CANCELED, FINISHED -> RunState.STOPPED;
         };
@@ -209,7 +301,15 @@ public final class TestingRuntime implements PipelineRuntime {
   }
 
   @Override
-  public synchronized void submit(RunSubmission submission) {
+  public void submit(RunSubmission submission) {
+    synchronized (this) {
+      calls.add(new Call("submit", List.of(submission.runId())));
+      submitOnce(submission);
+    }
+    afterCall.accept(new Call("submit", List.of(submission.runId())));
+  }
+
+  private void submitOnce(RunSubmission submission) {
     if (runs.containsKey(submission.runId())) {
       return;
     }
@@ -219,7 +319,7 @@ public final class TestingRuntime implements PipelineRuntime {
             "run " + submission.runId() + " submitted while run " + other.id() + " was alive");
       }
     }
-    Run run = new Run(submission, Instant.now(), startDelay);
+    Run run = new Run(submission, clock, startDelay);
     runs.put(submission.runId(), run);
     if (failAtStart.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       run.failure = "failed at start (testing)";
@@ -229,24 +329,56 @@ public final class TestingRuntime implements PipelineRuntime {
 
   @Override
   public void stopWithSavepoint(String runId, String triggerId) {
+    Call call = new Call("stopWithSavepoint", List.of(runId, triggerId));
+    calls.add(call);
     Run run = runs.get(runId);
-    if (run != null && run.live()) {
-      run.phase = Phase.FINISHED;
+    if (savepointFailure != null) {
+      afterCall.accept(call);
+      return;
     }
+    if (run != null && run.live() && !savepoints.containsKey(triggerId)) {
+      savepoints.put(triggerId, "file:/testing/savepoints/savepoint-" + triggerId);
+      run.savepointPolls = savepointPolls;
+      run.phase = savepointPolls == 0 ? Phase.FINISHED : Phase.STOPPING;
+    }
+    afterCall.accept(call);
   }
 
   @Override
   public SavepointOutcome savepoint(String runId, String triggerId) {
+    calls.add(new Call("savepoint", List.of(runId, triggerId)));
+    if (savepointFailure != null) {
+      return SavepointOutcome.failed(savepointFailure);
+    }
+    Run run = runs.get(runId);
+    if (run != null && run.phase == Phase.STOPPING && savepoints.containsKey(triggerId)) {
+      if (run.savepointPolls > 0) {
+        run.savepointPolls--;
+      }
+      if (run.savepointPolls > 0) {
+        return SavepointOutcome.pending();
+      }
+      run.phase = Phase.FINISHED;
+    }
     return SavepointOutcome.completed("file:/testing/savepoints/savepoint-" + triggerId);
   }
 
   @Override
   public boolean rescaleInPlace(String runId, int parallelism) {
-    return false;
+    Call call = new Call("rescaleInPlace", List.of(runId, Integer.toString(parallelism)));
+    calls.add(call);
+    Run run = runs.get(runId);
+    boolean rescaled = rescalesInPlace && run != null && run.live();
+    if (rescaled) {
+      run.parallelism = parallelism;
+    }
+    afterCall.accept(call);
+    return rescaled;
   }
 
   @Override
   public List<String> liveRuns(String pipeline) {
+    calls.add(new Call("liveRuns", List.of(pipeline)));
     List<String> live = new ArrayList<>();
     for (Run run : runsOf(pipeline)) {
       if (run.live()) {
@@ -258,15 +390,27 @@ public final class TestingRuntime implements PipelineRuntime {
 
   @Override
   public void cancel(String runId) {
+    Call call = new Call("cancel", List.of(runId));
+    calls.add(call);
     Run run = runs.get(runId);
     if (run != null && run.live()) {
       cancelled.add(runId);
       run.phase = Phase.CANCELED;
     }
+    afterCall.accept(call);
+  }
+
+  @Override
+  public boolean remove(String pipeline) {
+    Call call = new Call("remove", List.of(pipeline));
+    calls.add(call);
+    afterCall.accept(call);
+    return true;
   }
 
   @Override
   public List<String> retainedCheckpoints(String runId) {
+    calls.add(new Call("retainedCheckpoints", List.of(runId)));
     Run run = runs.get(runId);
     if (run == null) {
       return List.of();

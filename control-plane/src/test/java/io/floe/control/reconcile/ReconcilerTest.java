@@ -1,0 +1,310 @@
+package io.floe.control.reconcile;
+
+import static io.floe.control.reconcile.ReconcileFixture.PIPELINE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.model.DesiredState;
+import io.floe.control.model.ObservedState;
+import io.floe.control.model.Operation;
+import io.floe.control.model.OperationState;
+import io.floe.control.model.OperationType;
+import io.floe.control.model.PipelineStatus;
+import io.floe.control.runtime.RunSubmission;
+import io.floe.control.testing.TestingRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The reconciler's decisions (observe, decide, act) on fakes and a clock the test moves: what
+ * RecoveryIT shows end to end, in milliseconds. Leases are the real ones, on an in-memory H2.
+ */
+class ReconcilerTest {
+  private static JdbcClient jdbc;
+
+  private ReconcileFixture fixture;
+  private TestingRuntime runtime;
+  private Reconciler reconciler;
+
+  @BeforeAll
+  static void leases() {
+    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource.setURL(
+        "jdbc:h2:mem:reconciler-"
+            + UUID.randomUUID()
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    jdbc = JdbcClient.create(dataSource);
+  }
+
+  @BeforeEach
+  void start() {
+    jdbc.sql("delete from pipeline_lease").update();
+    fixture = new ReconcileFixture();
+    runtime = fixture.runtime;
+    reconciler = fixture.reconciler(new PipelineLeases(jdbc, fixture.clock));
+  }
+
+  @AfterEach
+  void stop() {
+    reconciler.destroy();
+    assertThat(runtime.violations()).as("two runs of the pipeline alive at once").isEmpty();
+  }
+
+  @Test
+  void aFailedRunIsRecoveredFromItsCheckpointAndAgainOnlyAfterTheBackoff() {
+    String first = running();
+    String checkpoint = runtime.checkpoint(first);
+
+    runtime.fail(first, "boom");
+    round();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
+    assertThat(fixture.status().lastError().orElseThrow()).contains("boom");
+
+    round();
+    Operation recover = lastOperation();
+    assertThat(recover.type()).isEqualTo(OperationType.RECOVER);
+    assertThat(recover.parameters()).containsEntry(OperationRunner.ATTEMPT, "1");
+    String second = awaitRunning();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(runtime.run(second).restoredFrom()).contains(checkpoint);
+    assertThat(fixture.status().recovery().attempts()).isEqualTo(1);
+
+    runtime.fail(second, "boom again");
+    round();
+    round();
+    assertThat(lastOperation().id()).as("no attempt within the backoff").isEqualTo(recover.id());
+    fixture.clock.advance(fixture.properties.backoffAfter(1));
+    round();
+    assertThat(lastOperation().type()).isEqualTo(OperationType.RECOVER);
+    assertThat(lastOperation().parameters()).containsEntry(OperationRunner.ATTEMPT, "2");
+    awaitRunning();
+  }
+
+  @Test
+  void aRecoveredRunThatLoadsEndsTheRecovery() {
+    String first = running();
+    runtime.fail(first, "boom");
+    round();
+    round();
+    String second = awaitRunning();
+    assertThat(fixture.status().recovery().attempts()).isEqualTo(1);
+
+    runtime.checkpoint(second);
+    round();
+
+    assertThat(fixture.status().recovery().attempts()).isZero();
+    assertThat(fixture.eventTypes()).contains("RECOVERED");
+  }
+
+  @Test
+  void theThirdRecoveryAttemptRestoresNothing() {
+    running();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      String run = fixture.status().runId().orElseThrow();
+      runtime.checkpoint(run);
+      runtime.fail(run, "boom " + attempt);
+      round();
+      fixture.clock.advance(fixture.properties.recoveryMaxBackoff());
+      round();
+      assertThat(lastOperation().parameters())
+          .containsEntry(OperationRunner.ATTEMPT, Integer.toString(attempt));
+      String next = awaitRunning();
+      assertThat(runtime.run(next).restoredFrom().isPresent())
+          .as("attempt %s restores state", attempt)
+          .isEqualTo(attempt <= OperationRunner.RECOVERY_ATTEMPTS_WITH_STATE);
+    }
+  }
+
+  @Test
+  void aRunGoneFromTheRuntimeIsRecoveredOnlyOnceItStaysGone() {
+    String first = running();
+    runtime.hide(first, 2);
+    round();
+    round();
+    assertThat(fixture.status().observedState())
+        .as("two unknowns are a JobManager failing over")
+        .isEqualTo(ObservedState.RUNNING);
+    round();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.RUNNING);
+
+    runtime.lose(first);
+    round();
+    round();
+    round();
+    assertThat(fixture.status().observedState())
+        .as("three unknowns, not yet for gone-after")
+        .isEqualTo(ObservedState.RUNNING);
+    fixture.clock.advance(fixture.properties.goneAfter());
+    round();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
+    assertThat(fixture.status().lastError().orElseThrow()).contains("is gone from the runtime");
+
+    round();
+    assertThat(lastOperation().type()).isEqualTo(OperationType.RECOVER);
+    assertThat(awaitRunning()).isNotEqualTo(first);
+  }
+
+  @Test
+  void aRunCancelledOutsideFloeStaysDown() {
+    String first = running();
+    runtime.cancelOutside(first);
+    round();
+
+    PipelineStatus status = fixture.status();
+    assertThat(status.observedState()).isEqualTo(ObservedState.FAILED);
+    assertThat(status.lastError().orElseThrow()).contains("outside Floe");
+    assertThat(status.recovery().halted()).isTrue();
+
+    Operation last = lastOperation();
+    fixture.clock.advance(Duration.ofHours(1));
+    round();
+    round();
+    assertThat(lastOperation().id()).isEqualTo(last.id());
+    assertThat(runtime.runsOf(PIPELINE)).hasSize(1);
+  }
+
+  @Test
+  void aStrayRunIsCancelledBeforeAStartSubmitsAnother() {
+    fixture.create(DesiredState.RUNNING, 1);
+    runtime.submit(
+        new RunSubmission(
+            "0123456789abcdef0123456789abcdef",
+            PIPELINE,
+            fixture.renderer.render(PIPELINE, fixture.pipeline().spec()),
+            1,
+            Optional.empty()));
+    fixture.enqueue(OperationType.START, Map.of());
+
+    String run = awaitRunning();
+
+    assertThat(run).isNotEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(runtime.cancelled()).containsExactly("0123456789abcdef0123456789abcdef");
+    assertThat(fixture.eventTypes()).contains("STRAY_RUN_CANCELLED");
+    List<String> order =
+        runtime.calls().stream()
+            .filter(call -> call.method().equals("cancel") || call.method().equals("submit"))
+            .map(call -> call.method() + " " + call.arguments().get(0))
+            .toList();
+    assertThat(order)
+        .containsExactly(
+            "submit 0123456789abcdef0123456789abcdef",
+            "cancel 0123456789abcdef0123456789abcdef",
+            "submit " + run);
+  }
+
+  @Test
+  void theLiveRunThePipelineNamesIsAdoptedNotReplaced() {
+    String first = running();
+    fixture.pipelines.saveStatus(
+        fixture
+            .status()
+            .withState(
+                ObservedState.FAILED, Optional.of("lost for a moment"), fixture.clock.instant()));
+    fixture.enqueue(OperationType.RECOVER, Map.of(OperationRunner.ATTEMPT, "1"));
+
+    assertThat(awaitRunning()).isEqualTo(first);
+    assertThat(runtime.calls("submit")).hasSize(1);
+    assertThat(fixture.eventTypes()).contains("RUN_ADOPTED");
+  }
+
+  @Test
+  void aRunThatDoesNotStartInTimeIsCancelledAndTheStartFails() {
+    fixture.create(DesiredState.RUNNING, 1);
+    runtime.startDelay(null);
+    Operation start = fixture.enqueue(OperationType.START, Map.of());
+    round();
+    round();
+    String run = fixture.status().runId().orElseThrow();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.STARTING);
+
+    Instant submitted =
+        Instant.parse(
+            fixture.operation(start.id()).progress(OperationRunner.SUBMITTED_AT).orElseThrow());
+    fixture.clock.set(submitted.plus(fixture.properties.startTimeout()));
+    reconciler.reconcile(PIPELINE);
+    assertThat(fixture.operation(start.id()).state()).isEqualTo(OperationState.RUNNING);
+    fixture.clock.advance(Duration.ofSeconds(1));
+    round();
+
+    assertThat(runtime.cancelled()).containsExactly(run);
+    assertThat(fixture.operation(start.id()).state()).isEqualTo(OperationState.FAILED);
+    assertThat(fixture.operation(start.id()).outcome().orElseThrow())
+        .contains("did not reach RUNNING within");
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
+  }
+
+  @Test
+  void aRunThatFailsWhileStartingFailsTheStart() {
+    fixture.create(DesiredState.RUNNING, 1);
+    runtime.failNextStarts(1);
+    Operation start = fixture.enqueue(OperationType.START, Map.of());
+    round();
+    round();
+
+    assertThat(fixture.operation(start.id()).state()).isEqualTo(OperationState.FAILED);
+    assertThat(fixture.operation(start.id()).outcome().orElseThrow())
+        .contains("ended FAILED while starting");
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
+  }
+
+  @Test
+  void aStoppedPipelineWhoseRunEndsIsNotRecovered() {
+    String first = running();
+    fixture.want(DesiredState.STOPPED);
+    runtime.fail(first, "boom");
+    round();
+    fixture.clock.advance(Duration.ofHours(1));
+    round();
+
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.STOPPED);
+    assertThat(lastOperation().type()).isEqualTo(OperationType.START);
+  }
+
+  /** A pipeline RUNNING on its first run; returns the run's id. */
+  private String running() {
+    fixture.create(DesiredState.RUNNING, 1);
+    fixture.enqueue(OperationType.START, Map.of());
+    return awaitRunning();
+  }
+
+  /** Rounds until no operation is left and the pipeline runs; returns its run. */
+  private String awaitRunning() {
+    roundsUntil(
+        status ->
+            fixture.operations.nextUnfinished(PIPELINE).isEmpty()
+                && status.observedState() == ObservedState.RUNNING);
+    return fixture.status().runId().orElseThrow();
+  }
+
+  private void roundsUntil(Predicate<PipelineStatus> condition) {
+    for (int round = 0; round < 50; round++) {
+      if (condition.test(fixture.status())) {
+        return;
+      }
+      round();
+    }
+    throw new AssertionError("Not reached in 50 rounds: " + fixture.status());
+  }
+
+  /** One round of the reconciler for the pipeline, a second later than the last. */
+  private void round() {
+    reconciler.reconcile(PIPELINE);
+    fixture.clock.advance(Duration.ofSeconds(1));
+  }
+
+  private Operation lastOperation() {
+    return fixture.operations.list(PIPELINE, 1).get(0);
+  }
+}

@@ -57,6 +57,7 @@ class FlinkClusterRuntimeIT {
   private static LocalKafka kafka;
   private static LocalFlinkCluster flink;
   private static HadoopCatalog catalog;
+  private static FlinkRestClient client;
   private static String warehouse;
 
   @BeforeAll
@@ -78,6 +79,7 @@ class FlinkClusterRuntimeIT {
     } finally {
       kafka = broker.get();
     }
+    client = new FlinkRestClient(flink.restUrl(), HTTP_TIMEOUT);
     warehouse = dir.resolve("warehouse").toUri().toString();
     catalog = new HadoopCatalog(new Configuration(), warehouse);
   }
@@ -127,12 +129,12 @@ class FlinkClusterRuntimeIT {
       assertThat(runtime.observe(firstRun).orElseThrow().failedCheckpoints())
           .as(
               "Flink counts %s failed",
-              runtime.client().checkpointStatistics(firstRun).orElseThrow().failed())
+              client.checkpointStatistics(firstRun).orElseThrow().failed())
           .hasValue(0);
 
-      int jobsBefore = runtime.client().overview().jobsRunning();
+      int jobsBefore = client.overview().jobsRunning();
       runtime.submit(new RunSubmission(firstRun, "orders", settings, 1, Optional.empty()));
-      assertThat(runtime.client().overview().jobsRunning()).isEqualTo(jobsBefore);
+      assertThat(client.overview().jobsRunning()).isEqualTo(jobsBefore);
       assertThat(runtime.observe(firstRun).orElseThrow().state()).isEqualTo(RunState.RUNNING);
 
       assertThat(runtime.rescaleInPlace(firstRun, 2)).isTrue();
@@ -145,7 +147,6 @@ class FlinkClusterRuntimeIT {
                   && run.get().parallelism() == 2);
       publish(topic, 6, 5);
       awaitRows("orders", 10);
-      FlinkRestClient client = runtime.client();
       String source =
           client.jobDetails(firstRun).orElseThrow().vertices().stream()
               .filter(vertex -> vertex.name().startsWith("Source: "))
@@ -180,7 +181,7 @@ class FlinkClusterRuntimeIT {
 
       // Once Flink forgot the trigger, the stop's savepoint is still found.
       Thread.sleep(5_000);
-      assertThat(runtime.client().savepointStatus(firstRun, trigger)).isEmpty();
+      assertThat(client.savepointStatus(firstRun, trigger)).isEmpty();
       assertThat(runtime.savepoint(firstRun, trigger))
           .isEqualTo(SavepointOutcome.completed(savepoint));
 
@@ -196,10 +197,10 @@ class FlinkClusterRuntimeIT {
         Thread.sleep(3_000);
         assertThat(rows("orders")).as("rows after more commits").isEqualTo(15);
       } finally {
-        restarted.client().cancel(secondRun);
+        client.cancel(secondRun);
       }
     } finally {
-      runtime.client().cancel(firstRun);
+      client.cancel(firstRun);
     }
   }
 
@@ -293,7 +294,7 @@ class FlinkClusterRuntimeIT {
       publish(topic, 4, 2);
       awaitRows("failover", 5);
     } finally {
-      runtime.client().cancel(run);
+      client.cancel(run);
     }
     RunObservation cancelled = awaitState(runtime, run, RunState.STOPPED);
     assertThat(cancelled.runtimeState()).isEqualTo("CANCELED");
@@ -311,8 +312,7 @@ class FlinkClusterRuntimeIT {
 
   private static List<JarFile> loaderJarsOnCluster() {
     String name = LoaderJar.read(LOADER_JAR).uploadName();
-    return new FlinkRestClient(flink.restUrl(), HTTP_TIMEOUT)
-        .listJars().stream().filter(jar -> jar.name().equals(name)).toList();
+    return client.listJars().stream().filter(jar -> jar.name().equals(name)).toList();
   }
 
   private static Map<String, String> settings(String pipeline, String topic, String table) {

@@ -29,7 +29,7 @@ public final class TestStack implements AutoCloseable {
   private final LocalKafka kafka;
   private final KafkaTestClient topics;
   private final LocalFlinkCluster flinkCluster;
-  private final URI flinkRestUrl;
+  private final FlinkTestClient flinkRest;
   private final ControlPlane controlPlane;
   private final Path controlPlaneDir;
 
@@ -43,7 +43,7 @@ public final class TestStack implements AutoCloseable {
     this.kafka = kafka;
     this.topics = topics;
     this.flinkCluster = flinkCluster;
-    this.flinkRestUrl = flinkRestUrl;
+    this.flinkRest = flinkRestUrl == null ? null : new FlinkTestClient(flinkRestUrl);
     this.controlPlane = controlPlane;
     this.controlPlaneDir = controlPlaneDir;
   }
@@ -73,10 +73,10 @@ public final class TestStack implements AutoCloseable {
 
   /** The Flink cluster's REST API, whichever started it, for calls behind the control plane. */
   public FlinkTestClient flinkRest() {
-    if (flinkRestUrl == null) {
+    if (flinkRest == null) {
       throw new IllegalStateException("This stack runs no Flink cluster");
     }
-    return new FlinkTestClient(flinkRestUrl);
+    return flinkRest;
   }
 
   public ControlPlane controlPlane() {

@@ -10,9 +10,6 @@ import java.util.Map;
  * FlinkJobs}.
  */
 public interface FlinkCluster {
-  /** {@code GET /overview}: TaskManagers, slots and jobs. */
-  ClusterOverview overview();
-
   /** {@code GET /jobmanager/config}: the cluster's configuration, key to value. */
   Map<String, String> clusterConfiguration();
 

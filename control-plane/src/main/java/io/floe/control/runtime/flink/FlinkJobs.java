@@ -67,12 +67,4 @@ public interface FlinkJobs {
    * Flink refreshes them every {@code metrics.fetcher.update-interval} (10 s by default).
    */
   Map<String, String> jobMetrics(String jobId, Collection<String> names);
-
-  /**
-   * {@code GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=...&agg=min,max,avg,sum}: task
-   * and operator metrics of one vertex (e.g. numRecordsIn, or an operator's {@code
-   * <operator>.<metric>}), aggregated over its subtasks; missing metrics are missing from the
-   * result.
-   */
-  Map<String, MetricAggregate> metrics(String jobId, String vertexId, Collection<String> names);
 }

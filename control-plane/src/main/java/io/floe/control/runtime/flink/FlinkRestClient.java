@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * timeout. Failures are typed: no answer or a server error is a {@link FlinkUnavailableException}
  * (a {@link RuntimeUnavailableException}), a client error is a {@link FlinkRejectedException} (a
  * {@link RunRejectedException}), both with Flink's {@code errors} text; a 404 on a job's resource
- * is an empty result where the job may simply be unknown.
+ * is an empty result where the job may simply be unknown. Beyond the runtime's two seams it reads
+ * the cluster's overview and a vertex's metrics.
  */
 public final class FlinkRestClient implements FlinkJobs, FlinkCluster {
   private static final Pattern JAR_ID = Pattern.compile("[A-Za-z0-9._-]+\\.jar");
@@ -52,7 +53,7 @@ public final class FlinkRestClient implements FlinkJobs, FlinkCluster {
     return http.baseUrl();
   }
 
-  @Override
+  /** {@code GET /overview}: TaskManagers, slots and jobs. */
   public ClusterOverview overview() {
     return FlinkAnswers.overview(http.get("/overview"));
   }
@@ -211,7 +212,12 @@ public final class FlinkRestClient implements FlinkJobs, FlinkCluster {
         http.get("/jobs/" + jobId + "/metrics?get=" + metricNames(names)), "id");
   }
 
-  @Override
+  /**
+   * {@code GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=...&agg=min,max,avg,sum}: task
+   * and operator metrics of one vertex (e.g. numRecordsIn, or an operator's {@code
+   * <operator>.<metric>}), aggregated over its subtasks; missing metrics are missing from the
+   * result.
+   */
   public Map<String, MetricAggregate> metrics(
       String jobId, String vertexId, Collection<String> names) {
     FlinkIds.require(jobId, "jobId");

@@ -96,12 +96,6 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
   }
 
   @Override
-  public ClusterOverview overview() {
-    long running = jobs.values().stream().filter(job -> job.state().equals("RUNNING")).count();
-    return new ClusterOverview(1, 4, 4, (int) running, "1.20-fake");
-  }
-
-  @Override
   public Map<String, String> clusterConfiguration() {
     return Map.copyOf(configuration);
   }
@@ -196,11 +190,5 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
     Map<String, String> values = new LinkedHashMap<>();
     names.stream().filter(known::containsKey).forEach(name -> values.put(name, known.get(name)));
     return values;
-  }
-
-  @Override
-  public Map<String, MetricAggregate> metrics(
-      String jobId, String vertexId, Collection<String> names) {
-    return Map.of();
   }
 }

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
 import io.floe.control.testing.CrashAfterSubmit;
-import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestStack;
 import io.floe.control.testing.Warehouse;
 import io.floe.local.LocalFlinkCluster;
-import io.floe.local.LocalKafka;
+import io.floe.testing.flink.FlinkTestClient;
+import io.floe.testing.kafka.EventPublisher;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,70 +37,40 @@ class ControlPlaneIT {
   private static final Duration OPERATION = Duration.ofMinutes(3);
 
   @TempDir static Path dir;
-  static LocalKafka kafka;
+  static TestStack stack;
   static LocalFlinkCluster flink;
-  static TestTopics topics;
-  static ControlPlane controlPlane;
+  static KafkaTestClient topics;
   static ApiClient api;
   static Warehouse warehouse;
 
   @BeforeAll
   static void start() {
-    kafka = LocalKafka.start(dir.resolve("kafka"));
-    flink =
-        LocalFlinkCluster.builder(dir.resolve("flink"))
-            .taskSlots(4)
-            .taskManagerMemory("2048m")
+    stack =
+        TestStack.in(dir)
+            .flinkCluster(cluster -> cluster.taskSlots(4).taskManagerMemory("2048m"))
+            .controlPlaneIn(dir.resolve("cp"))
             .start();
-    topics = new TestTopics(kafka.bootstrapServers());
-    Map<String, Object> properties = ControlPlane.properties(dir.resolve("cp"));
-    properties.put("floe.runtime.default-target", "flink-cluster");
-    properties.put("floe.runtime.flink-cluster.rest-url", flink.restUrl().toString());
-    controlPlane = ControlPlane.start(properties);
-    api = controlPlane.admin();
-    warehouse = new Warehouse(dir.resolve("cp"));
+    flink = stack.flinkCluster().orElseThrow();
+    topics = stack.topics();
+    api = stack.api();
+    warehouse = stack.warehouse();
   }
 
   @AfterAll
   static void stop() {
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
   static Map<String, Object> pipeline(String topic, String table, int parallelism) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source", Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of(topic)));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            table,
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")),
-                "partitionBy",
-                List.of("day(at)"))));
-    body.put("badMessages", Map.of("deadLetterTopic", topic + "-dlq"));
-    body.put("runtime", Map.of("parallelism", parallelism, "flushInterval", "1s"));
-    body.put("labels", Map.of("team", "test"));
-    return body;
+    return stack
+        .pipeline(topic, table)
+        .partitionBy("day(at)")
+        .deadLetterTopic(topic + "-dlq")
+        .runtime(parallelism, "1s")
+        .labels(Map.of("team", "test"))
+        .body();
   }
 
   private static JsonNode run(ApiClient.Response response) {
@@ -126,8 +97,8 @@ class ControlPlaneIT {
   @Test
   @Order(1)
   void aCreatedPipelineRunsAndLoadsEveryPublishedRow() {
-    topics.create("orders", 2);
-    topics.create("orders-dlq", 1);
+    topics.createTopic("orders", 2);
+    topics.createTopic("orders-dlq", 1);
 
     ApiClient.Response created = api.put("/pipelines/orders", pipeline("orders", "orders", 1));
 
@@ -138,7 +109,7 @@ class ControlPlaneIT {
     assertThat(warehouse.table("db", "orders").properties())
         .as("Floe's table defaults, set at creation")
         .containsEntry("write.parquet.dict-size-bytes", "65536");
-    topics.send("orders", 1, 500);
+    topics.sendEvents("orders", 1, 500);
     assertExactlyOnce(awaitIds("orders", 500), 500);
 
     JsonNode view = api.get("/pipelines/orders").body();
@@ -159,7 +130,7 @@ class ControlPlaneIT {
   @Test
   @Order(2)
   void stopStartRestartAndRescaleWhileDataFlowsLoseAndDuplicateNothing() throws Exception {
-    TestTopics.Publisher publisher = topics.publish("orders", 501, 200);
+    EventPublisher publisher = topics.publish("orders", 501, 200);
     try {
       run(api.post("/pipelines/orders/stop", Map.of()));
       assertThat(
@@ -230,7 +201,7 @@ class ControlPlaneIT {
     secured.put(
         "source",
         Map.of(
-            "bootstrapServers", kafka.bootstrapServers(),
+            "bootstrapServers", stack.bootstrapServers(),
             "topics", List.of("orders"),
             "securityProtocol", "sasl_ssl",
             "saslMechanism", "scram-sha-256",
@@ -281,8 +252,8 @@ class ControlPlaneIT {
   @Test
   @Order(4)
   void aControlPlaneKilledBetweenSubmitAndRecordComesBackWithoutASecondJob() throws Exception {
-    topics.create("crash", 1);
-    topics.create("crash-dlq", 1);
+    topics.createTopic("crash", 1);
+    topics.createTopic("crash-dlq", 1);
     Map<String, Object> properties = ControlPlane.properties(dir.resolve("crash"));
     properties.put("floe.runtime.default-target", "flink-cluster");
     properties.put("floe.runtime.flink-cluster.rest-url", flink.restUrl().toString());
@@ -303,7 +274,7 @@ class ControlPlaneIT {
           .as(operation.toString())
           .isEqualTo("SUCCEEDED");
       restarted.awaitState("crashy", "RUNNING", OPERATION);
-      topics.send("crash", 1, 50);
+      topics.sendEvents("crash", 1, 50);
       Warehouse crashWarehouse = new Warehouse(dir.resolve("crash"));
       assertExactlyOnce(
           await(
@@ -325,12 +296,9 @@ class ControlPlaneIT {
   }
 
   /** The jobs with this name that the cluster has, in any state. */
-  private static List<JsonNode> flinkJobs(String name) {
-    JsonNode overview = new ApiClient(flink.restUrl(), null).get("/jobs/overview").body();
-    return overview
-        .path("jobs")
-        .valueStream()
-        .filter(job -> job.path("name").asString().equals(name))
+  private static List<FlinkTestClient.Job> flinkJobs(String name) {
+    return stack.flinkRest().jobs().stream()
+        .filter(job -> job.name().equals(name))
         .collect(Collectors.toList());
   }
 

@@ -4,12 +4,12 @@ import static io.floe.loader.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.loader.sample.SampleMessages;
-import io.floe.loader.testing.FlinkSessionRest;
-import io.floe.loader.testing.KafkaTestClient;
 import io.floe.loader.testing.TestPostgres;
 import io.floe.loader.testing.TestTables;
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
+import io.floe.testing.flink.FlinkTestClient;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ class JdbcCatalogSessionClusterIT {
   private static LocalKafka kafka;
   private static KafkaTestClient client;
   private static LocalFlinkCluster flink;
-  private static FlinkSessionRest rest;
+  private static FlinkTestClient rest;
   private static String catalogName;
   private static Catalog catalog;
 
@@ -66,7 +66,7 @@ class JdbcCatalogSessionClusterIT {
     kafka = LocalKafka.start(dir.resolve("kafka"));
     client = new KafkaTestClient(kafka.bootstrapServers());
     flink = LocalFlinkCluster.builder(dir.resolve("flink")).taskSlots(3).start();
-    rest = new FlinkSessionRest(flink.restUrl());
+    rest = new FlinkTestClient(flink.restUrl());
     // A catalog of this run's own: runs that share a server (CI's) do not see each other's tables.
     catalogName = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     catalog =

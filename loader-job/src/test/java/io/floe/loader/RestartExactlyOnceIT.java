@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.loader.deadletter.DeadLetterSerializer;
 import io.floe.loader.summary.CommitSummary;
-import io.floe.loader.testing.KafkaTestClient;
 import io.floe.loader.testing.LoaderCluster;
 import io.floe.loader.testing.TestTables;
 import io.floe.local.LocalKafka;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

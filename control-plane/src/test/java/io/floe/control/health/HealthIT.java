@@ -4,16 +4,15 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
-import io.floe.control.testing.ControlPlane;
-import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestStack;
 import io.floe.control.testing.Warehouse;
-import io.floe.local.LocalKafka;
+import io.floe.testing.kafka.EventPublisher;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,49 +48,31 @@ class HealthIT {
   private static final double DEAD_LETTER_RATIO = 0.03;
 
   @TempDir static Path dir;
-  static LocalKafka kafka;
-  static TestTopics topics;
-  static ControlPlane controlPlane;
+  static TestStack stack;
+  static KafkaTestClient topics;
   static ApiClient api;
   static Warehouse warehouse;
-  static TestTopics.Publisher publisher;
+  static EventPublisher publisher;
 
   @BeforeAll
   static void start() {
-    kafka = LocalKafka.start(dir.resolve("kafka"));
-    topics = new TestTopics(kafka.bootstrapServers());
-    Map<String, Object> properties = ControlPlane.properties(dir);
-    properties.put("floe.local.flink", "true");
-    properties.put(
-        "floe.local.flink-rest-port", Integer.toString(io.floe.local.LocalProcess.freePort()));
-    properties.put("floe.runtime.default-target", "local");
-    properties.put("floe.health.interval", "1s");
-    controlPlane = ControlPlane.start(properties);
-    api = controlPlane.admin();
-    warehouse = new Warehouse(dir);
-    topics.create("events", 2);
-    topics.create("events-dlq", 1);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("events")));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            "events",
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")))));
-    body.put("badMessages", Map.of("deadLetterTopic", "events-dlq"));
-    body.put("health", Map.of("deadLetterRatio", DEAD_LETTER_RATIO));
-    body.put("runtime", Map.of("parallelism", 1, "flushInterval", FLUSH_SECONDS + "s"));
+    stack =
+        TestStack.in(dir)
+            .localFlink()
+            .property("floe.health.interval", "1s")
+            .topic("events", 2)
+            .topic("events-dlq", 1)
+            .start();
+    topics = stack.topics();
+    api = stack.api();
+    warehouse = stack.warehouse();
+    Map<String, Object> body =
+        stack
+            .pipeline("events", "events")
+            .deadLetterTopic("events-dlq")
+            .deadLetterRatio(DEAD_LETTER_RATIO)
+            .runtime(1, FLUSH_SECONDS + "s")
+            .body();
     assertThat(api.put("/pipelines/events", body).status()).isEqualTo(201);
     api.awaitState("events", "RUNNING", LONG);
     publisher = topics.publish("events", 1, RATE, MALFORMED_EVERY);
@@ -102,14 +83,8 @@ class HealthIT {
     if (publisher != null) {
       publisher.stop();
     }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -313,14 +288,7 @@ class HealthIT {
   @Order(6)
   void aJobStoppedBehindTheControlPlanesBackIsFailingWithThatReason() {
     String runId = api.get("/pipelines/events").body().path("status").path("runId").asString();
-    String flinkUrl =
-        "http://localhost:"
-            + controlPlane
-                .bean(io.floe.control.local.LocalStack.class)
-                .flinkRestUrl()
-                .orElseThrow()
-                .getPort();
-    new ApiClient(java.net.URI.create(flinkUrl), null).patch("/jobs/" + runId + "?mode=cancel");
+    stack.flinkRest().cancel(runId);
 
     JsonNode health = awaitHealth("FAILING", LONG);
 

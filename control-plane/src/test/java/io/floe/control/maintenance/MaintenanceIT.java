@@ -7,18 +7,13 @@ import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
-import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestStack;
 import io.floe.control.testing.TestingRuntime;
 import io.floe.control.testing.Warehouse;
 import io.floe.loader.summary.CommitSummary;
-import io.floe.local.LocalKafka;
-import io.floe.local.LocalProcess;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +56,6 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Table maintenance end to end: a real control plane on the local runtime (its own Flink cluster),
@@ -75,32 +69,28 @@ class MaintenanceIT {
   private static final long MIB = 1024 * 1024;
 
   @TempDir static Path dir;
-  static LocalKafka kafka;
-  static TestTopics topics;
-  static ControlPlane controlPlane;
+  static TestStack stack;
+  static KafkaTestClient topics;
   static ApiClient api;
   static Warehouse warehouse;
   static TestingRuntime steered;
-  static int flinkPort;
   static long lastId;
 
   @BeforeAll
   static void start() {
-    kafka = LocalKafka.start(dir.resolve("kafka"));
-    topics = new TestTopics(kafka.bootstrapServers());
-    Map<String, Object> properties = ControlPlane.properties(dir);
-    flinkPort = LocalProcess.freePort();
-    properties.put("floe.local.flink", "true");
-    properties.put("floe.local.flink-rest-port", Integer.toString(flinkPort));
-    properties.put("floe.runtime.default-target", "local");
-    properties.put("floe.maintenance.interval", "1s");
-    properties.put("floe.health.interval", "2s");
     steered = new TestingRuntime();
-    controlPlane = ControlPlane.start(properties, withSteeredRuntime(steered));
-    api = controlPlane.admin();
-    warehouse = new Warehouse(dir);
-    topics.create("events", 2);
-    topics.create("daily", 1);
+    stack =
+        TestStack.in(dir)
+            .localFlink()
+            .property("floe.maintenance.interval", "1s")
+            .property("floe.health.interval", "2s")
+            .initializer(withSteeredRuntime(steered))
+            .topic("events", 2)
+            .topic("daily", 1)
+            .start();
+    topics = stack.topics();
+    api = stack.api();
+    warehouse = stack.warehouse();
     assertThat(api.put("/pipelines/events", eventsPipeline(Map.of(), "RUNNING")).status())
         .isEqualTo(201);
     api.awaitState("events", "RUNNING", LONG);
@@ -108,14 +98,8 @@ class MaintenanceIT {
 
   @AfterAll
   static void stop() {
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -248,27 +232,13 @@ class MaintenanceIT {
   @Test
   @Order(4)
   void retentionDropsOldDayPartitionsAndLeavesTheOthersUntouched() throws Exception {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source", Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("daily")));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            "daily",
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")),
-                "partitionBy",
-                List.of("day(at)"))));
-    body.put("runtime", Map.of("parallelism", 1, "flushInterval", "1s"));
-    body.put("maintenance", Map.of("retention", Map.of("column", "at", "olderThan", "3d")));
+    Map<String, Object> body =
+        stack
+            .pipeline("daily", "daily")
+            .partitionBy("day(at)")
+            .runtime(1, "1s")
+            .maintenance(Map.of("retention", Map.of("column", "at", "olderThan", "3d")))
+            .body();
     assertThat(api.put("/pipelines/daily", body).status()).isEqualTo(201);
     api.awaitState("daily", "RUNNING", LONG);
     Instant now = Instant.now();
@@ -520,7 +490,7 @@ class MaintenanceIT {
 
   /** Waits until no replica maintains the table: its lease is free. */
   private static void awaitNoMaintenanceOn(String table) {
-    JdbcClient database = controlPlane.bean(JdbcClient.class);
+    JdbcClient database = stack.controlPlane().bean(JdbcClient.class);
     await(
         "no maintenance on " + table,
         () ->
@@ -564,30 +534,14 @@ class MaintenanceIT {
 
   private static Map<String, Object> eventsPipeline(
       Map<String, Object> maintenance, String desiredState) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("events")));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            "events",
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")))));
-    body.put("runtime", Map.of("parallelism", 2, "flushInterval", "1s"));
     Map<String, Object> withTarget = new LinkedHashMap<>(maintenance);
     withTarget.putIfAbsent("compaction", Map.of("targetFileSize", "1MiB"));
-    body.put("maintenance", withTarget);
-    body.put("desiredState", desiredState);
-    return body;
+    return stack
+        .pipeline("events", "events")
+        .runtime(2, "1s")
+        .maintenance(withTarget)
+        .desiredState(desiredState)
+        .body();
   }
 
   private static byte[] event(long id, Instant at) {
@@ -764,31 +718,7 @@ class MaintenanceIT {
   /** The Flink job's exception history: empty when nothing failed, no commit included. */
   private static List<String> jobExceptions(String pipeline) {
     String runId = api.get("/pipelines/" + pipeline).body().path("status").path("runId").asString();
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://localhost:" + flinkPort + "/jobs/" + runId + "/exceptions"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      JsonNode entries =
-          JsonMapper.builder()
-              .build()
-              .readTree(response.body())
-              .path("exceptionHistory")
-              .path("entries");
-      List<String> exceptions = new ArrayList<>();
-      entries.forEach(entry -> exceptions.add(entry.path("exceptionName").asString()));
-      return exceptions;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return stack.flinkRest().exceptionNames(runId);
   }
 
   /**

@@ -4,27 +4,21 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
-import io.floe.control.testing.ControlPlane;
-import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestStack;
 import io.floe.control.testing.Warehouse;
 import io.floe.loader.summary.CommitSummary;
-import io.floe.local.LocalKafka;
-import io.floe.local.LocalProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.iceberg.Snapshot;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,45 +42,23 @@ class PositionMoveIT {
       Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir static Path dir;
-  static LocalKafka kafka;
+  static TestStack stack;
   static KafkaProducer<byte[], byte[]> producer;
-  static TestTopics topics;
-  static ControlPlane controlPlane;
   static ApiClient api;
   static Warehouse warehouse;
 
   @BeforeAll
   static void start() {
-    kafka = LocalKafka.start(dir.resolve("kafka"));
-    topics = new TestTopics(kafka.bootstrapServers());
-    topics.create(TOPIC, 2);
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", kafka.bootstrapServers());
-    properties.put("enable.idempotence", "true");
-    producer =
-        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-    Map<String, Object> settings = ControlPlane.properties(dir);
-    settings.put("floe.local.flink", "true");
-    settings.put("floe.local.flink-rest-port", Integer.toString(LocalProcess.freePort()));
-    settings.put("floe.runtime.default-target", "local");
-    controlPlane = ControlPlane.start(settings);
-    api = controlPlane.admin();
-    warehouse = new Warehouse(dir);
+    stack = TestStack.in(dir).localFlink().topic(TOPIC, 2).start();
+    producer = stack.topics().producer();
+    api = stack.api();
+    warehouse = stack.warehouse();
   }
 
   @AfterAll
   static void stop() {
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -135,32 +107,13 @@ class PositionMoveIT {
   @Order(1)
   void movingARunningPipelineToEarliestReadsAgainExactlyWhatTheDryRunSaid() {
     publish(1, 100);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of(
-            "bootstrapServers",
-            kafka.bootstrapServers(),
-            "topics",
-            List.of(TOPIC),
-            "startingOffsets",
-            "earliest"));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            "moves",
-            "createIfMissing",
-            Map.of(
-                "columns",
-                List.of(
-                    Map.of("name", "id", "type", "long", "required", true),
-                    Map.of("name", "name", "type", "string"),
-                    Map.of("name", "at", "type", "timestamptz")))));
-    body.put("badMessages", Map.of("policy", "skip"));
-    body.put("runtime", Map.of("parallelism", 2, "flushInterval", "1s"));
+    Map<String, Object> body =
+        stack
+            .pipeline(TOPIC, "moves")
+            .startingOffsets("earliest")
+            .skipBadMessages()
+            .runtime(2, "1s")
+            .body();
     assertThat(api.put("/pipelines/moves", body).status()).isEqualTo(201);
     await("100 rows", PositionMoveIT::ids, ids -> ids.size() >= 100, LONG);
 

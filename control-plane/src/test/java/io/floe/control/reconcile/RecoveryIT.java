@@ -4,14 +4,11 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
-import io.floe.control.testing.ControlPlane;
-import io.floe.control.testing.TestTopics;
+import io.floe.control.testing.TestStack;
 import io.floe.control.testing.TestingRuntime;
-import io.floe.local.LocalKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -33,29 +30,27 @@ class RecoveryIT {
   private static final Duration BACKOFF = Duration.ofSeconds(2);
 
   @TempDir static Path dir;
-  static LocalKafka kafka;
-  static TestTopics topics;
+  static TestStack stack;
   static TestingRuntime runtime;
-  static ControlPlane controlPlane;
   static ApiClient api;
   static int pipelines;
 
   @BeforeAll
   static void start() {
-    kafka = LocalKafka.start(dir.resolve("kafka"));
-    topics = new TestTopics(kafka.bootstrapServers());
-    topics.create("events", 2);
     runtime = new TestingRuntime();
-    Map<String, Object> properties = ControlPlane.properties(dir);
-    properties.put("floe.runtime.default-target", TestingRuntime.TARGET);
-    properties.put("floe.reconcile.interval", "200ms");
-    properties.put("floe.reconcile.lease", "5s");
-    properties.put("floe.reconcile.gone-after", "2s");
-    properties.put("floe.reconcile.start-timeout", "3s");
-    properties.put("floe.reconcile.recovery-backoff", BACKOFF.toSeconds() + "s");
-    properties.put("floe.reconcile.recovery-max-backoff", "8s");
-    controlPlane = ControlPlane.start(properties, runtime.initializer());
-    api = controlPlane.admin();
+    stack =
+        TestStack.in(dir)
+            .topic("events", 2)
+            .property("floe.runtime.default-target", TestingRuntime.TARGET)
+            .property("floe.reconcile.interval", "200ms")
+            .property("floe.reconcile.lease", "5s")
+            .property("floe.reconcile.gone-after", "2s")
+            .property("floe.reconcile.start-timeout", "3s")
+            .property("floe.reconcile.recovery-backoff", BACKOFF.toSeconds() + "s")
+            .property("floe.reconcile.recovery-max-backoff", "8s")
+            .initializer(runtime.initializer())
+            .start();
+    api = stack.api();
   }
 
   @AfterEach
@@ -65,14 +60,8 @@ class RecoveryIT {
 
   @AfterAll
   static void stop() {
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -80,20 +69,8 @@ class RecoveryIT {
   private static String runningPipeline() {
     runtime.startDelay(Duration.ZERO);
     String name = "recovering-" + ++pipelines;
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(
-        "source",
-        Map.of("bootstrapServers", kafka.bootstrapServers(), "topics", List.of("events")));
-    body.put(
-        "table",
-        Map.of(
-            "namespace",
-            "db",
-            "name",
-            name,
-            "createIfMissing",
-            Map.of("columns", List.of(Map.of("name", "id", "type", "long", "required", true)))));
-    body.put("badMessages", Map.of("policy", "skip"));
+    Map<String, Object> body =
+        stack.pipeline("events", name).idColumnOnly().skipBadMessages().body();
     ApiClient.Response created = api.put("/pipelines/" + name, body);
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     api.awaitState(name, "RUNNING", WAIT);

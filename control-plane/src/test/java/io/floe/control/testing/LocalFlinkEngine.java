@@ -11,12 +11,8 @@ import io.floe.loader.settings.PropertyGroups;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2.EngineStart;
 import io.floe.testing.aws.FakeS3;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.floe.testing.flink.FlinkTestClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +50,9 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
   private static final Set<String> TERMINAL = Set.of("FINISHED", "CANCELED", "FAILED");
 
   private final FlinkRestClient client;
-  private final String restUrl;
   private final FakeS3 s3;
   private final Duration timeout;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final FlinkTestClient rest;
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           task -> {
@@ -78,7 +73,7 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
    */
   public LocalFlinkEngine(URI restUrl, FakeS3 s3, Duration timeout) {
     this.client = new FlinkRestClient(restUrl, Duration.ofMinutes(2));
-    this.restUrl = restUrl.toString().replaceAll("/+$", "");
+    this.rest = new FlinkTestClient(restUrl);
     this.s3 = requireNonNull(s3, "s3 is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
   }
@@ -132,7 +127,7 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
             throw new IllegalStateException(application + " runs no job");
           }
           String trigger = flinkId();
-          post("/jobs/" + job + "/savepoints", "{\"triggerId\":\"" + trigger + "\"}");
+          rest.triggerSavepoint(job, trigger);
           return awaitSavepoint(job, trigger);
         },
         executor);
@@ -222,27 +217,6 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted waiting for " + what, e);
       }
-    }
-  }
-
-  private void post(String path, String json) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(restUrl + path))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(json))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        throw new IllegalStateException(
-            "POST " + path + ": " + response.statusCode() + " " + response.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

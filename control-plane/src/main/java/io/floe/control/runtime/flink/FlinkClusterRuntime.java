@@ -42,7 +42,8 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   private static final String STOP_SAVEPOINT_TYPE = "SYNC_SAVEPOINT";
   private static final String RESTARTS_METRIC = "numRestarts";
 
-  private final FlinkRestClient client;
+  private final FlinkJobs jobs;
+  private final FlinkCluster cluster;
   private final Path loaderJarPath;
   private final Object jarLock = new Object();
   private LoaderJar loaderJar; // guarded by jarLock
@@ -58,28 +59,33 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     this(new FlinkRestClient(restUrl, httpTimeout), loaderJar);
   }
 
-  public FlinkClusterRuntime(FlinkRestClient client, Path loaderJar) {
-    this.client = requireNonNull(client, "client is null");
-    this.loaderJarPath = requireNonNull(loaderJar, "loaderJar is null");
+  private FlinkClusterRuntime(FlinkRestClient client, Path loaderJar) {
+    this(client, client, loaderJar);
   }
 
-  /** The REST client, for callers that read more of the cluster (metrics, overview). */
-  public FlinkRestClient client() {
-    return client;
+  /**
+   * @param jobs the calls on the cluster's jobs
+   * @param cluster the calls on the cluster's JARs and configuration
+   * @param loaderJar the loader JAR on this machine
+   */
+  public FlinkClusterRuntime(FlinkJobs jobs, FlinkCluster cluster, Path loaderJar) {
+    this.jobs = requireNonNull(jobs, "jobs is null");
+    this.cluster = requireNonNull(cluster, "cluster is null");
+    this.loaderJarPath = requireNonNull(loaderJar, "loaderJar is null");
   }
 
   @Override
   public Optional<RunObservation> observe(String runId) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
-    Optional<JobDetails> found = client.jobDetails(runId);
+    FlinkIds.require(runId, "runId");
+    Optional<JobDetails> found = jobs.jobDetails(runId);
     if (found.isEmpty()) {
       return Optional.empty();
     }
     JobDetails job = found.get();
     RunState state = state(job);
     JobExceptions exceptions =
-        client.jobExceptions(runId).orElse(new JobExceptions(Optional.empty(), 0, false));
-    Optional<CheckpointStatistics> checkpoints = client.checkpointStatistics(runId);
+        jobs.jobExceptions(runId).orElse(new JobExceptions(Optional.empty(), 0, false));
+    Optional<CheckpointStatistics> checkpoints = jobs.checkpointStatistics(runId);
     Optional<String> latestCheckpoint =
         checkpoints
             .flatMap(CheckpointStatistics::latestCompleted)
@@ -105,8 +111,8 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   @Override
   public void submit(RunSubmission submission) {
     requireNonNull(submission, "submission is null");
-    String runId = FlinkRestClient.requireFlinkId(submission.runId(), "runId");
-    if (client.jobDetails(runId).isPresent()) {
+    String runId = FlinkIds.require(submission.runId(), "runId");
+    if (jobs.jobDetails(runId).isPresent()) {
       return;
     }
     JarRun run =
@@ -120,7 +126,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     for (int attempt = 1; ; attempt++) {
       String jarId = loaderJarId();
       try {
-        client.runJar(jarId, run);
+        cluster.runJar(jarId, run);
         return;
       } catch (FlinkRejectedException | FlinkUnavailableException e) {
         FlinkErrors errors = errors(e);
@@ -142,26 +148,26 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
 
   @Override
   public void stopWithSavepoint(String runId, String triggerId) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
-    FlinkRestClient.requireFlinkId(triggerId, "triggerId");
-    Optional<JobDetails> job = client.jobDetails(runId);
+    FlinkIds.require(runId, "runId");
+    FlinkIds.require(triggerId, "triggerId");
+    Optional<JobDetails> job = jobs.jobDetails(runId);
     if (job.isEmpty() || state(job.get()).isTerminal()) {
       // Nothing to stop; savepoint() reports what became of it. Triggering again after Flink
       // forgot the trigger would only start an operation that fails.
       return;
     }
-    client.stopWithSavepoint(runId, triggerId);
+    jobs.stopWithSavepoint(runId, triggerId);
   }
 
   @Override
   public SavepointOutcome savepoint(String runId, String triggerId) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
-    FlinkRestClient.requireFlinkId(triggerId, "triggerId");
-    Optional<SavepointOutcome> outcome = client.savepointStatus(runId, triggerId);
+    FlinkIds.require(runId, "runId");
+    FlinkIds.require(triggerId, "triggerId");
+    Optional<SavepointOutcome> outcome = jobs.savepointStatus(runId, triggerId);
     if (outcome.isPresent()) {
       return outcome.get();
     }
-    Optional<JobDetails> job = client.jobDetails(runId);
+    Optional<JobDetails> job = jobs.jobDetails(runId);
     if (job.isEmpty()) {
       return SavepointOutcome.failed(
           RESULT_NO_LONGER_KNOWN + ": the cluster knows no run " + runId + " any more");
@@ -173,8 +179,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     if (job.get().state().equals("FINISHED")) {
       // A streaming loader finishes only through a stop with savepoint: that savepoint is the one.
       Optional<CheckpointStatistics.Checkpoint> stopSavepoint =
-          client
-              .checkpointStatistics(runId)
+          jobs.checkpointStatistics(runId)
               .flatMap(CheckpointStatistics::latestSavepoint)
               .filter(savepoint -> savepoint.type().equals(STOP_SAVEPOINT_TYPE))
               .filter(savepoint -> !savepoint.discarded());
@@ -201,7 +206,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   public List<String> liveRuns(String pipeline) {
     String name = JOB_NAME_PREFIX + requireNonNull(pipeline, "pipeline is null");
     List<String> live = new ArrayList<>();
-    for (JobSummary job : client.jobs()) {
+    for (JobSummary job : jobs.jobs()) {
       if (job.name().equals(name) && !job.ended()) {
         live.add(job.jobId());
       }
@@ -211,13 +216,13 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
 
   @Override
   public void cancel(String runId) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
-    Optional<JobDetails> job = client.jobDetails(runId);
+    FlinkIds.require(runId, "runId");
+    Optional<JobDetails> job = jobs.jobDetails(runId);
     if (job.isEmpty() || state(job.get()).isTerminal() || job.get().state().equals("CANCELLING")) {
       return;
     }
     try {
-      client.cancel(runId);
+      jobs.cancel(runId);
     } catch (FlinkRejectedException e) {
       if (e.status() != 404) {
         throw e;
@@ -233,13 +238,12 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
    */
   @Override
   public List<String> retainedCheckpoints(String runId) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
+    FlinkIds.require(runId, "runId");
     Optional<Path> directory = localCheckpointDirectory().map(dir -> dir.resolve(runId));
     if (directory.isPresent()) {
       return RetainedCheckpoints.in(directory.get());
     }
-    return client
-        .checkpointStatistics(runId)
+    return jobs.checkpointStatistics(runId)
         .flatMap(CheckpointStatistics::latestCompleted)
         .filter(checkpoint -> !checkpoint.discarded())
         .map(checkpoint -> List.of(checkpoint.externalPath()))
@@ -247,7 +251,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   }
 
   private Optional<Path> localCheckpointDirectory() {
-    Map<String, String> configuration = client.clusterConfiguration();
+    Map<String, String> configuration = cluster.clusterConfiguration();
     String directory =
         configuration.getOrDefault(
             "execution.checkpointing.dir", configuration.get("state.checkpoints.dir"));
@@ -259,13 +263,12 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
 
   @Override
   public boolean rescaleInPlace(String runId, int parallelism) {
-    FlinkRestClient.requireFlinkId(runId, "runId");
+    FlinkIds.require(runId, "runId");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
     }
     JobDetails job =
-        client
-            .jobDetails(runId)
+        jobs.jobDetails(runId)
             .orElseThrow(
                 () ->
                     new RunRejectedException(
@@ -275,7 +278,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     }
     Map<String, ParallelismBounds> current;
     try {
-      current = client.resourceRequirements(runId);
+      current = jobs.resourceRequirements(runId);
     } catch (FlinkRejectedException | FlinkUnavailableException e) {
       if (cannotRescaleInPlace(e)) {
         return false;
@@ -291,7 +294,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
       wanted.put(vertexId, new ParallelismBounds(1, upper));
     }
     try {
-      client.updateResourceRequirements(runId, wanted);
+      jobs.updateResourceRequirements(runId, wanted);
     } catch (FlinkRejectedException | FlinkUnavailableException e) {
       if (cannotRescaleInPlace(e)) {
         return false;
@@ -359,7 +362,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   private long restarts(String runId, RunState state, JobExceptions exceptions) {
     long restarts = Math.max(0, exceptions.failures() - (state == RunState.FAILED ? 1 : 0));
     if (exceptions.truncated()) {
-      String metric = client.jobMetrics(runId, List.of(RESTARTS_METRIC)).get(RESTARTS_METRIC);
+      String metric = jobs.jobMetrics(runId, List.of(RESTARTS_METRIC)).get(RESTARTS_METRIC);
       if (metric != null && metric.matches("\\d+")) {
         restarts = Math.max(restarts, Long.parseLong(metric));
       }
@@ -381,11 +384,11 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
       if (uploadedJarId == null) {
         String name = loaderJar.uploadName();
         uploadedJarId =
-            client.listJars().stream()
+            cluster.listJars().stream()
                 .filter(jar -> jar.name().equals(name))
                 .max(Comparator.comparingLong(JarFile::uploaded))
                 .map(JarFile::id)
-                .orElseGet(() -> client.uploadJar(loaderJarPath, name));
+                .orElseGet(() -> cluster.uploadJar(loaderJarPath, name));
       }
       return uploadedJarId;
     }

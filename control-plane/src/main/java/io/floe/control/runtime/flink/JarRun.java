@@ -25,7 +25,7 @@ public record JarRun(
   public JarRun {
     requireNonNull(entryClass, "entryClass is null");
     programArgs = List.copyOf(requireNonNull(programArgs, "programArgs is null"));
-    FlinkRestClient.requireFlinkId(jobId, "jobId");
+    FlinkIds.require(jobId, "jobId");
     requireNonNull(savepointPath, "savepointPath is null");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);

@@ -1,5 +1,6 @@
 package io.floe.control.runtime.flink;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +9,9 @@ import io.floe.control.runtime.RunRejectedException;
 import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.SavepointOutcome;
+import io.floe.control.testing.TestStack;
 import io.floe.local.LocalFlinkCluster;
-import io.floe.local.LocalKafka;
+import io.floe.testing.kafka.KafkaTestClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -29,11 +30,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.types.Types;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,30 +50,34 @@ class FlinkClusterRuntimeIT {
 
   @TempDir static Path dir;
 
-  private static LocalKafka kafka;
+  private static TestStack stack;
   private static LocalFlinkCluster flink;
+  private static KafkaTestClient kafka;
   private static HadoopCatalog catalog;
+  private static FlinkRestClient client;
   private static String warehouse;
 
   @BeforeAll
-  static void startCluster() throws Exception {
+  static void startCluster() {
     assertThat(LOADER_JAR).as("the loader JAR the build copies for the tests").isRegularFile();
-    CompletableFuture<LocalKafka> broker =
-        CompletableFuture.supplyAsync(() -> LocalKafka.start(dir.resolve("kafka")));
-    try {
-      flink =
-          LocalFlinkCluster.builder(dir.resolve("flink"))
-              .taskSlots(4)
-              // Rescale at once rather than 30 s after the job started running.
-              .config("jobmanager.adaptive-scheduler.scaling-interval.min", "1s")
-              // Forget savepoint results soon, so the test sees a forgotten trigger.
-              .config("rest.async.store-duration", "4s")
-              // The REST API caches a job's details this long (3 s by default); a restart shows.
-              .config("web.refresh-interval", "1s")
-              .start();
-    } finally {
-      kafka = broker.get();
-    }
+    stack =
+        TestStack.in(dir)
+            .flinkCluster(
+                cluster ->
+                    cluster
+                        .taskSlots(4)
+                        // Rescale at once rather than 30 s after the job started running.
+                        .config("jobmanager.adaptive-scheduler.scaling-interval.min", "1s")
+                        // Forget savepoint results soon, so the test sees a forgotten trigger.
+                        .config("rest.async.store-duration", "4s")
+                        // The REST API caches a job's details this long (3 s by default); a
+                        // restart shows.
+                        .config("web.refresh-interval", "1s"))
+            .withoutControlPlane()
+            .start();
+    flink = stack.flinkCluster().orElseThrow();
+    kafka = stack.topics();
+    client = new FlinkRestClient(flink.restUrl(), HTTP_TIMEOUT);
     warehouse = dir.resolve("warehouse").toUri().toString();
     catalog = new HadoopCatalog(new Configuration(), warehouse);
   }
@@ -87,11 +87,8 @@ class FlinkClusterRuntimeIT {
     if (catalog != null) {
       catalog.close();
     }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -127,12 +124,12 @@ class FlinkClusterRuntimeIT {
       assertThat(runtime.observe(firstRun).orElseThrow().failedCheckpoints())
           .as(
               "Flink counts %s failed",
-              runtime.client().checkpointStatistics(firstRun).orElseThrow().failed())
+              client.checkpointStatistics(firstRun).orElseThrow().failed())
           .hasValue(0);
 
-      int jobsBefore = runtime.client().overview().jobsRunning();
+      int jobsBefore = client.overview().jobsRunning();
       runtime.submit(new RunSubmission(firstRun, "orders", settings, 1, Optional.empty()));
-      assertThat(runtime.client().overview().jobsRunning()).isEqualTo(jobsBefore);
+      assertThat(client.overview().jobsRunning()).isEqualTo(jobsBefore);
       assertThat(runtime.observe(firstRun).orElseThrow().state()).isEqualTo(RunState.RUNNING);
 
       assertThat(runtime.rescaleInPlace(firstRun, 2)).isTrue();
@@ -145,7 +142,6 @@ class FlinkClusterRuntimeIT {
                   && run.get().parallelism() == 2);
       publish(topic, 6, 5);
       awaitRows("orders", 10);
-      FlinkRestClient client = runtime.client();
       String source =
           client.jobDetails(firstRun).orElseThrow().vertices().stream()
               .filter(vertex -> vertex.name().startsWith("Source: "))
@@ -180,7 +176,7 @@ class FlinkClusterRuntimeIT {
 
       // Once Flink forgot the trigger, the stop's savepoint is still found.
       Thread.sleep(5_000);
-      assertThat(runtime.client().savepointStatus(firstRun, trigger)).isEmpty();
+      assertThat(client.savepointStatus(firstRun, trigger)).isEmpty();
       assertThat(runtime.savepoint(firstRun, trigger))
           .isEqualTo(SavepointOutcome.completed(savepoint));
 
@@ -196,10 +192,10 @@ class FlinkClusterRuntimeIT {
         Thread.sleep(3_000);
         assertThat(rows("orders")).as("rows after more commits").isEqualTo(15);
       } finally {
-        restarted.client().cancel(secondRun);
+        client.cancel(secondRun);
       }
     } finally {
-      runtime.client().cancel(firstRun);
+      client.cancel(firstRun);
     }
   }
 
@@ -293,7 +289,7 @@ class FlinkClusterRuntimeIT {
       publish(topic, 4, 2);
       awaitRows("failover", 5);
     } finally {
-      runtime.client().cancel(run);
+      client.cancel(run);
     }
     RunObservation cancelled = awaitState(runtime, run, RunState.STOPPED);
     assertThat(cancelled.runtimeState()).isEqualTo("CANCELED");
@@ -311,8 +307,7 @@ class FlinkClusterRuntimeIT {
 
   private static List<JarFile> loaderJarsOnCluster() {
     String name = LoaderJar.read(LOADER_JAR).uploadName();
-    return new FlinkRestClient(flink.restUrl(), HTTP_TIMEOUT)
-        .listJars().stream().filter(jar -> jar.name().equals(name)).toList();
+    return client.listJars().stream().filter(jar -> jar.name().equals(name)).toList();
   }
 
   private static Map<String, String> settings(String pipeline, String topic, String table) {
@@ -340,11 +335,7 @@ class FlinkClusterRuntimeIT {
   }
 
   private static String createTopic(String name, int partitions) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot create topic " + name, e);
-    }
+    kafka.createTopic(name, partitions);
     return name;
   }
 
@@ -352,16 +343,11 @@ class FlinkClusterRuntimeIT {
     catalog.createTable(TableIdentifier.of("db", name), SCHEMA);
   }
 
-  private static void publish(String topic, int firstId, int count) throws Exception {
-    Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-      for (int id = firstId; id < firstId + count; id++) {
-        producer
-            .send(new ProducerRecord<>(topic, "{\"id\": " + id + ", \"name\": \"n" + id + "\"}"))
-            .get();
-      }
+  private static void publish(String topic, int firstId, int count) {
+    for (int id = firstId; id < firstId + count; id++) {
+      kafka.sendRaw(topic, ("{\"id\": " + id + ", \"name\": \"n" + id + "\"}").getBytes(UTF_8));
     }
+    kafka.flush();
   }
 
   /** Rows in the table: the current snapshot's total-records. */

@@ -53,7 +53,7 @@ class FlinkRestClientTest {
   @Test
   void triggersDeclinedBeforeTheTasksRanAreNoFailedCheckpoints() {
     CheckpointStatistics statistics =
-        FlinkRestClient.checkpoints(JSON.readTree(checkpointsAnswer("COMPLETED")));
+        FlinkAnswers.checkpoints(JSON.readTree(checkpointsAnswer("COMPLETED")));
 
     assertThat(statistics.failed()).as("Flink's own count").isEqualTo(2);
     assertThat(statistics.failedStarted()).isZero();
@@ -69,7 +69,7 @@ class FlinkRestClientTest {
   @Test
   void aCheckpointThatFailedOnceStartedCounts() {
     CheckpointStatistics statistics =
-        FlinkRestClient.checkpoints(JSON.readTree(checkpointsAnswer("FAILED")));
+        FlinkAnswers.checkpoints(JSON.readTree(checkpointsAnswer("FAILED")));
 
     assertThat(statistics.failed()).isEqualTo(3);
     assertThat(statistics.failedStarted()).isEqualTo(1);
@@ -78,7 +78,7 @@ class FlinkRestClientTest {
   @Test
   void aJobWithoutHistoryHasNoFailedCheckpoints() {
     CheckpointStatistics statistics =
-        FlinkRestClient.checkpoints(
+        FlinkAnswers.checkpoints(
             JSON.readTree(
                 "{\"counts\": {\"restored\": 0, \"total\": 1, \"in_progress\": 0,"
                     + " \"completed\": 0, \"failed\": 1}, \"latest\": {}, \"history\": []}"));

@@ -1,4 +1,4 @@
-package io.floe.loader.testing;
+package io.floe.testing.flink;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,15 +16,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The calls a user makes to submit the loader JAR to a Flink session cluster's REST API (upload,
- * run, follow, cancel), for tests that run the shaded JAR the way a real cluster loads it: in a
- * user-code class loader of its own per job.
+ * A Flink session cluster's REST API as tests call it, behind the system under test's back: submit
+ * a JAR the way a user does (upload, run), follow a job, cancel it, list the cluster's jobs,
+ * trigger a savepoint. Any answer but a 2xx is an {@link IllegalStateException} with Flink's text.
  */
-public final class FlinkSessionRest {
+public final class FlinkTestClient {
   private final URI baseUrl;
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -33,11 +34,14 @@ public final class FlinkSessionRest {
           .build();
   private final ObjectMapper json = new ObjectMapper();
 
-  public FlinkSessionRest(URI baseUrl) {
+  /** A job as {@code GET /jobs/overview} lists it. */
+  public record Job(String id, String name, String state) {}
+
+  public FlinkTestClient(URI baseUrl) {
     this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
   }
 
-  /** {@code POST /jars/upload}; returns the JAR's id. */
+  /** {@code POST /jars/upload} as loader-job.jar; returns the JAR's id. */
   public String uploadJar(Path jar) {
     String boundary = "floe-test-" + UUID.randomUUID();
     String head =
@@ -53,7 +57,7 @@ public final class FlinkSessionRest {
     }
     JsonNode answer =
         send(
-            HttpRequest.newBuilder(baseUrl.resolve("/jars/upload"))
+            request("/jars/upload")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(
                     BodyPublishers.concat(
@@ -73,31 +77,64 @@ public final class FlinkSessionRest {
   public String run(String jarId, List<String> programArgs) {
     ObjectNode body = json.createObjectNode();
     programArgs.forEach(body.putArray("programArgsList")::add);
-    JsonNode answer =
-        send(
-            HttpRequest.newBuilder(baseUrl.resolve("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
-    return answer.path("jobid").asText();
+    return post("/jars/" + jarId + "/run", body).path("jobid").asText();
+  }
+
+  /** {@code GET /jobs/overview}: every job the cluster knows, in any state. */
+  public List<Job> jobs() {
+    List<Job> jobs = new ArrayList<>();
+    for (JsonNode job : send(request("/jobs/overview").GET()).path("jobs")) {
+      jobs.add(
+          new Job(job.path("jid").asText(), job.path("name").asText(), job.path("state").asText()));
+    }
+    return jobs;
   }
 
   /** The job's state: RUNNING, RESTARTING, FAILED, CANCELED, ... */
   public String state(String jobId) {
-    return send(HttpRequest.newBuilder(baseUrl.resolve("/jobs/" + jobId)).GET())
-        .path("state")
-        .asText();
+    return send(request("/jobs/" + jobId).GET()).path("state").asText();
   }
 
   /** The exceptions the job's tasks failed with, newest first, as Flink reports them. */
   public String exceptions(String jobId) {
-    return send(HttpRequest.newBuilder(baseUrl.resolve("/jobs/" + jobId + "/exceptions")).GET())
-        .toPrettyString();
+    return exceptionHistory(jobId).toPrettyString();
   }
 
+  /** The exception names of the job's exception history, newest first: empty when none failed. */
+  public List<String> exceptionNames(String jobId) {
+    List<String> names = new ArrayList<>();
+    exceptionHistory(jobId)
+        .path("exceptionHistory")
+        .path("entries")
+        .forEach(entry -> names.add(entry.path("exceptionName").asText()));
+    return names;
+  }
+
+  /** {@code PATCH /jobs/:jobid?mode=cancel}. */
   public void cancel(String jobId) {
-    send(
-        HttpRequest.newBuilder(baseUrl.resolve("/jobs/" + jobId + "?mode=cancel"))
-            .method("PATCH", BodyPublishers.noBody()));
+    send(request("/jobs/" + jobId + "?mode=cancel").method("PATCH", BodyPublishers.noBody()));
+  }
+
+  /** {@code POST /jobs/:jobid/savepoints} under the caller's trigger id, to the default folder. */
+  public void triggerSavepoint(String jobId, String triggerId) {
+    ObjectNode body = json.createObjectNode();
+    body.put("triggerId", triggerId);
+    post("/jobs/" + jobId + "/savepoints", body);
+  }
+
+  private JsonNode exceptionHistory(String jobId) {
+    return send(request("/jobs/" + jobId + "/exceptions").GET());
+  }
+
+  private JsonNode post(String path, JsonNode body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(baseUrl.resolve(path));
   }
 
   private JsonNode send(HttpRequest.Builder request) {

@@ -176,6 +176,10 @@ public class OpenApiConfiguration {
         .addProperty("detail", new StringSchema().description("What went wrong in this request"))
         .addProperty("instance", new StringSchema().description("The request's path"))
         .addProperty("field", new StringSchema().description("The first offending field"))
-        .addProperty("errors", new ArraySchema().items(error));
+        .addProperty(
+            "errors",
+            new ArraySchema()
+                .items(error)
+                .description("Every offending field, with what is wrong"));
   }
 }

@@ -34,7 +34,14 @@ public class PipelineQueries {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  /** A page of pipelines. */
+  /**
+   * A page of pipelines.
+   *
+   * @param items the pipelines of this page, by name
+   * @param page the page's number, from 0
+   * @param size the most pipelines a page holds
+   * @param total how many pipelines match, on all pages
+   */
   public record Page(List<PipelineView> items, int page, int size, int total) {}
 
   public PipelineView get(String name) {

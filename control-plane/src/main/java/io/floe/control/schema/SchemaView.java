@@ -21,6 +21,7 @@ public record SchemaView(int schemaId, List<Column> columns) {
    * @param required whether it is required (NOT NULL)
    * @param doc its comment, if any
    */
+  @io.swagger.v3.oas.annotations.media.Schema(name = "SchemaColumn")
   public record Column(int id, String name, String type, boolean required, String doc) {}
 
   static SchemaView of(Schema schema) {

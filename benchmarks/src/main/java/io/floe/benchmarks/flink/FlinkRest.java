@@ -3,26 +3,15 @@ package io.floe.benchmarks.flink;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.floe.testing.flink.FlinkTestClient;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.UUID;
 
 /**
  * The few calls of a Flink session cluster's REST API (1.20) a benchmark makes: upload and run the
@@ -30,19 +19,10 @@ import java.util.UUID;
  * plane's client: benchmarks stay free of Spring and measure the loader alone.
  */
 public final class FlinkRest {
-  private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
-
-  private final URI baseUrl;
-  private final HttpClient http;
-  private final ObjectMapper json = new ObjectMapper();
+  private final FlinkTestClient client;
 
   public FlinkRest(URI baseUrl) {
-    this.baseUrl = requireNonNull(baseUrl, "baseUrl is null");
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    this.client = new FlinkTestClient(requireNonNull(baseUrl, "baseUrl is null"));
   }
 
   /** The Flink version the cluster reports in {@code GET /overview}. */
@@ -52,51 +32,12 @@ public final class FlinkRest {
 
   /** {@code POST /jars/upload} (multipart field {@code jarfile}); returns the JAR's id. */
   public String uploadJar(Path jar) {
-    String boundary = "floe-benchmark-" + UUID.randomUUID();
-    String head =
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"loader-job.jar\""
-            + "\r\nContent-Type: application/x-java-archive\r\n\r\n";
-    BodyPublisher file;
-    try {
-      file = BodyPublishers.ofFile(jar);
-    } catch (FileNotFoundException e) {
-      throw new IllegalArgumentException("No JAR at " + jar, e);
-    }
-    JsonNode answer =
-        send(
-            HttpRequest.newBuilder(baseUrl.resolve("/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(
-                    BodyPublishers.concat(
-                        BodyPublishers.ofString(head, StandardCharsets.UTF_8),
-                        file,
-                        BodyPublishers.ofString(
-                            "\r\n--" + boundary + "--\r\n", StandardCharsets.UTF_8))));
-    String stored = answer.path("filename").asText("");
-    if (stored.isEmpty()) {
-      throw new IllegalStateException("POST /jars/upload answered without filename: " + answer);
-    }
-    return Path.of(stored).getFileName().toString();
+    return client.uploadJar(jar);
   }
 
   /** {@code POST /jars/:jarid/run}; returns the id of the job the JAR's main() submitted. */
   public String runJar(String jarId, String entryClass, List<String> programArgs, int parallelism) {
-    ObjectNode body = json.createObjectNode();
-    body.put("entryClass", entryClass);
-    programArgs.forEach(body.putArray("programArgsList")::add);
-    body.put("parallelism", parallelism);
-    JsonNode answer =
-        send(
-            HttpRequest.newBuilder(baseUrl.resolve("/jars/" + encode(jarId) + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
-    String jobId = answer.path("jobid").asText("");
-    if (jobId.isEmpty()) {
-      throw new IllegalStateException("POST /jars/" + jarId + "/run answered " + answer);
-    }
-    return jobId;
+    return client.run(encode(jarId), entryClass, programArgs, parallelism);
   }
 
   /** {@code GET /jobs/:jobid}: the job's state and its vertices' states. */
@@ -135,9 +76,7 @@ public final class FlinkRest {
 
   /** {@code PATCH /jobs/:jobid?mode=cancel}. */
   public void cancel(String jobId) {
-    send(
-        HttpRequest.newBuilder(baseUrl.resolve("/jobs/" + encode(jobId) + "?mode=cancel"))
-            .method("PATCH", BodyPublishers.noBody()));
+    client.cancel(encode(jobId));
   }
 
   /** The ids of the registered TaskManagers ({@code GET /taskmanagers}). */
@@ -208,30 +147,7 @@ public final class FlinkRest {
   }
 
   private JsonNode get(String path) {
-    return send(HttpRequest.newBuilder(baseUrl.resolve(path)).GET());
-  }
-
-  private JsonNode send(HttpRequest.Builder request) {
-    HttpRequest built = request.timeout(CALL_TIMEOUT).build();
-    String call = built.method() + " " + built.uri().getRawPath();
-    HttpResponse<String> response;
-    try {
-      response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(call + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted during " + call, e);
-    }
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          call + " answered " + response.statusCode() + ": " + response.body());
-    }
-    try {
-      return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(call + " answered with invalid JSON: " + response.body(), e);
-    }
+    return client.get(path);
   }
 
   private static String encode(String value) {

@@ -1,13 +1,6 @@
 package io.floe.loader.sink;
 
-import static java.util.Objects.requireNonNull;
-
-import io.floe.loader.settings.LoaderSettings;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.ChainingStrategy;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.io.WriteResult;
@@ -19,25 +12,13 @@ import org.apache.iceberg.io.WriteResult;
  * messages. It lives in the loader's package, in the benchmark's job JAR, because {@code
  * WrittenFiles} and the factory are package-private.
  */
-public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<WrittenFiles>
-    implements OneInputStreamOperator<RowData, WrittenFiles> {
+public final class GeneratedRowsWriterOperator extends DataFileWritingOperator<RowData> {
   private static final long serialVersionUID = 1L;
 
-  private final HashMap<String, String> settings;
-
-  private transient DataFileWriter files;
   private transient long recordsWritten;
 
   public GeneratedRowsWriterOperator(Map<String, String> settings) {
-    this.settings = new HashMap<>(requireNonNull(settings, "settings is null"));
-    // Chained to the row source: the stage measures the write, not a hand-over between tasks.
-    setChainingStrategy(ChainingStrategy.ALWAYS);
-  }
-
-  @Override
-  public void open() throws Exception {
-    super.open();
-    files = DataFileWriter.open(LoaderSettings.parse(settings).table(), getRuntimeContext());
+    super(settings);
   }
 
   @Override
@@ -53,28 +34,13 @@ public final class GeneratedRowsWriterOperator extends AbstractStreamOperator<Wr
     if (result.dataFiles().length == 0) {
       return;
     }
-    output.collect(
-        new StreamRecord<>(
-            new WrittenFiles(
-                checkpointId,
-                files.schemaId(),
-                result.dataFiles(),
-                recordsWritten,
-                0,
-                0,
-                Map.of(),
-                System.currentTimeMillis())));
+    emit(
+        WrittenFiles.ofRows(
+            checkpointId,
+            files.schemaId(),
+            result.dataFiles(),
+            recordsWritten,
+            System.currentTimeMillis()));
     recordsWritten = 0;
-  }
-
-  @Override
-  public void close() throws Exception {
-    try {
-      if (files != null) {
-        files.close();
-      }
-    } finally {
-      super.close();
-    }
   }
 }

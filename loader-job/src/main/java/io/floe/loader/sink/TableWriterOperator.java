@@ -1,13 +1,10 @@
 package io.floe.loader.sink;
 
-import static java.util.Objects.requireNonNull;
-
 import io.floe.loader.deadletter.DeadLetter;
 import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.settings.BadMessagePolicy;
-import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.table.PackagedJdbcDrivers;
@@ -17,10 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.ChainingStrategy;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
@@ -36,16 +30,12 @@ import org.slf4j.LoggerFactory;
  * for the pipeline is dropped unread: restored state older than the table's last commit (a stale
  * savepoint, say) never loads a message twice.
  */
-public final class TableWriterOperator extends AbstractStreamOperator<WrittenFiles>
-    implements OneInputStreamOperator<KafkaMessage, WrittenFiles>, BoundedOneInput {
+public final class TableWriterOperator extends DataFileWritingOperator<KafkaMessage>
+    implements BoundedOneInput {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TableWriterOperator.class);
   private static final int PARSE_TIME_SAMPLE_MASK = 15;
 
-  private final HashMap<String, String> settings;
-
-  private transient LoaderSettings loaderSettings;
-  private transient DataFileWriter files;
   private transient RowParser parser;
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
@@ -61,19 +51,14 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
   private transient long seen;
 
   public TableWriterOperator(Map<String, String> settings) {
-    this.settings = new HashMap<>(requireNonNull(settings, "settings is null"));
-    // Chained to the Kafka source (same parallelism, forward): messages are handed over by
-    // reference instead of being serialized with Kryo between two tasks (measured in benchmarks/).
-    setChainingStrategy(ChainingStrategy.ALWAYS);
+    super(settings);
   }
 
   @Override
   public void open() throws Exception {
-    super.open();
-    loaderSettings = LoaderSettings.parse(settings);
-    policy = loaderSettings.badMessages().policy();
     PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
-    files = DataFileWriter.open(loaderSettings.table(), getRuntimeContext());
+    super.open();
+    policy = loaderSettings.badMessages().policy();
     Table table = files.table();
     parser = RowParser.create(table.schema(), loaderSettings.parsing());
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
@@ -154,34 +139,22 @@ public final class TableWriterOperator extends AbstractStreamOperator<WrittenFil
     if (result.dataFiles().length == 0 && recordsDeadLettered == 0 && recordsSkipped == 0) {
       return;
     }
-    output.collect(
-        new StreamRecord<>(
-            new WrittenFiles(
-                checkpointId,
-                files.schemaId(),
-                result.dataFiles(),
-                recordsWritten,
-                recordsDeadLettered,
-                recordsSkipped,
-                offsets.drain(),
-                maxRecordTimestamp,
-                deadLetters)));
+    emit(
+        new WrittenFiles(
+            checkpointId,
+            files.schemaId(),
+            result.dataFiles(),
+            recordsWritten,
+            recordsDeadLettered,
+            recordsSkipped,
+            offsets.drain(),
+            maxRecordTimestamp,
+            deadLetters));
     deadLetters = new ArrayList<>();
     recordsWritten = 0;
     recordsDeadLettered = 0;
     recordsSkipped = 0;
     maxRecordTimestamp = 0;
-  }
-
-  @Override
-  public void close() throws Exception {
-    try {
-      if (files != null) {
-        files.close();
-      }
-    } finally {
-      super.close();
-    }
   }
 
   /**

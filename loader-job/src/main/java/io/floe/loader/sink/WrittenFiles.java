@@ -54,6 +54,13 @@ public final class WrittenFiles implements Serializable {
         List.of());
   }
 
+  /** Rows written without a source: no offsets, no bad messages (the benchmark's write stage). */
+  static WrittenFiles ofRows(
+      long checkpointId, int schemaId, DataFile[] dataFiles, long records, long maxTimestamp) {
+    return new WrittenFiles(
+        checkpointId, schemaId, dataFiles, records, 0, 0, Map.of(), maxTimestamp);
+  }
+
   WrittenFiles(
       long checkpointId,
       int schemaId,

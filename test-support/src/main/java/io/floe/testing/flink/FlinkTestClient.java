@@ -65,7 +65,11 @@ public final class FlinkTestClient {
                         file,
                         BodyPublishers.ofString(
                             "\r\n--" + boundary + "--\r\n", StandardCharsets.UTF_8))));
-    return Path.of(answer.path("filename").asText()).getFileName().toString();
+    String stored = answer.path("filename").asText("");
+    if (stored.isEmpty()) {
+      throw new IllegalStateException("POST /jars/upload answered without filename: " + answer);
+    }
+    return Path.of(stored).getFileName().toString();
   }
 
   /**
@@ -77,7 +81,30 @@ public final class FlinkTestClient {
   public String run(String jarId, List<String> programArgs) {
     ObjectNode body = json.createObjectNode();
     programArgs.forEach(body.putArray("programArgsList")::add);
-    return post("/jars/" + jarId + "/run", body).path("jobid").asText();
+    return run(jarId, body);
+  }
+
+  /** {@link #run(String, List)} of a given entry class at a given parallelism. */
+  public String run(String jarId, String entryClass, List<String> programArgs, int parallelism) {
+    ObjectNode body = json.createObjectNode();
+    body.put("entryClass", entryClass);
+    programArgs.forEach(body.putArray("programArgsList")::add);
+    body.put("parallelism", parallelism);
+    return run(jarId, body);
+  }
+
+  private String run(String jarId, ObjectNode body) {
+    JsonNode answer = post("/jars/" + jarId + "/run", body);
+    String jobId = answer.path("jobid").asText("");
+    if (jobId.isEmpty()) {
+      throw new IllegalStateException("POST /jars/" + jarId + "/run answered " + answer);
+    }
+    return jobId;
+  }
+
+  /** {@code GET} of any other path of the REST API (with its query), as JSON. */
+  public JsonNode get(String path) {
+    return send(request(path).GET());
   }
 
   /** {@code GET /jobs/overview}: every job the cluster knows, in any state. */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 
@@ -235,12 +236,11 @@ final class ClusterJobs {
     return ids.get(0);
   }
 
+  /** Waits between two polls; an interrupt (the benchmark stopped) ends the run. */
   static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
+    LockSupport.parkNanos(duration.toNanos());
+    if (Thread.currentThread().isInterrupted()) {
+      throw new IllegalStateException("Interrupted");
     }
   }
 }

@@ -77,6 +77,17 @@ public class OperationRunner {
 
   /** Takes the operation one step further; finishes it when its last step is done. */
   public void advance(Operation operation, Pipeline pipeline, PipelineStatus status) {
+    if (operation.createdAt().isBefore(pipeline.createdAt())) {
+      // Asked of an earlier pipeline of this name: a DELETE whose control plane stopped between
+      // removing that pipeline and recording its end. It must not act on this one.
+      finish(
+          operation,
+          operation.type() == OperationType.DELETE
+              ? OperationState.SUCCEEDED
+              : OperationState.FAILED,
+          "ended with the earlier pipeline of this name, removed before the operation recorded it");
+      return;
+    }
     Operation current = operation;
     if (current.state() == OperationState.PENDING) {
       current = context.save(current.started(context.now()));

@@ -2,6 +2,7 @@ package io.floe.control.reconcile;
 
 import static io.floe.control.reconcile.ReconcileFixture.PIPELINE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.control.model.DesiredState;
 import io.floe.control.model.ObservedState;
@@ -11,6 +12,7 @@ import io.floe.control.model.OperationType;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.testing.TestingRuntime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -310,6 +312,34 @@ class OperationRunnerTest {
       }
     }
     assertThat(differences).as(scenario + ": " + effects + " effects").isEmpty();
+  }
+
+  @Test
+  void aDeleteLeftUnfinishedByARemovedPipelineNeverActsOnANewPipelineOfThatName() {
+    ReconcileFixture fixture = prepared(Scenario.DELETE);
+    Operation delete = fixture.enqueue(OperationType.DELETE, Map.of());
+    // The control plane stops right after removing the pipeline, before recording the end.
+    fixture.pipelines.afterWrite(
+        write -> {
+          if (write.startsWith("delete")) {
+            throw new Killed(write);
+          }
+        });
+    assertThatThrownBy(() -> fixture.finish(fixture.runner())).isInstanceOf(Killed.class);
+    fixture.pipelines.afterWrite(write -> {});
+    assertThat(fixture.pipelines.find(PIPELINE)).isEmpty();
+    assertThat(fixture.operation(delete.id()).state()).isEqualTo(OperationState.RUNNING);
+
+    fixture.clock.advance(Duration.ofMinutes(1));
+    fixture.create(DesiredState.RUNNING, 1);
+    Operation start = fixture.enqueue(OperationType.START, Map.of());
+    fixture.finish(fixture.runner());
+
+    assertThat(fixture.operation(delete.id()).state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(fixture.operation(start.id()).state()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(fixture.pipelines.find(PIPELINE)).as("the new pipeline").isPresent();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.RUNNING);
+    assertThat(fixture.runtime.calls("remove")).as("removed once, the old pipeline").hasSize(1);
   }
 
   @Test

@@ -139,7 +139,7 @@ public class HealthMonitor implements SchedulingConfigurer {
     Instant now = clock.instant();
     String name = pipeline.name();
     PipelineStatus status = pipelines.status(name).orElse(PipelineStatus.pending(name, now));
-    LoaderSettings settings = LoaderSettings.parse(renderer.render(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(name, pipeline.spec());
     HealthThresholds thresholds =
         HealthThresholds.of(pipeline.spec().health(), settings.job().flushInterval());
 

@@ -12,7 +12,6 @@ import io.floe.control.reconcile.Reconciler;
 import io.floe.control.store.Events;
 import io.floe.control.store.Leases;
 import io.floe.control.store.PipelineStore;
-import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -314,7 +313,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
   }
 
   private TableSettings tableSettings(Pipeline pipeline) {
-    return LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec())).table();
+    return renderer.settings(pipeline).table();
   }
 
   private static String describe(Throwable e) {

@@ -10,7 +10,7 @@ import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.Operation;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
-import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.TableSettings;
 import io.floe.loader.summary.CommitSummary;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,10 +47,9 @@ final class MoveOffsetsStep {
                   "to", operation.parameters().getOrDefault(TO, "offsets"),
                   "requestId", operation.requestId().orElse(""),
                   "actor", operation.actor().orElse("")));
-      Map<String, String> settings = renderer.render(pipeline.name(), pipeline.spec());
-      Map<String, Long> before =
-          positions.current(pipeline.name(), LoaderSettings.parse(settings).table());
-      positions.move(pipeline.name(), LoaderSettings.parse(settings).table(), targets, record);
+      TableSettings table = renderer.settings(pipeline).table();
+      Map<String, Long> before = positions.current(pipeline.name(), table);
+      positions.move(pipeline.name(), table, targets, record);
       context.save(operation.withProgress(MOVED, "true", context.now()));
       StringBuilder moves = new StringBuilder();
       targets.forEach(

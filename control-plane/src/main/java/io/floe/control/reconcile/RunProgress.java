@@ -41,8 +41,7 @@ public class RunProgress {
     if (submitted.isEmpty()) {
       return false;
     }
-    LoaderSettings settings =
-        LoaderSettings.parse(renderer.render(pipeline.name(), pipeline.spec()));
+    LoaderSettings settings = renderer.settings(pipeline);
     return tables
         .newestCommit(pipeline.name(), settings.table())
         .filter(commit -> commit.isAfter(submitted.get()))

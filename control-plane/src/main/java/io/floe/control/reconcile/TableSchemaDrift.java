@@ -7,7 +7,6 @@ import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.store.PipelineStore;
-import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +70,7 @@ public class TableSchemaDrift implements SchemaDrift {
       return Optional.empty();
     }
     try {
-      TableSettings table =
-          LoaderSettings.parse(renderer.render(name, pipeline.get().spec())).table();
+      TableSettings table = renderer.settings(pipeline.get()).table();
       return tables
           .commits(name, table, now)
           .schemaDrift(runId.get())

@@ -40,6 +40,7 @@ public final class AwsJsonFakeServer implements AutoCloseable {
 
   private static final Pattern SIGNED_REGION =
       Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([^/,\\s]+)/");
+  private static final Pattern SIGNED_ACCESS_KEY = Pattern.compile("Credential=([^/,\\s]+)/");
 
   static {
     // The JDK server writes a response's headers and body as two segments; with Nagle's algorithm
@@ -53,6 +54,7 @@ public final class AwsJsonFakeServer implements AutoCloseable {
   private final Map<String, AwsJsonService> servicesByPrefix;
   private final ObjectMapper mapper = new ObjectMapper();
   private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
+  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
   private final HttpServer http;
 
@@ -109,9 +111,19 @@ public final class AwsJsonFakeServer implements AutoCloseable {
     return received.stream().filter(r -> r.operation().equals(operation)).toList();
   }
 
-  /** Forgets the requests received so far; the services keep their state. */
+  /**
+   * Every call received so far as IAM would authorize it (who signed it, the action, the
+   * resources), oldest first: calls the fake answered with an error included, as IAM authorizes a
+   * call before the service acts on it.
+   */
+  public List<AwsCall> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Forgets the requests and calls received so far; the services keep their state. */
   public void clearRequests() {
     received.clear();
+    calls.clear();
   }
 
   @Override
@@ -140,9 +152,14 @@ public final class AwsJsonFakeServer implements AutoCloseable {
       ObjectNode response;
       try {
         body = parseBody(requestBytes);
-        response =
-            route(exchange.getRequestMethod(), target, dot)
-                .handle(new AwsJsonInput(operation, body));
+        AwsJsonOperation handler = route(exchange.getRequestMethod(), target, dot);
+        AwsJsonInput input = new AwsJsonInput(operation, body);
+        calls.addAll(
+            servicesByPrefix
+                .get(target.substring(0, dot))
+                .authorizedAs(
+                    caller(exchange.getRequestHeaders().getFirst("Authorization")), input));
+        response = handler.handle(input);
         requireNonNull(response, () -> target + " returned no response");
       } catch (RuntimeException e) {
         AwsJsonError error =
@@ -220,6 +237,14 @@ public final class AwsJsonFakeServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  private static String caller(String authorization) {
+    if (authorization == null) {
+      return "anonymous";
+    }
+    Matcher matcher = SIGNED_ACCESS_KEY.matcher(authorization);
+    return matcher.find() ? matcher.group(1) : "anonymous";
   }
 
   private static Optional<String> signedRegion(String authorization) {

@@ -206,6 +206,21 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
     return Map.copyOf(operations);
   }
 
+  /**
+   * Managed Flink authorizes an application's calls on the application's ARN, and {@code
+   * ListApplications} on {@code *} (it has no resource-level permissions).
+   */
+  @Override
+  public List<AwsCall> authorizedAs(String caller, AwsJsonInput input) {
+    String action = "kinesisanalytics:" + input.operation();
+    String resource =
+        input
+            .optionalText("ResourceARN")
+            .or(() -> input.optionalText("ApplicationName").map(this::arn))
+            .orElse("*");
+    return List.of(new AwsCall(caller, action, resource));
+  }
+
   // ---- test controls ---------------------------------------------------------------------------
 
   /**

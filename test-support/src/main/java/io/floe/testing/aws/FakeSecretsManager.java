@@ -101,6 +101,25 @@ public final class FakeSecretsManager implements AwsJsonService {
   }
 
   /**
+   * Secrets Manager authorizes a call on the secret's ARN (with its random suffix); a secret that
+   * does not exist yet is named by the ARN its name would have without the suffix.
+   */
+  @Override
+  public synchronized List<AwsCall> authorizedAs(String caller, AwsJsonInput input) {
+    String id = input.optionalText("SecretId").or(() -> input.optionalText("Name")).orElse("*");
+    String resource;
+    try {
+      resource = existing(id).arn;
+    } catch (AwsJsonError notFound) {
+      resource =
+          id.startsWith("arn:") || id.equals("*")
+              ? id
+              : "arn:aws:secretsmanager:" + region + ":" + ACCOUNT_ID + ":secret:" + id;
+    }
+    return List.of(new AwsCall(caller, "secretsmanager:" + input.operation(), resource));
+  }
+
+  /**
    * Test setup: creates the secret with this string value, or, if it exists, gives it a new version
    * labelled AWSCURRENT (as PutSecretValue does).
    *

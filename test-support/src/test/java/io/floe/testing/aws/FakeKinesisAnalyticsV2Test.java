@@ -98,6 +98,21 @@ class FakeKinesisAnalyticsV2Test {
   }
 
   @Test
+  void recordsEachCallAsIamAuthorizesIt() {
+    server.clearRequests();
+    String name = create();
+    describe(name);
+    client.listApplications(r -> r.limit(5));
+
+    String arn = "arn:aws:kinesisanalytics:eu-west-1:123456789012:application/" + name;
+    assertThat(server.calls())
+        .containsExactly(
+            new AwsCall("akid", "kinesisanalytics:CreateApplication", arn),
+            new AwsCall("akid", "kinesisanalytics:DescribeApplication", arn),
+            new AwsCall("akid", "kinesisanalytics:ListApplications", "*"));
+  }
+
+  @Test
   void updatesIncrementTheVersionAndAStaleTokenIsAConcurrentModification() {
     String name = create();
     ApplicationDetail first = describe(name);

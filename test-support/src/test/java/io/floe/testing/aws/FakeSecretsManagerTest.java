@@ -75,6 +75,27 @@ class FakeSecretsManagerTest {
   }
 
   @Test
+  void recordsEachCallAsIamAuthorizesItOnTheSecretsArn() {
+    String name = uniqueName();
+    String arn = client.createSecret(r -> r.name(name).secretString("v")).arn();
+    client.getSecretValue(r -> r.secretId(name));
+    assertThatThrownBy(() -> client.getSecretValue(r -> r.secretId("floe/absent")))
+        .isInstanceOf(ResourceNotFoundException.class);
+
+    assertThat(server.calls())
+        .containsExactly(
+            new AwsCall(
+                "akid",
+                "secretsmanager:CreateSecret",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + name),
+            new AwsCall("akid", "secretsmanager:GetSecretValue", arn),
+            new AwsCall(
+                "akid",
+                "secretsmanager:GetSecretValue",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:floe/absent"));
+  }
+
+  @Test
   void createSecretGivesAnArnWithARandomSuffixAndAFirstVersion() {
     String name = uniqueName();
 

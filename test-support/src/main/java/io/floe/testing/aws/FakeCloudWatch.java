@@ -64,6 +64,7 @@ public final class FakeCloudWatch implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
   // Guarded by this: per metric, its samples in arrival order.
   private final Map<MetricKey, List<Sample>> metrics = new LinkedHashMap<>();
 
@@ -168,10 +169,24 @@ public final class FakeCloudWatch implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /**
+   * Every call so far as IAM authorizes it: CloudWatch's metric actions have no resource-level
+   * permissions ({@code *}); PutMetricData carries the {@code cloudwatch:namespace} condition key.
+   */
+  public List<AwsCall> calls() {
+    return List.copyOf(calls);
+  }
+
   @Override
   public void close() {
     http.stop(0);
     executor.shutdownNow();
+  }
+
+  private static String caller(String authorization) {
+    int credential = authorization.indexOf("Credential=");
+    int slash = credential < 0 ? -1 : authorization.indexOf('/', credential);
+    return slash < 0 ? "anonymous" : authorization.substring(credential + 11, slash);
   }
 
   private void exchange(HttpExchange exchange) throws IOException {
@@ -195,6 +210,14 @@ public final class FakeCloudWatch implements AutoCloseable {
         }
         parameters = form(new String(in.readAllBytes(), UTF_8));
         action = parameters.getOrDefault("Action", "");
+        calls.add(
+            new AwsCall(
+                caller(exchange.getRequestHeaders().getFirst("Authorization")),
+                "cloudwatch:" + action,
+                "*",
+                action.equals("PutMetricData") && parameters.containsKey("Namespace")
+                    ? Map.of("cloudwatch:namespace", parameters.get("Namespace"))
+                    : Map.of()));
         if (!"2010-08-01".equals(parameters.get("Version"))) {
           throw new QueryError(
               400, "InvalidParameterValue", "Version must be 2010-08-01, was " + parameters);

@@ -152,6 +152,7 @@ class FakeCloudWatchTest {
   @Test
   void publishedMetricsAreReadBackAndAwsNamespacesAreRefused() {
     Instant at = Instant.now().minusSeconds(30);
+    int callsBefore = cloudWatch.calls().size();
     client.putMetricData(
         r ->
             r.namespace("Floe/Test")
@@ -167,6 +168,14 @@ class FakeCloudWatchTest {
                             .timestamp(at)
                             .values(1.0, 2.0)
                             .counts(2.0, 1.0)));
+    assertThat(cloudWatch.calls().subList(callsBefore, cloudWatch.calls().size()))
+        .as("PutMetricData as IAM authorizes it")
+        .containsExactly(
+            new AwsCall(
+                "akid",
+                "cloudwatch:PutMetricData",
+                "*",
+                Map.of("cloudwatch:namespace", "Floe/Test")));
     GetMetricDataResponse response =
         client.getMetricData(
             r ->

@@ -40,6 +40,7 @@ public final class AwsJsonFakeServer implements AutoCloseable {
 
   private static final Pattern SIGNED_REGION =
       Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([^/,\\s]+)/");
+  private static final Pattern SIGNED_ACCESS_KEY = Pattern.compile("Credential=([^/,\\s]+)/");
 
   static {
     // The JDK server writes a response's headers and body as two segments; with Nagle's algorithm
@@ -131,8 +132,9 @@ public final class AwsJsonFakeServer implements AutoCloseable {
           Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
       int dot = target.indexOf('.');
       String operation = dot < 0 ? target : target.substring(dot + 1);
-      Optional<String> region =
-          signedRegion(exchange.getRequestHeaders().getFirst("Authorization"));
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      Optional<String> region = signedRegion(authorization);
+      String caller = signedAccessKey(authorization).orElse(AwsJsonInput.ANONYMOUS);
 
       ObjectNode body = mapper.createObjectNode();
       int status = 200;
@@ -142,7 +144,7 @@ public final class AwsJsonFakeServer implements AutoCloseable {
         body = parseBody(requestBytes);
         response =
             route(exchange.getRequestMethod(), target, dot)
-                .handle(new AwsJsonInput(operation, body));
+                .handle(new AwsJsonInput(operation, body, caller));
         requireNonNull(response, () -> target + " returned no response");
       } catch (RuntimeException e) {
         AwsJsonError error =
@@ -220,6 +222,14 @@ public final class AwsJsonFakeServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  private static Optional<String> signedAccessKey(String authorization) {
+    if (authorization == null) {
+      return Optional.empty();
+    }
+    Matcher matcher = SIGNED_ACCESS_KEY.matcher(authorization);
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
   }
 
   private static Optional<String> signedRegion(String authorization) {

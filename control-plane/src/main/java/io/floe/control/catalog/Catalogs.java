@@ -55,6 +55,12 @@ public class Catalogs implements DisposableBean {
             // Creating the JDBC catalog's own tables is the control plane's job, not the loader's.
             withDefaults.putIfAbsent("jdbc.init-catalog-tables", "true");
           }
+          if ("glue".equalsIgnoreCase(catalog.get("type"))
+              || CatalogUtil.ICEBERG_CATALOG_GLUE.equals(catalog.get("catalog-impl"))) {
+            // As the loader does: no archived Glue table version per commit (a table holds at most
+            // 100,000; its history is Iceberg's snapshot log).
+            withDefaults.putIfAbsent("glue.skip-archive", "true");
+          }
           return CatalogUtil.buildIcebergCatalog(name, withDefaults, new Configuration());
         });
   }

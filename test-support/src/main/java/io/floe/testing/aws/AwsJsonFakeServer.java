@@ -54,7 +54,6 @@ public final class AwsJsonFakeServer implements AutoCloseable {
   private final Map<String, AwsJsonService> servicesByPrefix;
   private final ObjectMapper mapper = new ObjectMapper();
   private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
-  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
   private final HttpServer http;
 
@@ -111,19 +110,9 @@ public final class AwsJsonFakeServer implements AutoCloseable {
     return received.stream().filter(r -> r.operation().equals(operation)).toList();
   }
 
-  /**
-   * Every call received so far as IAM would authorize it (who signed it, the action, the
-   * resources), oldest first: calls the fake answered with an error included, as IAM authorizes a
-   * call before the service acts on it.
-   */
-  public List<AwsCall> calls() {
-    return List.copyOf(calls);
-  }
-
-  /** Forgets the requests and calls received so far; the services keep their state. */
+  /** Forgets the requests received so far; the services keep their state. */
   public void clearRequests() {
     received.clear();
-    calls.clear();
   }
 
   @Override
@@ -143,8 +132,9 @@ public final class AwsJsonFakeServer implements AutoCloseable {
           Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
       int dot = target.indexOf('.');
       String operation = dot < 0 ? target : target.substring(dot + 1);
-      Optional<String> region =
-          signedRegion(exchange.getRequestHeaders().getFirst("Authorization"));
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      Optional<String> region = signedRegion(authorization);
+      String caller = signedAccessKey(authorization).orElse(AwsJsonInput.ANONYMOUS);
 
       ObjectNode body = mapper.createObjectNode();
       int status = 200;
@@ -152,14 +142,9 @@ public final class AwsJsonFakeServer implements AutoCloseable {
       ObjectNode response;
       try {
         body = parseBody(requestBytes);
-        AwsJsonOperation handler = route(exchange.getRequestMethod(), target, dot);
-        AwsJsonInput input = new AwsJsonInput(operation, body);
-        calls.addAll(
-            servicesByPrefix
-                .get(target.substring(0, dot))
-                .authorizedAs(
-                    caller(exchange.getRequestHeaders().getFirst("Authorization")), input));
-        response = handler.handle(input);
+        response =
+            route(exchange.getRequestMethod(), target, dot)
+                .handle(new AwsJsonInput(operation, body, caller));
         requireNonNull(response, () -> target + " returned no response");
       } catch (RuntimeException e) {
         AwsJsonError error =
@@ -239,12 +224,12 @@ public final class AwsJsonFakeServer implements AutoCloseable {
     }
   }
 
-  private static String caller(String authorization) {
+  private static Optional<String> signedAccessKey(String authorization) {
     if (authorization == null) {
-      return "anonymous";
+      return Optional.empty();
     }
     Matcher matcher = SIGNED_ACCESS_KEY.matcher(authorization);
-    return matcher.find() ? matcher.group(1) : "anonymous";
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
   }
 
   private static Optional<String> signedRegion(String authorization) {

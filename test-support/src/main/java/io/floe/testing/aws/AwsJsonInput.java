@@ -15,16 +15,33 @@ import java.util.function.Predicate;
  * {@code SerializationException}.
  */
 public final class AwsJsonInput {
+  /** The caller of a request that was not signed. */
+  public static final String ANONYMOUS = "anonymous";
+
   private final String operation;
   private final ObjectNode json;
+  private final String caller;
 
   public AwsJsonInput(String operation, ObjectNode json) {
+    this(operation, json, ANONYMOUS);
+  }
+
+  /**
+   * @param caller the access key id the request was signed with, {@link #ANONYMOUS} if unsigned
+   */
+  public AwsJsonInput(String operation, ObjectNode json, String caller) {
     this.operation = requireNonNull(operation, "operation is null");
     this.json = requireNonNull(json, "json is null").deepCopy();
+    this.caller = requireNonNull(caller, "caller is null");
   }
 
   public String operation() {
     return operation;
+  }
+
+  /** The access key id of the request's SigV4 credential, as IAM sees the caller. */
+  public String caller() {
+    return caller;
   }
 
   /** A copy of the whole document, for members the readers below do not cover. */

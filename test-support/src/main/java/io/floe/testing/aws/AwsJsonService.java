@@ -1,7 +1,5 @@
 package io.floe.testing.aws;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,15 +12,4 @@ public interface AwsJsonService {
 
   /** The operations this fake implements, by name ({@code GetSecretValue}). */
   Map<String, AwsJsonOperation> operations();
-
-  /**
-   * The call as IAM authorizes it: its action and each resource IAM checks it against. By default
-   * {@code <targetPrefix>:<operation>} on {@code *}; fakes of services with resource-level
-   * permissions say which resources a call names.
-   */
-  default List<AwsCall> authorizedAs(String caller, AwsJsonInput input) {
-    return List.of(
-        new AwsCall(
-            caller, targetPrefix().toLowerCase(Locale.ROOT) + ":" + input.operation(), "*"));
-  }
 }

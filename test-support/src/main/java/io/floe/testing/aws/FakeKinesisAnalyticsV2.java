@@ -138,6 +138,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   private final Delays delays;
   private final Optional<Engine> engine;
   private final SecureRandom random = new SecureRandom();
+  private final List<AwsCall> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   // Guarded by this.
   private final Map<String, Application> applications = new TreeMap<>();
@@ -203,22 +204,48 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
     operations.put("TagResource", guarded("TagResource", this::tagResource));
     operations.put(
         "ListTagsForResource", guarded("ListTagsForResource", this::listTagsForResource));
-    return Map.copyOf(operations);
+    return recorded(operations);
+  }
+
+  /**
+   * Every call so far as IAM authorizes it (who signed it, the action, the resource), oldest first;
+   * calls answered with an error included, as IAM authorizes a call before the service acts.
+   */
+  public List<AwsCall> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Forgets the calls recorded so far; the state stays. */
+  public void clearCalls() {
+    calls.clear();
+  }
+
+  /** The operations, each recording its call as IAM authorizes it before it runs. */
+  private Map<String, AwsJsonOperation> recorded(Map<String, AwsJsonOperation> operations) {
+    Map<String, AwsJsonOperation> recorded = new LinkedHashMap<>();
+    operations.forEach(
+        (name, operation) ->
+            recorded.put(
+                name,
+                input -> {
+                  calls.add(authorized(input));
+                  return operation.handle(input);
+                }));
+    return Map.copyOf(recorded);
   }
 
   /**
    * Managed Flink authorizes an application's calls on the application's ARN, and {@code
    * ListApplications} on {@code *} (it has no resource-level permissions).
    */
-  @Override
-  public List<AwsCall> authorizedAs(String caller, AwsJsonInput input) {
+  private AwsCall authorized(AwsJsonInput input) {
     String action = "kinesisanalytics:" + input.operation();
     String resource =
         input
             .optionalText("ResourceARN")
             .or(() -> input.optionalText("ApplicationName").map(this::arn))
             .orElse("*");
-    return List.of(new AwsCall(caller, action, resource));
+    return new AwsCall(input.caller(), action, resource);
   }
 
   // ---- test controls ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -59,6 +60,7 @@ public final class FakeSecretsManager implements AwsJsonService {
   private final String region;
   private final Clock clock;
   private final Random random = new SecureRandom();
+  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
 
   // Guarded by this. Keyed by name; a secret whose recovery window has passed is removed.
   private final Map<String, Secret> secretsByName = new LinkedHashMap<>();
@@ -91,21 +93,48 @@ public final class FakeSecretsManager implements AwsJsonService {
 
   @Override
   public Map<String, AwsJsonOperation> operations() {
-    return Map.of(
-        "CreateSecret", this::createSecret,
-        "PutSecretValue", this::putSecretValue,
-        "GetSecretValue", this::getSecretValue,
-        "DescribeSecret", this::describeSecret,
-        "DeleteSecret", this::deleteSecret,
-        "RestoreSecret", this::restoreSecret);
+    return recorded(
+        Map.of(
+            "CreateSecret", this::createSecret,
+            "PutSecretValue", this::putSecretValue,
+            "GetSecretValue", this::getSecretValue,
+            "DescribeSecret", this::describeSecret,
+            "DeleteSecret", this::deleteSecret,
+            "RestoreSecret", this::restoreSecret));
+  }
+
+  /**
+   * Every call so far as IAM authorizes it (who signed it, the action, the resource), oldest first;
+   * calls answered with an error included, as IAM authorizes a call before the service acts.
+   */
+  public List<AwsCall> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Forgets the calls recorded so far; the state stays. */
+  public void clearCalls() {
+    calls.clear();
+  }
+
+  /** The operations, each recording its call as IAM authorizes it before it runs. */
+  private Map<String, AwsJsonOperation> recorded(Map<String, AwsJsonOperation> operations) {
+    Map<String, AwsJsonOperation> recorded = new LinkedHashMap<>();
+    operations.forEach(
+        (name, operation) ->
+            recorded.put(
+                name,
+                input -> {
+                  calls.add(authorized(input));
+                  return operation.handle(input);
+                }));
+    return Map.copyOf(recorded);
   }
 
   /**
    * Secrets Manager authorizes a call on the secret's ARN (with its random suffix); a secret that
    * does not exist yet is named by the ARN its name would have without the suffix.
    */
-  @Override
-  public synchronized List<AwsCall> authorizedAs(String caller, AwsJsonInput input) {
+  private synchronized AwsCall authorized(AwsJsonInput input) {
     String id = input.optionalText("SecretId").or(() -> input.optionalText("Name")).orElse("*");
     String resource;
     try {
@@ -116,7 +145,7 @@ public final class FakeSecretsManager implements AwsJsonService {
               ? id
               : "arn:aws:secretsmanager:" + region + ":" + ACCOUNT_ID + ":secret:" + id;
     }
-    return List.of(new AwsCall(caller, "secretsmanager:" + input.operation(), resource));
+    return new AwsCall(input.caller(), "secretsmanager:" + input.operation(), resource);
   }
 
   /**

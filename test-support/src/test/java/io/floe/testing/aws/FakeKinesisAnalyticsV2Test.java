@@ -99,13 +99,13 @@ class FakeKinesisAnalyticsV2Test {
 
   @Test
   void recordsEachCallAsIamAuthorizesIt() {
-    server.clearRequests();
+    fake.clearCalls();
     String name = create();
     describe(name);
     client.listApplications(r -> r.limit(5));
 
     String arn = "arn:aws:kinesisanalytics:eu-west-1:123456789012:application/" + name;
-    assertThat(server.calls())
+    assertThat(fake.calls())
         .containsExactly(
             new AwsCall("akid", "kinesisanalytics:CreateApplication", arn),
             new AwsCall("akid", "kinesisanalytics:DescribeApplication", arn),

@@ -76,13 +76,14 @@ class FakeSecretsManagerTest {
 
   @Test
   void recordsEachCallAsIamAuthorizesItOnTheSecretsArn() {
+    secrets.clearCalls();
     String name = uniqueName();
     String arn = client.createSecret(r -> r.name(name).secretString("v")).arn();
     client.getSecretValue(r -> r.secretId(name));
     assertThatThrownBy(() -> client.getSecretValue(r -> r.secretId("floe/absent")))
         .isInstanceOf(ResourceNotFoundException.class);
 
-    assertThat(server.calls())
+    assertThat(secrets.calls())
         .containsExactly(
             new AwsCall(
                 "akid",

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -47,7 +48,23 @@ public final class LocalProcess implements AutoCloseable {
       String mainClass,
       List<String> args,
       Path logFile) {
+    return start(name, classpath, jvmOptions, Map.of(), mainClass, args, logFile);
+  }
+
+  /**
+   * As {@link #start(String, List, List, String, List, Path)}, with {@code environment} added to
+   * this JVM's environment (for servers configured by environment variables).
+   */
+  public static LocalProcess start(
+      String name,
+      List<String> classpath,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
     requireNonNull(name, "name is null");
+    requireNonNull(environment, "environment is null");
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -64,11 +81,12 @@ public final class LocalProcess implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       // The log is appended to: a process started again reads its own lines only.
       long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new LocalProcess(name, process, logFile, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name, e);

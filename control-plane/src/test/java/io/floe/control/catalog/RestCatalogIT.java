@@ -43,29 +43,41 @@ import tools.jackson.databind.JsonNode;
  * process) is the control plane's catalog ({@code type=rest}); the control plane creates the table
  * through it, a real loader on a Flink session cluster commits through it, health reads it,
  * compaction commits through it while the loader commits, and every id is in the table once after a
- * {@code kill -9} of the TaskManager. The test reads the table through a REST client too.
+ * {@code kill -9} of the TaskManager. The catalog is configured as for AWS Glue's Iceberg REST
+ * endpoint (SigV4 for glue): a front records that every request of the control plane and the loader
+ * is signed. The test reads the table through a REST client of its own, straight from the server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestCatalogIT {
   private static final Duration LONG = Duration.ofMinutes(3);
   private static final TableIdentifier TABLE = TableIdentifier.of("db", "events");
+  private static final String REGION = "eu-west-1";
+  private static final String ACCESS_KEY_ID = "AKIDFLOETEST";
 
   @TempDir static Path dir;
   static LocalRestCatalog restCatalog;
+  static RecordingRestFront front;
   static TestStack stack;
   static ApiClient api;
   static Catalog catalog;
   static EventPublisher publisher;
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
     restCatalog = LocalRestCatalog.start(dir.resolve("rest-catalog"));
+    front = RecordingRestFront.start(restCatalog.uri());
     stack =
         TestStack.in(dir)
             .flinkCluster(cluster -> cluster)
+            // As for AWS Glue's Iceberg REST endpoint (README), with fixed credentials.
             .property("floe.catalogs.default.type", "rest")
-            .property("floe.catalogs.default.uri", restCatalog.uri())
-            .property("floe.catalogs.default.warehouse", restCatalog.warehouse())
+            .property("floe.catalogs.default.uri", front.uri())
+            .property("floe.catalogs.default.warehouse", "123456789012")
+            .property("floe.catalogs.default.rest.auth.type", "sigv4")
+            .property("floe.catalogs.default.rest.signing-name", "glue")
+            .property("floe.catalogs.default.rest.signing-region", REGION)
+            .property("floe.catalogs.default.rest.access-key-id", ACCESS_KEY_ID)
+            .property("floe.catalogs.default.rest.secret-access-key", "floe-test-secret")
             .property("floe.health.interval", "1s")
             .topic("events", 2)
             .start();
@@ -93,6 +105,9 @@ class RestCatalogIT {
     if (catalog instanceof Closeable closeable) {
       closeable.close();
     }
+    if (front != null) {
+      front.close();
+    }
     if (restCatalog != null) {
       restCatalog.close();
     }
@@ -115,6 +130,11 @@ class RestCatalogIT {
     assertThat(health.path("reasons").get(0).asString())
         .as(health.toString())
         .isEqualTo("loading on time");
+    // Until now only the loader commits: the control plane created the table and reads it.
+    assertThat(front.requests())
+        .extracting(RecordingRestFront.Request::target)
+        .contains("POST /v1/namespaces/db/tables", "POST /v1/namespaces/db/tables/events");
+    assertEverySignedForGlue();
   }
 
   @Test
@@ -134,6 +154,7 @@ class RestCatalogIT {
             LONG);
 
     assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    System.out.println("RestCatalogIT compaction run: " + run);
     assertThat(run.path("figures").path("filesRewritten").asLong())
         .as(run.toString())
         .isGreaterThanOrEqualTo(5);
@@ -180,6 +201,24 @@ class RestCatalogIT {
             LONG);
     assertThat(ids.values()).as("exactly once").containsOnly(1);
     assertThat(jobExceptions()).as("the kill restarted the job").isNotEmpty();
+    assertEverySignedForGlue();
+    System.out.println(
+        "RestCatalogIT: ids 1.."
+            + lastId
+            + " once each; "
+            + front.requests().size()
+            + " signed catalog requests");
+  }
+
+  /** Every request of the control plane and the loader to the catalog was signed for Glue. */
+  private static void assertEverySignedForGlue() {
+    assertThat(front.requests())
+        .isNotEmpty()
+        .allSatisfy(
+            request ->
+                assertThat(request.authorization())
+                    .as(request.target())
+                    .matches(RecordingRestFront.sigV4(ACCESS_KEY_ID, REGION, "glue")));
   }
 
   private static Table table() {

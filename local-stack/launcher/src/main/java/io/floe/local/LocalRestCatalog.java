@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Iceberg's own REST catalog server ({@code org.apache.iceberg.rest.RESTCatalogServer}, from
@@ -45,7 +46,8 @@ public final class LocalRestCatalog implements AutoCloseable {
 
   /** The catalog's base URI, as the {@code uri} catalog property of a REST catalog client. */
   public URI uri() {
-    return URI.create("http://localhost:" + port + "/");
+    // The server listens on IPv4 only (0.0.0.0).
+    return URI.create("http://127.0.0.1:" + port + "/");
   }
 
   public int port() {
@@ -113,13 +115,31 @@ public final class LocalRestCatalog implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the server. On a free port of its own choosing, a port taken by another process
+     * between the choice and the server's bind (the server then exits) is chosen again, up to three
+     * times.
+     */
     public LocalRestCatalog start() {
       try {
         Files.createDirectories(workDir.resolve("warehouse"));
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create " + workDir, e);
       }
-      int httpPort = port > 0 ? port : LocalProcess.freePort();
+      Path log4j = writeLog4jConfig();
+      for (int attempt = 1; ; attempt++) {
+        int httpPort = port > 0 ? port : LocalProcess.freePort();
+        try {
+          return startOn(httpPort, log4j);
+        } catch (IllegalStateException e) {
+          if (port > 0 || attempt == 3) {
+            throw e;
+          }
+        }
+      }
+    }
+
+    private LocalRestCatalog startOn(int httpPort, Path log4j) {
       String warehouse = workDir.resolve("warehouse").toAbsolutePath().toUri().toString();
       Map<String, String> properties = new LinkedHashMap<>();
       properties.put("catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
@@ -128,7 +148,6 @@ public final class LocalRestCatalog implements AutoCloseable {
       properties.put("warehouse", warehouse);
       properties.putAll(serverProperties);
       properties.put("rest.port", Integer.toString(httpPort));
-      Path log4j = writeLog4jConfig();
       LocalProcess process =
           LocalProcess.start(
               "rest-catalog",
@@ -139,7 +158,10 @@ public final class LocalRestCatalog implements AutoCloseable {
               List.of(),
               workDir.resolve("rest-catalog.log"));
       try {
-        process.awaitPort(httpPort, Duration.ofSeconds(60));
+        // Its own line: something else listening on the port would satisfy a connect.
+        process.awaitLog(
+            Pattern.compile("Started ServerConnector@\\S+\\{[^}]*\\}\\{[^}]*:" + httpPort + "\\}"),
+            Duration.ofSeconds(60));
       } catch (RuntimeException e) {
         process.close();
         throw e;
@@ -162,6 +184,8 @@ public final class LocalRestCatalog implements AutoCloseable {
                 "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
                 "logger.server.name = org.apache.iceberg.rest",
                 "logger.server.level = INFO",
+                "logger.connector.name = org.eclipse.jetty.server.AbstractConnector",
+                "logger.connector.level = INFO",
                 ""),
             StandardCharsets.UTF_8);
       } catch (IOException e) {

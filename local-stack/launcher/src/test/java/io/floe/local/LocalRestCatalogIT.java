@@ -1,7 +1,9 @@
 package io.floe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +24,7 @@ class LocalRestCatalogIT {
       port = catalog.port();
       assertThat(catalog.clientProperties())
           .containsEntry("type", "rest")
-          .containsEntry("uri", "http://localhost:" + port + "/");
+          .containsEntry("uri", "http://127.0.0.1:" + port + "/");
       assertThat(get(catalog, "v1/config").statusCode()).isEqualTo(200);
       assertThat(post(catalog, "v1/namespaces", "{\"namespace\": [\"db\"]}").statusCode())
           .isEqualTo(200);
@@ -44,6 +46,17 @@ class LocalRestCatalogIT {
       HttpResponse<String> loaded = get(again, "v1/namespaces/db/tables/events");
       assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
       assertThat(loaded.body()).contains("\"metadata-location\"");
+    }
+  }
+
+  @Test
+  void aPortAnotherProcessListensOnIsNotMistakenForTheServer() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      assertThatThrownBy(
+              () ->
+                  LocalRestCatalog.builder(dir.resolve("taken")).port(taken.getLocalPort()).start())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("rest-catalog exited");
     }
   }
 

@@ -53,6 +53,20 @@ class LoaderJarIT {
       assertThat(file.getEntry("org/apache/iceberg/flink/sink/RowDataTaskWriterFactory.class"))
           .isNotNull();
       assertThat(file.getEntry("org/apache/hadoop/conf/Configuration.class")).isNotNull();
+      // REST catalogs, and SigV4 signing for AWS Glue's and S3 Tables' Iceberg REST endpoints
+      // (AwsProperties loads KMS types).
+      assertThat(file.getEntry("org/apache/iceberg/rest/RESTCatalog.class")).isNotNull();
+      assertThat(file.getEntry("org/apache/iceberg/aws/RESTSigV4AuthManager.class")).isNotNull();
+      assertThat(file.getEntry("software/amazon/awssdk/http/auth/aws/signer/AwsV4HttpSigner.class"))
+          .isNotNull();
+      assertThat(
+              file.getEntry(
+                  "software/amazon/awssdk/auth/credentials/DefaultCredentialsProvider.class"))
+          .isNotNull();
+      assertThat(
+              file.getEntry(
+                  "software/amazon/awssdk/services/kms/model/EncryptionAlgorithmSpec.class"))
+          .isNotNull();
       assertThat(
               file.getEntry(
                   "org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"))

@@ -228,7 +228,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
             recorded.put(
                 name,
                 input -> {
-                  calls.add(authorized(input));
+                  calls.addAll(authorized(input));
                   return operation.handle(input);
                 }));
     return Map.copyOf(recorded);
@@ -236,16 +236,32 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
 
   /**
    * Managed Flink authorizes an application's calls on the application's ARN, and {@code
-   * ListApplications} on {@code *} (it has no resource-level permissions).
+   * ListApplications} on {@code *} (it has no resource-level permissions). A call that hands the
+   * service a role (CreateApplication's {@code ServiceExecutionRole}, UpdateApplication's {@code
+   * ServiceExecutionRoleUpdate}) also needs {@code iam:PassRole} on that role, passed to {@code
+   * kinesisanalytics.amazonaws.com}.
    */
-  private AwsCall authorized(AwsJsonInput input) {
+  private List<AwsCall> authorized(AwsJsonInput input) {
     String action = "kinesisanalytics:" + input.operation();
     String resource =
         input
             .optionalText("ResourceARN")
             .or(() -> input.optionalText("ApplicationName").map(this::arn))
             .orElse("*");
-    return new AwsCall(input.caller(), action, resource);
+    List<AwsCall> calls = new ArrayList<>();
+    calls.add(new AwsCall(input.caller(), action, resource));
+    input
+        .optionalText("ServiceExecutionRole")
+        .or(() -> input.optionalText("ServiceExecutionRoleUpdate"))
+        .ifPresent(
+            role ->
+                calls.add(
+                    new AwsCall(
+                        input.caller(),
+                        "iam:PassRole",
+                        role,
+                        Map.of("iam:PassedToService", "kinesisanalytics.amazonaws.com"))));
+    return calls;
   }
 
   // ---- test controls ---------------------------------------------------------------------------

@@ -108,6 +108,11 @@ class FakeKinesisAnalyticsV2Test {
     assertThat(fake.calls())
         .containsExactly(
             new AwsCall("akid", "kinesisanalytics:CreateApplication", arn),
+            new AwsCall(
+                "akid",
+                "iam:PassRole",
+                "arn:aws:iam::123456789012:role/app",
+                Map.of("iam:PassedToService", "kinesisanalytics.amazonaws.com")),
             new AwsCall("akid", "kinesisanalytics:DescribeApplication", arn),
             new AwsCall("akid", "kinesisanalytics:ListApplications", "*"));
   }

@@ -67,6 +67,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private final RestartPolicy restartPolicy;
   private final Consumer<ProcessRestart> onRestart;
   private final List<String> taskManagerParams;
+  private final Map<String, String> environment;
   private final AtomicInteger taskManagerStarts = new AtomicInteger();
   // Set once while the cluster starts; volatile so that a restart listener can read the pids
   // without the cluster's lock, which close() holds while it waits for supervision to stop.
@@ -80,8 +81,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
       int restPort,
       int taskSlots,
       RestartPolicy restartPolicy,
-      Consumer<ProcessRestart> onRestart) {
+      Consumer<ProcessRestart> onRestart,
+      Map<String, String> environment) {
     this.workDir = workDir;
+    this.environment = Map.copyOf(environment);
     this.taskSlots = taskSlots;
     this.confDir = confDir;
     this.classpath = classpath;
@@ -172,6 +175,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                     "jobmanager",
                     classpath,
                     jvm,
+                    environment,
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                     args,
                     workDir.resolve("log").resolve("jobmanager.out")),
@@ -199,6 +203,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         name,
         classpath,
         jvm,
+        environment,
         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
         args,
         workDir.resolve("log").resolve(name + ".out"));
@@ -271,6 +276,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private String jobManagerMemory = "1024m";
     private final List<String> extraClasspath = new ArrayList<>();
     private final Map<String, String> extraConfig = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
     private Consumer<ProcessRestart> onRestart = restart -> {};
 
@@ -304,6 +310,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** A Flink configuration option, overriding the local defaults. */
     public Builder config(String key, String value) {
       extraConfig.put(key, value);
+      return this;
+    }
+
+    /**
+     * A variable in the environment of the JobManager and TaskManager processes, such as the AWS
+     * credentials the loader's file IO finds through the SDK's default chain.
+     */
+    public Builder environment(String name, String value) {
+      environment.put(requireNonNull(name, "name is null"), requireNonNull(value, "value is null"));
       return this;
     }
 
@@ -390,7 +405,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
       classpath.addAll(extraClasspath);
       LocalFlinkCluster cluster =
           new LocalFlinkCluster(
-              workDir, confDir, classpath, port, taskSlots, restartPolicy, onRestart);
+              workDir, confDir, classpath, port, taskSlots, restartPolicy, onRestart, environment);
       try {
         cluster.startJobManager();
         cluster.startFirstTaskManager();

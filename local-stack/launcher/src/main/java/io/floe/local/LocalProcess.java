@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,21 @@ public final class LocalProcess implements AutoCloseable {
       String mainClass,
       List<String> args,
       Path logFile) {
+    return start(name, classpath, jvmOptions, Map.of(), mainClass, args, logFile);
+  }
+
+  /**
+   * As {@link #start(String, List, List, String, List, Path)}, with variables added to its
+   * environment.
+   */
+  public static LocalProcess start(
+      String name,
+      List<String> classpath,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      String mainClass,
+      List<String> args,
+      Path logFile) {
     requireNonNull(name, "name is null");
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -64,8 +80,10 @@ public final class LocalProcess implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       // The log is appended to: a process started again reads its own lines only.
       long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       Process process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.floe.control.model.Artifact;
 import io.floe.control.runtime.RuntimeProperties;
-import io.floe.testing.aws.FakeS3;
+import io.floe.local.LocalS3;
+import io.floe.testing.aws.RecordingS3Proxy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +21,9 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,19 +34,44 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
- * Loader JARs in the S3 fake, through the real SDK client: stored once per content under their
- * sha256 with the object version recorded, refused over the size limit or when not a JAR.
+ * Loader JARs in the local S3 server, through the real SDK client: stored once per content under
+ * their sha256 with the object version recorded, refused over the size limit or when not a JAR.
  */
 class ArtifactServiceTest {
   private static final String BUCKET = "floe-artifacts";
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
+  private static LocalS3 s3;
+  private static RecordingS3Proxy proxy;
+  private static S3Client client;
   private HikariDataSource dataSource;
-  private FakeS3 s3;
-  private S3Client client;
   private ArtifactService service;
+
+  @BeforeAll
+  static void startS3() {
+    s3 = LocalS3.start(dir.resolve("s3"));
+    s3.createBucket(BUCKET, true);
+    proxy = RecordingS3Proxy.start(s3.endpoint());
+    client =
+        S3Client.builder()
+            .endpointOverride(proxy.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(LocalS3.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stopS3() {
+    client.close();
+    proxy.close();
+    s3.close();
+  }
 
   @BeforeEach
   void start() {
@@ -54,24 +81,12 @@ class ArtifactServiceTest {
             + UUID.randomUUID()
             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-    s3 = FakeS3.start(dir.resolve("s3"));
-    s3.createBucket(BUCKET, true);
-    client =
-        S3Client.builder()
-            .endpointOverride(s3.endpoint())
-            .forcePathStyle(true)
-            .region(Region.of(FakeS3.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("akid", "secret")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    proxy.clear();
     service = service(4096);
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    s3.close();
     dataSource.close();
   }
 
@@ -87,7 +102,7 @@ class ArtifactServiceTest {
             new RuntimeProperties.ManagedFlink(
                 "us-east-1",
                 null,
-                s3.endpoint(),
+                proxy.endpoint(),
                 "arn:aws:iam::123456789012:role/floe-loader",
                 BUCKET,
                 10,
@@ -118,10 +133,15 @@ class ArtifactServiceTest {
     assertThat(first.key()).isEqualTo("loader/" + first.sha256() + ".jar");
     assertThat(first.versionId()).isPresent();
     assertThat(again).isEqualTo(first);
-    assertThat(s3.versions(BUCKET, first.key()))
+    assertThat(client.listObjectVersions(r -> r.bucket(BUCKET).prefix(first.key())).versions())
         .singleElement()
-        .satisfies(v -> assertThat(v.versionId()).isEqualTo(first.versionId().get()));
-    assertThat(Files.readAllBytes(s3.contentFile(BUCKET, first.key(), first.versionId())))
+        .extracting(ObjectVersion::versionId)
+        .isEqualTo(first.versionId().get());
+    assertThat(
+            client
+                .getObjectAsBytes(
+                    r -> r.bucket(BUCKET).key(first.key()).versionId(first.versionId().get()))
+                .asByteArray())
         .isEqualTo(jar);
     assertThat(service.resolve(Optional.of(first.id()))).contains(first);
   }
@@ -137,7 +157,7 @@ class ArtifactServiceTest {
             ArtifactException.class,
             e -> assertThat(e.kind()).isEqualTo(ArtifactException.Kind.TOO_LARGE));
     assertThat(service.list()).isEmpty();
-    assertThat(s3.requests()).isEmpty();
+    assertThat(proxy.calls()).isEmpty();
     assertThat(ArtifactService.MAX_BYTES).isEqualTo(512L * 1024 * 1024);
   }
 

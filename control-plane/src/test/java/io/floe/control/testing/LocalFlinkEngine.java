@@ -10,9 +10,11 @@ import io.floe.control.runtime.flink.JobDetails;
 import io.floe.loader.settings.PropertyGroups;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2.EngineStart;
-import io.floe.testing.aws.FakeS3;
 import io.floe.testing.flink.FlinkTestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +32,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Runs the applications of {@link FakeKinesisAnalyticsV2} on a Flink session cluster through its
- * REST API, as Managed Flink would: the code is the fake S3 object the application names (bucket
- * ARN, key, object version), uploaded once per object version; the property groups become the
- * loader's settings exactly as the loader reads Managed Flink's {@code application_properties.json}
- * ({@link PropertyGroups#toSettings}), handed over as {@code --group.key value} arguments because a
- * session cluster has no such file; the parallelism and the snapshot to restore (with
+ * REST API, as Managed Flink would: the code is the S3 object the application names (bucket ARN,
+ * key, object version), uploaded once per object version; the property groups become the loader's
+ * settings exactly as the loader reads Managed Flink's {@code application_properties.json} ({@link
+ * PropertyGroups#toSettings}), handed over as {@code --group.key value} arguments because a session
+ * cluster has no such file; the parallelism and the snapshot to restore (with
  * AllowNonRestoredState) go to the run request. A stop with a snapshot is Flink's stop with a
  * savepoint, whose location the fake keeps as the snapshot's; a force stop cancels the job.
  *
@@ -50,7 +53,8 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
   private static final Set<String> TERMINAL = Set.of("FINISHED", "CANCELED", "FAILED");
 
   private final FlinkRestClient client;
-  private final FakeS3 s3;
+  private final S3Client s3;
+  private final Path downloads;
   private final Duration timeout;
   private final FlinkTestClient rest;
   private final ExecutorService executor =
@@ -68,13 +72,15 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
 
   /**
    * @param restUrl the session cluster's REST API
-   * @param s3 where the applications' code is
+   * @param s3 reads the applications' code, as the service does with the application's role
+   * @param downloads where the code is downloaded before it is uploaded to the cluster
    * @param timeout how long a start or a stop may take
    */
-  public LocalFlinkEngine(URI restUrl, FakeS3 s3, Duration timeout) {
+  public LocalFlinkEngine(URI restUrl, S3Client s3, Path downloads, Duration timeout) {
     this.client = new FlinkRestClient(restUrl, Duration.ofMinutes(2));
     this.rest = new FlinkTestClient(restUrl);
     this.s3 = requireNonNull(s3, "s3 is null");
+    this.downloads = requireNonNull(downloads, "downloads is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
   }
 
@@ -143,7 +149,7 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
         jars.computeIfAbsent(
             object,
             key -> {
-              Path file = s3.contentFile(bucket, start.fileKey(), start.objectVersion());
+              Path file = download(bucket, start.fileKey(), start.objectVersion());
               return client.uploadJar(file, "application-" + flinkId() + ".jar");
             });
     String job = flinkId();
@@ -166,6 +172,17 @@ public final class LocalFlinkEngine implements FakeKinesisAnalyticsV2.Engine, Au
           return details.state().equals("RUNNING") && details.allTasksRunning();
         },
         "running");
+  }
+
+  private Path download(String bucket, String key, Optional<String> version) {
+    try {
+      Path file = Files.createDirectories(downloads).resolve(flinkId() + ".jar");
+      s3.getObject(
+          request -> request.bucket(bucket).key(key).versionId(version.orElse(null)), file);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot download s3://" + bucket + "/" + key, e);
+    }
   }
 
   /** The loader's settings from the property groups, as {@code --group.key value} arguments. */

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
 import io.floe.control.testing.LocalFlinkEngine;
+import io.floe.control.testing.TestS3;
 import io.floe.control.testing.TestTopics;
 import io.floe.control.testing.Warehouse;
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
+import io.floe.local.LocalS3;
 import io.floe.testing.aws.AwsJsonFakeServer;
 import io.floe.testing.aws.FakeCloudWatch;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
-import io.floe.testing.aws.FakeS3;
 import io.floe.testing.aws.ReceivedRequest;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,9 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The managed-flink target end to end: the kinesisanalyticsv2 fake runs each application on a local
  * Flink session cluster ({@link LocalFlinkEngine}), with the loader JAR the control plane put in
- * the fake S3 and the property groups it rendered, so a pipeline created over HTTP writes rows to
- * its Iceberg table, and a stop (the service's snapshot: a savepoint) then start restores the
- * loader's state, also when the stop was made outside Floe and the reconciler recovers the
+ * the local S3 server and the property groups it rendered, so a pipeline created over HTTP writes
+ * rows to its Iceberg table, and a stop (the service's snapshot: a savepoint) then start restores
+ * the loader's state, also when the stop was made outside Floe and the reconciler recovers the
  * pipeline.
  */
 class ManagedFlinkEngineIT {
@@ -53,7 +54,7 @@ class ManagedFlinkEngineIT {
   static LocalKafka kafka;
   static LocalFlinkCluster flink;
   static TestTopics topics;
-  static FakeS3 s3;
+  static LocalS3 s3;
   static LocalFlinkEngine engine;
   static FakeKinesisAnalyticsV2 kda;
   static AwsJsonFakeServer kdaServer;
@@ -79,9 +80,14 @@ class ManagedFlinkEngineIT {
       kafka = broker.get();
     }
     topics = new TestTopics(kafka.bootstrapServers());
-    s3 = FakeS3.start(dir.resolve("s3"));
+    s3 = LocalS3.start(dir.resolve("s3"));
     s3.createBucket(BUCKET, true);
-    engine = new LocalFlinkEngine(flink.restUrl(), s3, Duration.ofMinutes(2));
+    engine =
+        new LocalFlinkEngine(
+            flink.restUrl(),
+            TestS3.client(s3.endpoint(), "akid"),
+            dir.resolve("engine"),
+            Duration.ofMinutes(2));
     kda =
         new FakeKinesisAnalyticsV2(
             "eu-west-1",

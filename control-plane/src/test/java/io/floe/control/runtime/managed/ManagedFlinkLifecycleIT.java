@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.TestS3;
 import io.floe.control.testing.TestTopics;
 import io.floe.control.testing.Warehouse;
 import io.floe.local.LocalKafka;
+import io.floe.local.LocalS3;
 import io.floe.testing.aws.AwsJsonFakeServer;
 import io.floe.testing.aws.FakeCloudWatch;
 import io.floe.testing.aws.FakeKinesisAnalyticsV2;
-import io.floe.testing.aws.FakeS3;
 import io.floe.testing.aws.ReceivedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesisanalyticsv2.KinesisAnalyticsV2Client;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,7 +67,7 @@ class ManagedFlinkLifecycleIT {
   static TestTopics topics;
   static FakeKinesisAnalyticsV2 kda;
   static AwsJsonFakeServer kdaServer;
-  static FakeS3 s3;
+  static LocalS3 s3;
   static FakeCloudWatch cloudWatch;
   static ControlPlane controlPlane;
   static ApiClient api;
@@ -87,7 +89,7 @@ class ManagedFlinkLifecycleIT {
             FakeKinesisAnalyticsV2.Delays.uniform(Duration.ofMillis(400)),
             Optional.empty());
     kdaServer = AwsJsonFakeServer.start(kda);
-    s3 = FakeS3.start(dir.resolve("s3"));
+    s3 = LocalS3.start(dir.resolve("s3"));
     s3.createBucket(BUCKET, true);
     cloudWatch = FakeCloudWatch.start();
     Map<String, Object> properties = ControlPlane.properties(dir.resolve("cp"));
@@ -155,7 +157,13 @@ class ManagedFlinkLifecycleIT {
     assertThat(uploaded.path("key").asString())
         .isEqualTo("loader/" + uploaded.path("sha256").asString() + ".jar");
     assertThat(uploadJar("again.jar", jar("v2")).path("sha256")).isEqualTo(uploaded.path("sha256"));
-    assertThat(s3.versions(BUCKET, uploaded.path("key").asString())).hasSize(1);
+    try (S3Client client = TestS3.client(s3.endpoint(), "akid")) {
+      assertThat(
+              client
+                  .listObjectVersions(r -> r.bucket(BUCKET).prefix(uploaded.path("key").asString()))
+                  .versions())
+          .hasSize(1);
+    }
 
     // create -> start
     ApiClient.Response created = api.put("/pipelines/orders", pipeline("orders", 1, null));

@@ -41,17 +41,16 @@ public final class IamPolicies {
             List.of("s3:GetObject", "s3:GetObjectVersion"),
             List.of(artifact.objectArn()),
             null));
+    // Reads and writes of the table's files only: the loader reads only files its table's
+    // metadata names and never lists (LeastPrivilegeIT), so no s3:ListBucket.
     List<String> objects = new ArrayList<>();
-    Map<String, List<String>> prefixesByBucket = new LinkedHashMap<>();
     for (URI location : table.locations()) {
       String scheme = location.getScheme() == null ? "" : location.getScheme();
       if (!scheme.equals("s3") && !scheme.equals("s3a") && !scheme.equals("s3n")) {
         continue;
       }
-      String bucket = location.getHost();
-      String prefix = trimSlashes(location.getPath());
-      objects.add("arn:aws:s3:::" + bucket + "/" + prefix + "/*");
-      prefixesByBucket.computeIfAbsent(bucket, b -> new ArrayList<>()).add(prefix);
+      objects.add(
+          "arn:aws:s3:::" + location.getHost() + "/" + trimSlashes(location.getPath()) + "/*");
     }
     if (!objects.isEmpty()) {
       statements.add(
@@ -60,26 +59,6 @@ public final class IamPolicies {
               List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
               objects,
               null));
-      prefixesByBucket.forEach(
-          (bucket, prefixes) -> {
-            List<String> like = new ArrayList<>();
-            for (String prefix : prefixes) {
-              like.add(prefix);
-              like.add(prefix + "/*");
-            }
-            statements.add(
-                statement(
-                    "ListTableFiles" + (statements.size()),
-                    List.of("s3:ListBucket"),
-                    List.of("arn:aws:s3:::" + bucket),
-                    Map.of("StringLike", Map.of("s3:prefix", like))));
-            statements.add(
-                statement(
-                    "LocateWarehouseBucket" + statements.size(),
-                    List.of("s3:GetBucketLocation"),
-                    List.of("arn:aws:s3:::" + bucket),
-                    null));
-          });
     }
     if (table.catalogType().equalsIgnoreCase("glue")) {
       String account = table.glueCatalogId().orElse(config.accountId());
@@ -87,7 +66,7 @@ public final class IamPolicies {
       statements.add(
           statement(
               "GlueTable",
-              List.of("glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"),
+              List.of("glue:GetTable", "glue:UpdateTable"),
               List.of(
                   prefix + "catalog",
                   prefix + "database/" + table.database(),
@@ -164,7 +143,6 @@ public final class IamPolicies {
                 "kinesisanalytics:DescribeApplicationOperation",
                 "kinesisanalytics:ListApplicationOperations",
                 "kinesisanalytics:ListApplicationSnapshots",
-                "kinesisanalytics:DescribeApplicationSnapshot",
                 "kinesisanalytics:DeleteApplicationSnapshot",
                 "kinesisanalytics:TagResource",
                 "kinesisanalytics:ListTagsForResource"),
@@ -185,17 +163,12 @@ public final class IamPolicies {
             List.of(config.serviceRoleArn()),
             Map.of(
                 "StringEquals", Map.of("iam:PassedToService", "kinesisanalytics.amazonaws.com"))));
+    // Only uploads: the service reads the code with the application's role (LeastPrivilegeIT).
     statements.add(
         statement(
             "StoreArtifacts",
-            List.of("s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"),
+            List.of("s3:PutObject"),
             List.of("arn:aws:s3:::" + config.artifactBucket() + "/loader/*"),
-            null));
-    statements.add(
-        statement(
-            "ReadArtifactBucket",
-            List.of("s3:GetBucketVersioning", "s3:GetBucketLocation"),
-            List.of("arn:aws:s3:::" + config.artifactBucket()),
             null));
     return document(statements);
   }

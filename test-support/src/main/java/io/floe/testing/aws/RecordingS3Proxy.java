@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  * without authentication, so the caller is the access key id the request was signed with.
  *
  * <p>One difference of the server from S3 is evened out here: a byte range whose last byte comes
- * before its first (Iceberg's S3 input stream asks for {@code bytes=n-(n-1)} when it reads zero
- * bytes) is ignored by S3, as HTTP says a syntactically invalid range must be, and the whole object
- * is answered; S3Mock answers 400. The front drops such a range.
+ * before its first (what a reader asking for zero bytes at n sends: {@code bytes=n-(n-1)}) is
+ * ignored by S3, as HTTP says a syntactically invalid range must be, and the whole object is
+ * answered; S3Mock answers 400. The front drops such a range.
  */
 public final class RecordingS3Proxy implements AutoCloseable {
   // Headers the JDK's HTTP client sets itself and refuses to be given.

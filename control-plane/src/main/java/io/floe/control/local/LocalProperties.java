@@ -17,6 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param catalog start a PostgreSQL for a JDBC Iceberg catalog that Trino can read too
  * @param catalogPort its port
  * @param demo create a demo pipeline fed by the sample publisher
+ * @param s3 start an S3-compatible server (its data under {@code dir/s3}) for an {@code s3://}
+ *     warehouse, with the bucket {@code s3Bucket}
+ * @param s3Port its port
+ * @param s3Bucket the bucket it creates for the warehouse
  */
 @ConfigurationProperties("floe.local")
 public record LocalProperties(
@@ -28,4 +32,7 @@ public record LocalProperties(
     @DefaultValue("9092") int kafkaPort,
     @DefaultValue("false") boolean catalog,
     @DefaultValue("15432") int catalogPort,
-    @DefaultValue("false") boolean demo) {}
+    @DefaultValue("false") boolean demo,
+    @DefaultValue("false") boolean s3,
+    @DefaultValue("9000") int s3Port,
+    @DefaultValue("floe-warehouse") String s3Bucket) {}

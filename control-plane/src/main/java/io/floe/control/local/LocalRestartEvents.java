@@ -49,7 +49,7 @@ public class LocalRestartEvents implements DisposableBean {
 
   private boolean touches(LocalStack.Restart restart, Pipeline pipeline) {
     return switch (restart.service()) {
-      case FLINK -> runsLocally(pipeline);
+      case FLINK, S3 -> runsLocally(pipeline);
       case KAFKA ->
           pipeline.spec().source() != null
               && stack.isLocalKafka(pipeline.spec().source().bootstrapServers());

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
+import io.floe.local.LocalS3;
 import io.floe.local.ProcessRestart;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -25,9 +26,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The processes a local run needs, started with the control plane and stopped with it: a Flink
- * session cluster, a Kafka broker and a PostgreSQL for the Iceberg catalog, as configured. The
- * Flink processes and the broker are supervised: one that exits unasked is started again, logged
- * here and told to the {@linkplain #addRestartListener listeners}.
+ * session cluster, a Kafka broker, a PostgreSQL for the Iceberg catalog and an S3-compatible server
+ * for an {@code s3://} warehouse, as configured. The Flink processes, the broker and the S3 server
+ * are supervised: one that exits unasked is started again, logged here and told to the {@linkplain
+ * #addRestartListener listeners}.
  */
 @Component
 public class LocalStack implements DisposableBean {
@@ -38,6 +40,8 @@ public class LocalStack implements DisposableBean {
   public enum Service {
     /** The Flink session cluster behind the "local" runtime target. */
     FLINK,
+    /** The S3-compatible server of an s3:// warehouse. */
+    S3,
     /** The Kafka broker. */
     KAFKA
   }
@@ -54,6 +58,7 @@ public class LocalStack implements DisposableBean {
   private final Optional<LocalFlinkCluster> flink;
   private final Optional<LocalKafka> kafka;
   private final Optional<EmbeddedPostgres> catalog;
+  private final Optional<LocalS3> s3;
 
   public LocalStack(LocalProperties properties) {
     requireNonNull(properties, "properties is null");
@@ -63,6 +68,7 @@ public class LocalStack implements DisposableBean {
       throw new UncheckedIOException("Cannot create floe.local.dir " + properties.dir(), e);
     }
     this.catalog = properties.catalog() ? Optional.of(startCatalog(properties)) : Optional.empty();
+    this.s3 = properties.s3() ? Optional.of(startS3(properties)) : Optional.empty();
     this.kafka =
         properties.kafka()
             ? Optional.of(
@@ -115,6 +121,22 @@ public class LocalStack implements DisposableBean {
     } catch (URISyntaxException e) {
       throw new IllegalStateException("Cannot locate the JAR of " + type.getName(), e);
     }
+  }
+
+  private LocalS3 startS3(LocalProperties properties) {
+    LocalS3 server =
+        LocalS3.builder(properties.dir().resolve("s3").toAbsolutePath())
+            .port(properties.s3Port())
+            .onRestart(restart -> restarted(new Restart(Service.S3, restart)))
+            .start();
+    server.createBucket(properties.s3Bucket());
+    LOG.info("Local S3 server at {} with the bucket {}", server.endpoint(), properties.s3Bucket());
+    return server;
+  }
+
+  /** The local S3 server, when one was started. */
+  public Optional<LocalS3> s3() {
+    return s3;
   }
 
   private static EmbeddedPostgres startCatalog(LocalProperties properties) {
@@ -180,6 +202,7 @@ public class LocalStack implements DisposableBean {
   public void destroy() throws IOException {
     flink.ifPresent(LocalFlinkCluster::close);
     kafka.ifPresent(LocalKafka::close);
+    s3.ifPresent(LocalS3::close);
     if (catalog.isPresent()) {
       catalog.get().close();
     }

@@ -68,9 +68,16 @@ final class FileRewriter {
               continue;
             }
             if (writer == null) {
+              // An unpartitioned table's files go straight into data/: the partition path of
+              // an unpartitioned spec is empty, which made keys data//<file> (an encoded slash
+              // in S3 request paths, which some S3-compatible servers refuse).
               writer =
                   appenders.newDataWriter(
-                      files.newOutputFile(spec, partition), FileFormat.PARQUET, partition);
+                      spec.isUnpartitioned()
+                          ? files.newOutputFile()
+                          : files.newOutputFile(spec, partition),
+                      FileFormat.PARQUET,
+                      partition);
             }
             writer.write(row);
           }

@@ -22,12 +22,19 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A recording front of an S3-compatible server: clients are given {@link #endpoint()} (path-style)
  * and every request is forwarded, bodies streamed both ways, to the server, after being recorded as
  * the {@link AwsCall}s IAM would authorize it as (see {@link S3Actions}). The server behind runs
  * without authentication, so the caller is the access key id the request was signed with.
+ *
+ * <p>One difference of the server from S3 is evened out here: a byte range whose last byte comes
+ * before its first (what a reader asking for zero bytes at n sends: {@code bytes=n-(n-1)}) is
+ * ignored by S3, as HTTP says a syntactically invalid range must be, and the whole object is
+ * answered; S3Mock answers 400. The front drops such a range.
  */
 public final class RecordingS3Proxy implements AutoCloseable {
   // Headers the JDK's HTTP client sets itself and refuses to be given.
@@ -45,11 +52,14 @@ public final class RecordingS3Proxy implements AutoCloseable {
           "transfer-encoding",
           "keep-alive");
 
+  private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+
   private final URI server;
   private final HttpServer http;
   private final ExecutorService executor;
   private final HttpClient client;
   private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
+  private final List<String> errors = new CopyOnWriteArrayList<>();
 
   private RecordingS3Proxy(URI server, HttpServer http, ExecutorService executor) {
     this.server = server;
@@ -90,8 +100,17 @@ public final class RecordingS3Proxy implements AutoCloseable {
     return List.copyOf(calls);
   }
 
+  /**
+   * The requests the server answered with a 4xx or 5xx other than 404 (a missing object is no
+   * error), each as {@code METHOD path?query -> status: body}, for the message of a failed test.
+   */
+  public List<String> errors() {
+    return List.copyOf(errors);
+  }
+
   public void clear() {
     calls.clear();
+    errors.clear();
   }
 
   @Override
@@ -124,8 +143,11 @@ public final class RecordingS3Proxy implements AutoCloseable {
           .getRequestHeaders()
           .forEach(
               (name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                  values.forEach(value -> forward.header(name, value));
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (!NOT_FORWARDED.contains(lower)) {
+                  values.stream()
+                      .filter(value -> !lower.equals("range") || !backwards(value))
+                      .forEach(value -> forward.header(name, value));
                 }
               });
       forward.method(method, body(exchange, bufferedBody));
@@ -157,7 +179,23 @@ public final class RecordingS3Proxy implements AutoCloseable {
       long length = response.headers().firstValueAsLong("content-length").orElse(-1);
       int status = response.statusCode();
       try (InputStream in = response.body()) {
-        if (method.equals("HEAD")) {
+        if (status >= 400 && status != 404) {
+          byte[] error = in.readAllBytes();
+          errors.add(
+              method
+                  + " "
+                  + uri
+                  + " -> "
+                  + status
+                  + ": "
+                  + new String(error, StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(status, error.length == 0 ? -1 : error.length);
+          if (error.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(error);
+            }
+          }
+        } else if (method.equals("HEAD")) {
           if (length >= 0) {
             exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
           }
@@ -173,6 +211,12 @@ public final class RecordingS3Proxy implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether a Range header is {@code bytes=first-last} with {@code last < first}. */
+  static boolean backwards(String range) {
+    Matcher m = BYTE_RANGE.matcher(range.trim());
+    return m.matches() && Long.parseLong(m.group(2)) < Long.parseLong(m.group(1));
   }
 
   private static HttpRequest.BodyPublisher body(HttpExchange exchange, byte[] buffered) {

@@ -126,6 +126,16 @@ class RecordingS3ProxyTest {
   }
 
   @Test
+  void aRangeEndingBeforeItStartsIsIgnoredAsS3Does() {
+    client.putObject(r -> r.bucket("warehouse").key("r/range"), RequestBody.fromString("whole"));
+    assertThat(
+            client
+                .getObjectAsBytes(r -> r.bucket("warehouse").key("r/range").range("bytes=3-2"))
+                .asUtf8String())
+        .isEqualTo("whole");
+  }
+
+  @Test
   void aMultipartUploadIsPutObjectAtEveryStep() {
     String key = "t/data/big.parquet";
     String uploadId = client.createMultipartUpload(r -> r.bucket("warehouse").key(key)).uploadId();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
 import io.floe.control.testing.LocalFlinkEngine;
+import io.floe.control.testing.TestS3;
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
 import io.floe.local.LocalS3;
@@ -43,11 +44,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -130,7 +126,10 @@ class LeastPrivilegeIT {
     // The service reads the application's code with the application's role.
     engine =
         new LocalFlinkEngine(
-            flink.restUrl(), s3Client(LOADER), dir.resolve("downloads"), Duration.ofMinutes(2));
+            flink.restUrl(),
+            TestS3.client(s3Front.endpoint(), LOADER),
+            dir.resolve("downloads"),
+            Duration.ofMinutes(2));
     kda =
         new FakeKinesisAnalyticsV2(
             REGION,
@@ -185,17 +184,6 @@ class LeastPrivilegeIT {
     properties.put("s3.endpoint", s3Front.endpoint().toString());
     properties.put("s3.path-style-access", "true");
     return properties;
-  }
-
-  private static S3Client s3Client(String accessKeyId) {
-    return S3Client.builder()
-        .endpointOverride(s3Front.endpoint())
-        .forcePathStyle(true)
-        .region(Region.of(REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "secret")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
   }
 
   @AfterAll

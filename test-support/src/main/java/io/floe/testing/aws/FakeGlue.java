@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -80,7 +79,7 @@ public final class FakeGlue implements AwsJsonService {
 
   private final String region;
   private final Clock clock;
-  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
+  private final AwsCallLog calls = new AwsCallLog();
   // Guarded by this: databases by name, and each database's tables by name.
   private final Map<String, Database> databases = new TreeMap<>();
   // Guarded by this: UpdateTable calls to hold until as many arrived, by "db/table".
@@ -130,7 +129,7 @@ public final class FakeGlue implements AwsJsonService {
 
   /** Every call so far, one entry per resource IAM checks for it, oldest first. */
   public List<AwsCall> calls() {
-    return List.copyOf(calls);
+    return calls.calls();
   }
 
   /** Forgets the calls recorded so far; the catalog keeps its state. */

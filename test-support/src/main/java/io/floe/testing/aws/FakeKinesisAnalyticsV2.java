@@ -138,7 +138,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   private final Delays delays;
   private final Optional<Engine> engine;
   private final SecureRandom random = new SecureRandom();
-  private final List<AwsCall> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final AwsCallLog calls = new AwsCallLog();
 
   // Guarded by this.
   private final Map<String, Application> applications = new TreeMap<>();
@@ -204,7 +204,7 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
     operations.put("TagResource", guarded("TagResource", this::tagResource));
     operations.put(
         "ListTagsForResource", guarded("ListTagsForResource", this::listTagsForResource));
-    return recorded(operations);
+    return calls.recording(operations, this::authorized);
   }
 
   /**
@@ -212,26 +212,12 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
    * calls answered with an error included, as IAM authorizes a call before the service acts.
    */
   public List<AwsCall> calls() {
-    return List.copyOf(calls);
+    return calls.calls();
   }
 
   /** Forgets the calls recorded so far; the state stays. */
   public void clearCalls() {
     calls.clear();
-  }
-
-  /** The operations, each recording its call as IAM authorizes it before it runs. */
-  private Map<String, AwsJsonOperation> recorded(Map<String, AwsJsonOperation> operations) {
-    Map<String, AwsJsonOperation> recorded = new LinkedHashMap<>();
-    operations.forEach(
-        (name, operation) ->
-            recorded.put(
-                name,
-                input -> {
-                  calls.addAll(authorized(input));
-                  return operation.handle(input);
-                }));
-    return Map.copyOf(recorded);
   }
 
   /**

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -60,7 +59,7 @@ public final class FakeSecretsManager implements AwsJsonService {
   private final String region;
   private final Clock clock;
   private final Random random = new SecureRandom();
-  private final List<AwsCall> calls = new CopyOnWriteArrayList<>();
+  private final AwsCallLog calls = new AwsCallLog();
 
   // Guarded by this. Keyed by name; a secret whose recovery window has passed is removed.
   private final Map<String, Secret> secretsByName = new LinkedHashMap<>();
@@ -93,14 +92,15 @@ public final class FakeSecretsManager implements AwsJsonService {
 
   @Override
   public Map<String, AwsJsonOperation> operations() {
-    return recorded(
+    return calls.recording(
         Map.of(
             "CreateSecret", this::createSecret,
             "PutSecretValue", this::putSecretValue,
             "GetSecretValue", this::getSecretValue,
             "DescribeSecret", this::describeSecret,
             "DeleteSecret", this::deleteSecret,
-            "RestoreSecret", this::restoreSecret));
+            "RestoreSecret", this::restoreSecret),
+        input -> List.of(authorized(input)));
   }
 
   /**
@@ -108,26 +108,12 @@ public final class FakeSecretsManager implements AwsJsonService {
    * calls answered with an error included, as IAM authorizes a call before the service acts.
    */
   public List<AwsCall> calls() {
-    return List.copyOf(calls);
+    return calls.calls();
   }
 
   /** Forgets the calls recorded so far; the state stays. */
   public void clearCalls() {
     calls.clear();
-  }
-
-  /** The operations, each recording its call as IAM authorizes it before it runs. */
-  private Map<String, AwsJsonOperation> recorded(Map<String, AwsJsonOperation> operations) {
-    Map<String, AwsJsonOperation> recorded = new LinkedHashMap<>();
-    operations.forEach(
-        (name, operation) ->
-            recorded.put(
-                name,
-                input -> {
-                  calls.add(authorized(input));
-                  return operation.handle(input);
-                }));
-    return Map.copyOf(recorded);
   }
 
   /**

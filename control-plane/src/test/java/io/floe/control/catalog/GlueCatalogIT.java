@@ -4,6 +4,8 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.IdCounts;
+import io.floe.control.testing.SystemProperties;
 import io.floe.control.testing.TestStack;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.testing.aws.AwsCall;
@@ -11,8 +13,6 @@ import io.floe.testing.aws.AwsJsonFakeServer;
 import io.floe.testing.aws.FakeGlue;
 import io.floe.testing.aws.ReceivedRequest;
 import io.floe.testing.kafka.EventPublisher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,9 +38,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.aws.glue.GlueCatalog;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +69,7 @@ class GlueCatalogIT {
   static FakeGlue glue;
   static AwsJsonFakeServer glueServer;
   static Map<String, String> catalogProperties;
-  static Map<String, String> previousSystemProperties = new HashMap<>();
+  static final SystemProperties systemProperties = new SystemProperties();
   static TestStack stack;
   static ApiClient api;
   static Catalog reader;
@@ -107,8 +104,9 @@ class GlueCatalogIT {
     glueServer = AwsJsonFakeServer.start(glue);
     catalogProperties = glueCatalog(dir);
     // The control plane runs in this JVM: the SDK's default chain finds its key here.
-    setSystemProperty("aws.accessKeyId", CONTROL_PLANE_KEY);
-    setSystemProperty("aws.secretAccessKey", "test-secret");
+    systemProperties
+        .set("aws.accessKeyId", CONTROL_PLANE_KEY)
+        .set("aws.secretAccessKey", "test-secret");
     TestStack.Builder builder =
         TestStack.in(dir)
             .flinkCluster(
@@ -160,14 +158,7 @@ class GlueCatalogIT {
         glueServer.close();
       }
     } finally {
-      previousSystemProperties.forEach(
-          (key, value) -> {
-            if (value == null) {
-              System.clearProperty(key);
-            } else {
-              System.setProperty(key, value);
-            }
-          });
+      systemProperties.close();
     }
   }
 
@@ -437,21 +428,7 @@ class GlueCatalogIT {
         LONG);
   }
 
-  /** How often each id occurs in the table: exactly once means every count is 1. */
   private static Map<Long, Integer> idCounts() {
-    Map<Long, Integer> counts = new HashMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table()).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
-  }
-
-  private static void setSystemProperty(String key, String value) {
-    previousSystemProperties.put(key, System.getProperty(key));
-    System.setProperty(key, value);
+    return IdCounts.of(table());
   }
 }

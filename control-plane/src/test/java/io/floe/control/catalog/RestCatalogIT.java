@@ -4,6 +4,7 @@ import static io.floe.control.testing.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.IdCounts;
 import io.floe.control.testing.TestStack;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.local.LocalFlinkCluster;
@@ -11,12 +12,10 @@ import io.floe.local.LocalRestCatalog;
 import io.floe.testing.kafka.EventPublisher;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -25,9 +24,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,15 +235,7 @@ class RestCatalogIT {
   }
 
   private static Map<Long, Integer> idCounts() {
-    Map<Long, Integer> counts = new HashMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table()).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(table());
   }
 
   private static List<String> jobExceptions() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.FloeApplication;
 import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.IdCounts;
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
 import io.floe.local.LocalProcess;
@@ -15,15 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -238,18 +235,6 @@ class LocalModeIT {
 
   /** How often each id occurs in the table. */
   private static Map<Long, Integer> idCounts() {
-    Map<Long, Integer> counts = new HashMap<>();
-    if (!catalog.tableExists(TABLE)) {
-      return counts;
-    }
-    Table table = catalog.loadTable(TABLE);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(catalog, TABLE);
   }
 }

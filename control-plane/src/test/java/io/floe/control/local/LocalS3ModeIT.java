@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.FloeApplication;
 import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.IdCounts;
 import io.floe.control.testing.TestS3;
 import io.floe.local.LocalProcess;
 import io.floe.local.LocalS3;
@@ -15,14 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,19 +96,7 @@ class LocalS3ModeIT {
   }
 
   private static Map<Long, Integer> idCounts(Catalog catalog) {
-    Map<Long, Integer> counts = new HashMap<>();
-    if (!catalog.tableExists(TABLE)) {
-      return counts;
-    }
-    Table table = catalog.loadTable(TABLE);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(catalog, TABLE);
   }
 
   private static String adminToken() {

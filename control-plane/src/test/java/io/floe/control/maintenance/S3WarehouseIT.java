@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.S3MockObjects;
+import io.floe.control.testing.SystemProperties;
 import io.floe.control.testing.TestS3;
 import io.floe.control.testing.TestStack;
 import io.floe.loader.summary.CommitSummary;
@@ -68,6 +69,7 @@ class S3WarehouseIT {
   private static final Duration LONG = Duration.ofMinutes(4);
 
   @TempDir static Path dir;
+  static final SystemProperties systemProperties = new SystemProperties();
   static LocalS3 s3;
   static RecordingS3Proxy front;
   static EmbeddedPostgres postgres;
@@ -86,9 +88,10 @@ class S3WarehouseIT {
     postgres = EmbeddedPostgres.builder().start();
     Map<String, String> catalogProperties = catalogProperties();
     // The control plane finds its credentials through the SDK's default chain.
-    System.setProperty("aws.accessKeyId", CONTROL_PLANE_KEY);
-    System.setProperty("aws.secretAccessKey", "control-plane-secret");
-    System.setProperty("aws.region", LocalS3.REGION);
+    systemProperties
+        .set("aws.accessKeyId", CONTROL_PLANE_KEY)
+        .set("aws.secretAccessKey", "control-plane-secret")
+        .set("aws.region", LocalS3.REGION);
     TestStack.Builder builder =
         TestStack.in(dir)
             .flinkCluster(
@@ -152,9 +155,7 @@ class S3WarehouseIT {
     if (s3 != null) {
       s3.close();
     }
-    System.clearProperty("aws.accessKeyId");
-    System.clearProperty("aws.secretAccessKey");
-    System.clearProperty("aws.region");
+    systemProperties.close();
   }
 
   @Test

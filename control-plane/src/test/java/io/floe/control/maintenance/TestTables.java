@@ -1,5 +1,6 @@
 package io.floe.control.maintenance;
 
+import io.floe.control.testing.IdCounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -132,16 +133,7 @@ final class TestTables {
   }
 
   static Map<Long, Integer> idCounts(Table table) {
-    table.refresh();
-    Map<Long, Integer> counts = new HashMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select("id").build()) {
-      for (Record row : rows) {
-        counts.merge((Long) row.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(table);
   }
 
   static long dataFiles(Table table) {

@@ -1,19 +1,13 @@
 package io.floe.control.testing;
 
 import io.floe.loader.summary.CommitSummary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
-import org.apache.iceberg.io.CloseableIterable;
 
 /** The Hadoop-catalog warehouse a test's control plane writes into, read back by the test. */
 public final class Warehouse {
@@ -67,18 +61,6 @@ public final class Warehouse {
 
   /** How often each id occurs in the table: exactly once means every count is 1. */
   public Map<Long, Integer> idCounts(String namespace, String name) {
-    Map<Long, Integer> counts = new HashMap<>();
-    if (!catalog.tableExists(TableIdentifier.of(namespace, name))) {
-      return counts;
-    }
-    Table table = table(namespace, name);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(catalog, TableIdentifier.of(namespace, name));
   }
 }

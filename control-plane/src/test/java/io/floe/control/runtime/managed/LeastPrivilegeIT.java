@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.control.testing.ApiClient;
 import io.floe.control.testing.ControlPlane;
+import io.floe.control.testing.IdCounts;
 import io.floe.control.testing.LocalFlinkEngine;
+import io.floe.control.testing.SystemProperties;
 import io.floe.control.testing.TestS3;
 import io.floe.local.LocalFlinkCluster;
 import io.floe.local.LocalKafka;
@@ -19,13 +21,11 @@ import io.floe.testing.aws.IamPolicyCheck;
 import io.floe.testing.aws.RecordingS3Proxy;
 import io.floe.testing.kafka.KafkaTestClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +70,7 @@ class LeastPrivilegeIT {
 
   @TempDir static Path dir;
 
-  static final Map<String, String> previousSystemProperties = new HashMap<>();
+  static final SystemProperties systemProperties = new SystemProperties();
   static LocalKafka kafka;
   static LocalFlinkCluster flink;
   static LocalS3 s3;
@@ -140,10 +136,11 @@ class LeastPrivilegeIT {
     cloudWatch = FakeCloudWatch.start();
 
     // The control plane runs in this JVM: the SDK's default chains find its role here.
-    setSystemProperty("aws.accessKeyId", CONTROL_PLANE);
-    setSystemProperty("aws.secretAccessKey", "test-secret");
-    setSystemProperty("aws.region", REGION);
-    setSystemProperty("aws.endpointUrlSecretsManager", secretsServer.endpoint().toString());
+    systemProperties
+        .set("aws.accessKeyId", CONTROL_PLANE)
+        .set("aws.secretAccessKey", "test-secret")
+        .set("aws.region", REGION)
+        .set("aws.endpointUrlSecretsManager", secretsServer.endpoint().toString());
     Map<String, Object> properties = ControlPlane.properties(dir.resolve("cp"));
     properties.put("floe.runtime.default-target", "managed-flink");
     properties.put("floe.runtime.managed-flink.region", REGION);
@@ -209,14 +206,7 @@ class LeastPrivilegeIT {
         }
       }
     } finally {
-      previousSystemProperties.forEach(
-          (key, value) -> {
-            if (value == null) {
-              System.clearProperty(key);
-            } else {
-              System.setProperty(key, value);
-            }
-          });
+      systemProperties.close();
     }
   }
 
@@ -391,20 +381,7 @@ class LeastPrivilegeIT {
   }
 
   private static Map<Long, Integer> idCounts() {
-    Map<Long, Integer> counts = new HashMap<>();
-    TableIdentifier identifier = TableIdentifier.of("analytics", "orders");
-    if (!reader.tableExists(identifier)) {
-      return counts;
-    }
-    Table table = reader.loadTable(identifier);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("id").build()) {
-      for (Record record : records) {
-        counts.merge((Long) record.getField("id"), 1, Integer::sum);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return counts;
+    return IdCounts.of(reader, TableIdentifier.of("analytics", "orders"));
   }
 
   private static void assertExactlyOnce(Map<Long, Integer> counts, long upTo) {
@@ -416,10 +393,5 @@ class LeastPrivilegeIT {
     }
     assertThat(wrong).as("ids not exactly once").isEmpty();
     assertThat(counts).hasSize((int) upTo);
-  }
-
-  private static void setSystemProperty(String key, String value) {
-    previousSystemProperties.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
   }
 }

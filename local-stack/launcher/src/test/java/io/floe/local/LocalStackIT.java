@@ -128,7 +128,11 @@ class LocalStackIT {
               () -> taskManagerIds(flink),
               ids -> ids.size() == 1 && !ids.equals(before));
       assertThat(after).doesNotContainAnyElementsOf(before);
-      assertThat(get(flink.restUrl().resolve("/overview"))).contains("\"slots-total\":2");
+      // A TaskManager registers first and offers its slots after: wait for the slots themselves.
+      await(
+          "the new TaskManager's 2 slots",
+          () -> overview(flink),
+          overview -> overview.contains("\"slots-total\":2"));
       assertThat(flink.jobManagerPid()).isEqualTo(jobManager);
       assertThat(restarts).isEmpty();
     }
@@ -258,6 +262,14 @@ class LocalStackIT {
       last = value.get();
     }
     return last;
+  }
+
+  private static String overview(LocalFlinkCluster flink) {
+    try {
+      return get(flink.restUrl().resolve("/overview"));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not read the cluster's overview", e);
+    }
   }
 
   private static String get(URI uri) throws Exception {

@@ -17,7 +17,9 @@ public final class BadMessageException extends Exception {
     NOT_AN_OBJECT,
     MISSING_REQUIRED,
     WRONG_TYPE,
-    OUT_OF_RANGE
+    OUT_OF_RANGE,
+    /** The row parsed but breaks one of the pipeline's data-quality rules. */
+    RULE_VIOLATION
   }
 
   private final Reason reason;

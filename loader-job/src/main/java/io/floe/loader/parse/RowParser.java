@@ -13,6 +13,7 @@ import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.ParseSettings;
 import io.floe.loader.source.KafkaMessage;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.apache.iceberg.types.Types;
  * Turns one Kafka message into a row of the table, with the Iceberg schema as the only schema, or
  * says exactly why not. Every value is read from a streaming parser, never from a tree, so numbers
  * keep their exact text; an unnest pointer or a projection is one more streaming pass that walks to
- * its pointer.
+ * its pointer. A row that parsed must then pass the pipeline's data-quality rules.
  */
 public final class RowParser {
   private static final JsonFactory FACTORY =
@@ -46,6 +47,7 @@ public final class RowParser {
   private final List<Projection> projections;
   private final List<Metadata> metadata;
   private final long maxMessageBytes;
+  private final RowRules rules;
 
   private RowParser(
       int arity,
@@ -53,13 +55,15 @@ public final class RowParser {
       Optional<JsonPointer> unnest,
       List<Projection> projections,
       List<Metadata> metadata,
-      long maxMessageBytes) {
+      long maxMessageBytes,
+      RowRules rules) {
     this.arity = arity;
     this.rowReader = rowReader;
     this.unnest = unnest;
     this.projections = List.copyOf(projections);
     this.metadata = List.copyOf(metadata);
     this.maxMessageBytes = maxMessageBytes;
+    this.rules = rules;
   }
 
   /**
@@ -68,6 +72,15 @@ public final class RowParser {
    * @throws IllegalArgumentException listing every column the settings or the loader cannot serve
    */
   public static RowParser create(Schema schema, ParseSettings settings) {
+    return create(schema, settings, Clock.systemUTC());
+  }
+
+  /**
+   * Compiles a parser for the table's schema, with freshness rules measured from the clock.
+   *
+   * @throws IllegalArgumentException listing every column the settings or the loader cannot serve
+   */
+  public static RowParser create(Schema schema, ParseSettings settings, Clock clock) {
     requireNonNull(schema, "schema is null");
     requireNonNull(settings, "settings is null");
     List<String> problems = new ArrayList<>();
@@ -133,6 +146,7 @@ public final class RowParser {
         problems.add("column " + problem);
       }
     }
+    RowRules rules = RowRules.compile(schema, settings.rules(), clock, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "The table cannot be loaded with these settings: " + String.join("; ", problems));
@@ -143,7 +157,8 @@ public final class RowParser {
         settings.unnestPointer().map(JsonPointer::compile),
         projections,
         metadata,
-        settings.maxMessageBytes());
+        settings.maxMessageBytes(),
+        rules);
   }
 
   private static int position(List<Types.NestedField> columns, String name) {
@@ -196,6 +211,7 @@ public final class RowParser {
       throw new BadMessageException(
           BadMessageException.Reason.MALFORMED_JSON, "", String.valueOf(e.getMessage()));
     }
+    rules.check(row);
     return row;
   }
 

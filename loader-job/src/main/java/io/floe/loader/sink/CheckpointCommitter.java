@@ -132,6 +132,7 @@ final class CheckpointCommitter {
     long written = 0;
     long deadLettered = 0;
     long skipped = 0;
+    long ruleViolations = 0;
     long maxTimestamp = 0;
     int schemaId = -1;
     List<String> deadLetterFiles = new ArrayList<>();
@@ -141,6 +142,7 @@ final class CheckpointCommitter {
       written += commit.recordsWritten();
       deadLettered += commit.recordsDeadLettered();
       skipped += commit.recordsSkipped();
+      ruleViolations += commit.recordsRuleViolations();
       maxTimestamp = Math.max(maxTimestamp, commit.maxRecordTimestamp());
       schemaId = Math.max(schemaId, commit.schemaId());
       commit
@@ -158,6 +160,7 @@ final class CheckpointCommitter {
     append.set(CommitSummary.RECORDS_WRITTEN, Long.toString(written));
     append.set(CommitSummary.RECORDS_DEAD_LETTERED, Long.toString(deadLettered));
     append.set(CommitSummary.RECORDS_SKIPPED, Long.toString(skipped));
+    append.set(CommitSummary.RECORDS_RULE_VIOLATIONS, Long.toString(ruleViolations));
     append.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(committedOffsets));
     append.set(CommitSummary.MAX_RECORD_TIMESTAMP, Long.toString(maxTimestamp));
     append.set(CommitSummary.CHECKPOINTS, checkpoints.firstKey() + "-" + checkpoints.lastKey());

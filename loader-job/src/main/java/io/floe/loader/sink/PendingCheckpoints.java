@@ -45,6 +45,7 @@ final class PendingCheckpoints {
     long written = 0;
     long deadLettered = 0;
     long skipped = 0;
+    long ruleViolations = 0;
     long maxTimestamp = 0;
     int schemaId = -1;
     Map<String, Long> offsets = new TreeMap<>();
@@ -56,6 +57,7 @@ final class PendingCheckpoints {
       written += result.recordsWritten();
       deadLettered += result.recordsDeadLettered();
       skipped += result.recordsSkipped();
+      ruleViolations += result.recordsRuleViolations();
       maxTimestamp = Math.max(maxTimestamp, result.maxRecordTimestamp());
       schemaId = Math.max(schemaId, result.schemaId());
       result.nextOffsets().forEach((partition, next) -> offsets.merge(partition, next, Math::max));
@@ -87,6 +89,7 @@ final class PendingCheckpoints {
         written,
         deadLettered,
         skipped,
+        ruleViolations,
         offsets,
         maxTimestamp,
         deadLetterFiles);

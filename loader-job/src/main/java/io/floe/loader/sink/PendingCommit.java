@@ -18,13 +18,14 @@ import java.util.TreeMap;
  * the dead-letter file's location and the counters.
  */
 final class PendingCommit {
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
   private final List<byte[]> manifests;
   private final int schemaId;
   private final long recordsWritten;
   private final long recordsDeadLettered;
   private final long recordsSkipped;
+  private final long recordsRuleViolations;
   private final Map<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
   private final List<String> deadLetterFiles;
@@ -38,11 +39,34 @@ final class PendingCommit {
       Map<String, Long> nextOffsets,
       long maxRecordTimestamp,
       List<String> deadLetterFiles) {
+    this(
+        manifests,
+        schemaId,
+        recordsWritten,
+        recordsDeadLettered,
+        recordsSkipped,
+        0,
+        nextOffsets,
+        maxRecordTimestamp,
+        deadLetterFiles);
+  }
+
+  PendingCommit(
+      List<byte[]> manifests,
+      int schemaId,
+      long recordsWritten,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      long recordsRuleViolations,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<String> deadLetterFiles) {
     this.manifests = List.copyOf(manifests);
     this.schemaId = schemaId;
     this.recordsWritten = recordsWritten;
     this.recordsDeadLettered = recordsDeadLettered;
     this.recordsSkipped = recordsSkipped;
+    this.recordsRuleViolations = recordsRuleViolations;
     this.nextOffsets = Collections.unmodifiableMap(new TreeMap<>(nextOffsets));
     this.maxRecordTimestamp = maxRecordTimestamp;
     this.deadLetterFiles = List.copyOf(deadLetterFiles);
@@ -66,6 +90,10 @@ final class PendingCommit {
 
   long recordsSkipped() {
     return recordsSkipped;
+  }
+
+  long recordsRuleViolations() {
+    return recordsRuleViolations;
   }
 
   Map<String, Long> nextOffsets() {
@@ -109,6 +137,7 @@ final class PendingCommit {
         for (String file : commit.deadLetterFiles) {
           out.writeUTF(file);
         }
+        out.writeLong(commit.recordsRuleViolations);
       }
     }
     return bytes.toByteArray();
@@ -118,7 +147,7 @@ final class PendingCommit {
     TreeMap<Long, PendingCommit> pending = new TreeMap<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int version = in.readInt();
-      if (version != 1 && version != VERSION) {
+      if (version < 1 || version > VERSION) {
         throw new IOException("Unknown pending-commit state version " + version);
       }
       int count = in.readInt();
@@ -148,6 +177,7 @@ final class PendingCommit {
             deadLetterFiles.add(in.readUTF());
           }
         }
+        long ruleViolations = version >= 3 ? in.readLong() : 0;
         pending.put(
             checkpointId,
             new PendingCommit(
@@ -156,6 +186,7 @@ final class PendingCommit {
                 written,
                 deadLettered,
                 skipped,
+                ruleViolations,
                 offsets,
                 maxTimestamp,
                 deadLetterFiles));

@@ -45,6 +45,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   private transient long recordsWritten;
   private transient long recordsDeadLettered;
   private transient long recordsSkipped;
+  private transient long recordsRuleViolations;
   private transient long maxRecordTimestamp;
   private transient long sampledParseNanos;
   private transient long sampledRecords;
@@ -101,6 +102,10 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   }
 
   private void handleBadMessage(KafkaMessage message, BadMessageException error) {
+    if (error.reason() == BadMessageException.Reason.RULE_VIOLATION
+        && policy != BadMessagePolicy.FAIL) {
+      recordsRuleViolations++;
+    }
     switch (policy) {
       case DEAD_LETTER:
         deadLetters.add(new DeadLetter(message, error));
@@ -147,6 +152,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
             recordsWritten,
             recordsDeadLettered,
             recordsSkipped,
+            recordsRuleViolations,
             offsets.drain(),
             maxRecordTimestamp,
             deadLetters));
@@ -154,6 +160,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     recordsWritten = 0;
     recordsDeadLettered = 0;
     recordsSkipped = 0;
+    recordsRuleViolations = 0;
     maxRecordTimestamp = 0;
   }
 

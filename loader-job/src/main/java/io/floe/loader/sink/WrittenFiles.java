@@ -29,6 +29,7 @@ public final class WrittenFiles implements Serializable {
   private final long recordsWritten;
   private final long recordsDeadLettered;
   private final long recordsSkipped;
+  private final long recordsRuleViolations;
   private final HashMap<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
   private final byte[] deadLetters;
@@ -71,12 +72,38 @@ public final class WrittenFiles implements Serializable {
       Map<String, Long> nextOffsets,
       long maxRecordTimestamp,
       List<DeadLetter> deadLetters) {
+    this(
+        checkpointId,
+        schemaId,
+        dataFiles,
+        recordsWritten,
+        recordsDeadLettered,
+        recordsSkipped,
+        0,
+        nextOffsets,
+        maxRecordTimestamp,
+        deadLetters);
+  }
+
+  /** With the messages refused by a data-quality rule among the dead-lettered and skipped. */
+  WrittenFiles(
+      long checkpointId,
+      int schemaId,
+      DataFile[] dataFiles,
+      long recordsWritten,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      long recordsRuleViolations,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<DeadLetter> deadLetters) {
     this.checkpointId = checkpointId;
     this.schemaId = schemaId;
     this.dataFiles = serialize(dataFiles);
     this.recordsWritten = recordsWritten;
     this.recordsDeadLettered = recordsDeadLettered;
     this.recordsSkipped = recordsSkipped;
+    this.recordsRuleViolations = recordsRuleViolations;
     this.nextOffsets = new HashMap<>(nextOffsets);
     this.maxRecordTimestamp = maxRecordTimestamp;
     this.deadLetters = deadLetters.isEmpty() ? null : DeadLetterCodec.encode(deadLetters);
@@ -110,6 +137,11 @@ public final class WrittenFiles implements Serializable {
 
   long recordsSkipped() {
     return recordsSkipped;
+  }
+
+  /** Of the dead-lettered and skipped messages, those refused by a data-quality rule. */
+  long recordsRuleViolations() {
+    return recordsRuleViolations;
   }
 
   /** topic:partition to the next offset to read, for the partitions this subtask read. */

@@ -52,6 +52,7 @@ public final class ParseSettings {
   private final FieldNameCase fieldNameCase;
   private final Map<MetadataField, String> metadataColumns;
   private final long maxMessageBytes;
+  private final List<ColumnRule> rules;
 
   public ParseSettings(
       Optional<String> unnestPointer,
@@ -59,11 +60,22 @@ public final class ParseSettings {
       FieldNameCase fieldNameCase,
       Map<MetadataField, String> metadataColumns,
       long maxMessageBytes) {
+    this(unnestPointer, projections, fieldNameCase, metadataColumns, maxMessageBytes, List.of());
+  }
+
+  public ParseSettings(
+      Optional<String> unnestPointer,
+      Map<String, String> projections,
+      FieldNameCase fieldNameCase,
+      Map<MetadataField, String> metadataColumns,
+      long maxMessageBytes,
+      List<ColumnRule> rules) {
     this.unnestPointer = requireNonNull(unnestPointer, "unnestPointer is null");
     this.projections = Collections.unmodifiableMap(new LinkedHashMap<>(projections));
     this.fieldNameCase = requireNonNull(fieldNameCase, "fieldNameCase is null");
     this.metadataColumns = Collections.unmodifiableMap(new LinkedHashMap<>(metadataColumns));
     this.maxMessageBytes = maxMessageBytes;
+    this.rules = List.copyOf(rules);
   }
 
   static Optional<ParseSettings> read(SettingsReader reader) {
@@ -84,13 +96,19 @@ public final class ParseSettings {
                   }
                 }));
     Map<MetadataField, String> metadataColumns = metadataColumns(reader, metadata);
+    List<ColumnRule> rules = ColumnRule.read(reader);
 
     if (nameCase.isEmpty() || maxBytes.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new ParseSettings(
-            unnest, projections.orElse(Map.of()), nameCase.get(), metadataColumns, maxBytes.get()));
+            unnest,
+            projections.orElse(Map.of()),
+            nameCase.get(),
+            metadataColumns,
+            maxBytes.get(),
+            rules));
   }
 
   private static Map<MetadataField, String> metadataColumns(
@@ -145,5 +163,10 @@ public final class ParseSettings {
 
   public long maxMessageBytes() {
     return maxMessageBytes;
+  }
+
+  /** The data-quality rules a parsed row must pass, in the order of their entries. */
+  public List<ColumnRule> rules() {
+    return rules;
   }
 }

@@ -60,6 +60,12 @@ public final class CommitSummary {
   /** Bad messages sent to the dead-letter topic in the checkpoints of this commit. */
   public static final String RECORDS_DEAD_LETTERED = "floe.records-dead-lettered";
 
+  /**
+   * Messages refused by a data-quality rule in the checkpoints of this commit; they are counted in
+   * {@link #RECORDS_DEAD_LETTERED} or {@link #RECORDS_SKIPPED} too, by policy.
+   */
+  public static final String RECORDS_RULE_VIOLATIONS = "floe.records-rule-violations";
+
   /** Bad messages skipped (policy skip) in the checkpoints of this commit. */
   public static final String RECORDS_SKIPPED = "floe.records-skipped";
 

@@ -69,7 +69,8 @@ public class CatalogTables implements Tables, TablePositions {
               number(summary, SnapshotSummary.ADDED_FILES_PROP),
               number(summary, SnapshotSummary.ADDED_FILE_SIZE_PROP),
               Optional.ofNullable(summary.get(CommitSummary.SCHEMA_ID)).map(Integer::valueOf),
-              number(summary, CommitSummary.MAX_RECORD_TIMESTAMP));
+              number(summary, CommitSummary.MAX_RECORD_TIMESTAMP),
+              number(summary, CommitSummary.RECORDS_RULE_VIOLATIONS));
       if (commit.at().isBefore(since)) {
         latestBefore = commit;
       } else {

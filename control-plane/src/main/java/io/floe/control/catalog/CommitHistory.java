@@ -28,7 +28,32 @@ public record CommitHistory(
       long addedFiles,
       long addedBytes,
       Optional<Integer> schemaId,
-      long maxRecordTimestamp) {}
+      long maxRecordTimestamp,
+      long ruleViolations) {
+    /** A commit without rule violations (they are among deadLettered and skipped). */
+    public Commit(
+        Instant at,
+        String jobId,
+        long records,
+        long deadLettered,
+        long skipped,
+        long addedFiles,
+        long addedBytes,
+        Optional<Integer> schemaId,
+        long maxRecordTimestamp) {
+      this(
+          at,
+          jobId,
+          records,
+          deadLettered,
+          skipped,
+          addedFiles,
+          addedBytes,
+          schemaId,
+          maxRecordTimestamp,
+          0);
+    }
+  }
 
   /** The same history judged against another target file size (the pipeline's compaction's). */
   public CommitHistory withTargetFileBytes(long target) {

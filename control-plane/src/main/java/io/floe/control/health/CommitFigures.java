@@ -34,6 +34,8 @@ final class CommitFigures {
           null,
           null,
           null,
+          null,
+          null,
           null);
     }
     CommitHistory history = in.history().get();
@@ -62,9 +64,13 @@ final class CommitFigures {
     long dead = 0;
     long files = 0;
     long bytes = 0;
+    long bad = 0;
+    long ruleViolations = 0;
     for (CommitHistory.Commit commit : window) {
       records += commit.records();
       dead += commit.deadLettered();
+      bad += commit.deadLettered() + commit.skipped();
+      ruleViolations += commit.ruleViolations();
       files += commit.addedFiles();
       bytes += commit.addedBytes();
     }
@@ -89,7 +95,9 @@ final class CommitFigures {
         history.tableFiles() == 0 ? null : history.tableBytes() / history.tableFiles(),
         history.targetFileBytes(),
         writtenSchemaId,
-        history.tableSchemaId());
+        history.tableSchemaId(),
+        Math.max(0, bad - ruleViolations),
+        ruleViolations);
   }
 
   /** The pipeline's commits within the window, oldest first. */

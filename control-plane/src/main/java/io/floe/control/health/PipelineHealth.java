@@ -46,6 +46,9 @@ public record PipelineHealth(
    * @param targetFileBytes the table's target file size
    * @param writtenSchemaId the schema id the current run's last commit was written with
    * @param tableSchemaId the table's current schema id
+   * @param malformedInWindow messages in the window that could not become rows (dead-lettered or
+   *     skipped), data-quality rule violations apart
+   * @param ruleViolationsInWindow messages in the window refused by a data-quality rule
    */
   public record Commits(
       Instant lastCommitAt,
@@ -62,7 +65,9 @@ public record PipelineHealth(
       Long tableAverageFileBytes,
       Long targetFileBytes,
       Integer writtenSchemaId,
-      Integer tableSchemaId) {}
+      Integer tableSchemaId,
+      Long malformedInWindow,
+      Long ruleViolationsInWindow) {}
 
   /**
    * How far the loader is behind Kafka.

@@ -3,6 +3,7 @@ package io.floe.control.model;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.loader.settings.BadMessageSettings;
+import io.floe.loader.settings.ColumnRule;
 import io.floe.loader.settings.InvalidSettingsException;
 import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
@@ -10,10 +11,12 @@ import io.floe.loader.settings.ParseSettings;
 import io.floe.loader.settings.Setting;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -218,6 +221,64 @@ public final class LoaderSettingsRenderer {
               });
     }
     table.schemaChangesProblem().ifPresent(problems::add);
+    renderRules(table.rulesOrNone(), settings, problems);
+  }
+
+  /** Each rule entry as parse.rules.<index>.column and one key per rule it gives. */
+  private static void renderRules(
+      List<PipelineSpec.Rule> rules, Map<String, String> settings, List<FieldProblem> problems) {
+    for (int i = 0; i < rules.size(); i++) {
+      PipelineSpec.Rule rule = rules.get(i);
+      if (rule == null) {
+        problems.add(new FieldProblem(SpecFields.tableRule(i, ""), "is null"));
+        continue;
+      }
+      if (rule.column() == null || rule.column().isBlank()) {
+        problems.add(new FieldProblem(SpecFields.tableRule(i, ColumnRule.COLUMN), "is required"));
+      }
+      put(settings, ColumnRule.key(i, ColumnRule.COLUMN), rule.column());
+      int given = settings.size();
+      if (Boolean.TRUE.equals(rule.notNull())) {
+        put(settings, ColumnRule.key(i, ColumnRule.Kind.NOT_NULL), "true");
+      }
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.MIN), number(rule.min()));
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.MAX), number(rule.max()));
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.NOT_BEFORE), text(rule.notBefore()));
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.NOT_AFTER), text(rule.notAfter()));
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.MIN_LENGTH), text(rule.minLength()));
+      put(settings, ColumnRule.key(i, ColumnRule.Kind.MAX_LENGTH), text(rule.maxLength()));
+      if (rule.pattern() != null) {
+        settings.put(ColumnRule.key(i, ColumnRule.Kind.PATTERN), rule.pattern());
+      }
+      if (rule.allowedValues() != null) {
+        if (rule.allowedValues().isEmpty()
+            || rule.allowedValues().stream().anyMatch(Objects::isNull)) {
+          problems.add(
+              new FieldProblem(
+                  SpecFields.tableRule(i, ColumnRule.Kind.ALLOWED_VALUES.ruleName()),
+                  "give at least one value, none null"));
+        } else {
+          settings.put(
+              ColumnRule.key(i, ColumnRule.Kind.ALLOWED_VALUES),
+              ColumnRule.encodeValues(rule.allowedValues()));
+        }
+      }
+      if (rule.freshness() != null) {
+        put(settings, ColumnRule.key(i, ColumnRule.Kind.MAX_AGE), rule.freshness().maxAge());
+        put(settings, ColumnRule.key(i, ColumnRule.Kind.MAX_AHEAD), rule.freshness().maxAhead());
+      }
+      if (settings.size() == given && rule.allowedValues() == null) {
+        problems.add(
+            new FieldProblem(
+                SpecFields.tableRule(i, ""),
+                "gives no rule: notNull, min, max, notBefore, notAfter, minLength, maxLength,"
+                    + " pattern, allowedValues or freshness"));
+      }
+    }
+  }
+
+  private static String number(BigDecimal value) {
+    return value == null ? null : value.toPlainString();
   }
 
   private static String pairs(
@@ -260,6 +321,9 @@ public final class LoaderSettingsRenderer {
     int colon = loaderProblem.indexOf(": ");
     String key = colon < 0 ? "" : loaderProblem.substring(0, colon);
     String message = colon < 0 ? loaderProblem : loaderProblem.substring(colon + 2);
+    if (key.startsWith(ColumnRule.PREFIX)) {
+      return new FieldProblem(ruleField(key), message);
+    }
     for (Map.Entry<String, String> field : FIELDS.entrySet()) {
       if (key.equals(field.getKey())) {
         return new FieldProblem(field.getValue(), apiMessage(message));
@@ -273,6 +337,27 @@ public final class LoaderSettingsRenderer {
       }
     }
     return new FieldProblem(key, apiMessage(message));
+  }
+
+  /** parse.rules.1.min-length becomes table.rules[1].minLength. */
+  private static String ruleField(String key) {
+    String rest = key.substring(ColumnRule.PREFIX.length());
+    int dot = rest.indexOf('.');
+    if (dot < 0) {
+      return SpecFields.TABLE_RULES;
+    }
+    String suffix = rest.substring(dot + 1);
+    String field = suffix;
+    for (ColumnRule.Kind kind : ColumnRule.Kind.values()) {
+      if (kind.key().equals(suffix)) {
+        field = kind.ruleName();
+      }
+    }
+    try {
+      return SpecFields.tableRule(Integer.parseInt(rest.substring(0, dot)), field);
+    } catch (NumberFormatException e) {
+      return SpecFields.TABLE_RULES;
+    }
   }
 
   /** Rewrites loader key names inside a message into the API's field names. */

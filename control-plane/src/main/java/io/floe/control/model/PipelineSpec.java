@@ -2,6 +2,7 @@ package io.floe.control.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,30 @@ public record PipelineSpec(
                       + " health",
               allowableValues = {"auto", "manual"},
               defaultValue = "auto")
-          String schemaChanges) {
+          String schemaChanges,
+      @Schema(
+              description =
+                  "Data-quality rules each row must pass once parsed; a message that breaks one"
+                      + " is a bad message (error class RULE_VIOLATION, the rule and the column"
+                      + " named) and goes where badMessages.policy sends bad messages; default"
+                      + " none")
+          @JsonInclude(JsonInclude.Include.NON_EMPTY)
+          List<Rule> rules) {
+    public Table(
+        String catalog,
+        String namespace,
+        String name,
+        TableCreation createIfMissing,
+        Map<String, String> writeProperties,
+        String schemaChanges) {
+      this(catalog, namespace, name, createIfMissing, writeProperties, schemaChanges, null);
+    }
+
+    /** The rules given, or none. */
+    public List<Rule> rulesOrNone() {
+      return rules == null ? List.of() : rules;
+    }
+
     /** The catalog a table without one is in. */
     public static final String DEFAULT_CATALOG = "default";
 
@@ -164,6 +188,40 @@ public record PipelineSpec(
           .map(message -> new FieldProblem(SpecFields.TABLE_SCHEMA_CHANGES, message));
     }
   }
+
+  /**
+   * Data-quality rules on one top-level column: every rule given must hold. A null value passes
+   * every rule but notNull.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Rule(
+      @Schema(description = "The top-level column the rules apply to (required)") String column,
+      @Schema(description = "true: the column must have a value") Boolean notNull,
+      @Schema(description = "The smallest value allowed (number columns)") BigDecimal min,
+      @Schema(description = "The greatest value allowed (number columns)") BigDecimal max,
+      @Schema(description = "The earliest instant allowed (timestamp and timestamptz columns)")
+          Instant notBefore,
+      @Schema(description = "The latest instant allowed (timestamp and timestamptz columns)")
+          Instant notAfter,
+      @Schema(description = "The fewest characters allowed (string columns)", minimum = "0")
+          Integer minLength,
+      @Schema(description = "The most characters allowed (string columns)", minimum = "0")
+          Integer maxLength,
+      @Schema(description = "A Java regular expression the whole value must match (string columns)")
+          String pattern,
+      @Schema(description = "The only values allowed (string columns)") List<String> allowedValues,
+      @Schema(
+              description =
+                  "How old or how far ahead of the loader's clock the value may be (timestamp and"
+                      + " timestamptz columns)")
+          Freshness freshness) {}
+
+  /** A freshness bound on an event-time column, measured from the loader's clock. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Freshness(
+      @Schema(description = "The oldest a value may be, e.g. 7d or P7D") String maxAge,
+      @Schema(description = "How far in the future a value may be, e.g. 1h or PT1H")
+          String maxAhead) {}
 
   /** The table to create when it does not exist yet. */
   public record TableCreation(

@@ -29,6 +29,7 @@ public final class SpecFields {
   public static final String TABLE_CREATE_IF_MISSING_COLUMNS = TABLE + ".createIfMissing.columns";
   public static final String TABLE_WRITE_PROPERTIES = TABLE + ".writeProperties";
   public static final String TABLE_SCHEMA_CHANGES = TABLE + ".schemaChanges";
+  public static final String TABLE_RULES = TABLE + ".rules";
 
   public static final String PARSING_UNNEST_POINTER = "parsing.unnestPointer";
   public static final String PARSING_PROJECTIONS = "parsing.projections";
@@ -49,4 +50,9 @@ public final class SpecFields {
   public static final String MAINTENANCE_RETENTION_COLUMN = "maintenance.retention.column";
 
   private SpecFields() {}
+
+  /** The path of a field of the rule entry at index, e.g. table.rules[1].min. */
+  public static String tableRule(int index, String field) {
+    return TABLE_RULES + "[" + index + "]" + (field.isEmpty() ? "" : "." + field);
+  }
 }

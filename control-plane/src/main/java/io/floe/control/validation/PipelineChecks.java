@@ -13,7 +13,9 @@ import io.floe.control.model.UnresolvablePipelineException;
 import io.floe.loader.credentials.CredentialsException;
 import io.floe.loader.credentials.CredentialsResolver;
 import io.floe.loader.credentials.KafkaSecurityProperties;
+import io.floe.loader.schema.RuleTypes;
 import io.floe.loader.schema.WritableTypes;
+import io.floe.loader.settings.ColumnRule;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.TableDefaults;
@@ -231,6 +233,18 @@ public class PipelineChecks {
       }
     }
     checkRetentionColumn(spec, schema, problems);
+    for (RuleTypes.Problem problem : RuleTypes.problems(schema, settings.parsing().rules())) {
+      boolean missing = RuleTypes.column(schema, problem.rule()) == null;
+      FieldProblem found =
+          new FieldProblem(
+              SpecFields.tableRule(
+                  problem.rule().index(),
+                  missing ? ColumnRule.COLUMN : problem.rule().kind().ruleName()),
+              problem.message());
+      if (!problems.contains(found)) {
+        problems.add(found);
+      }
+    }
     return toCreate;
   }
 

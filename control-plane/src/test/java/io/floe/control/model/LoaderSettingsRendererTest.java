@@ -3,14 +3,17 @@ package io.floe.control.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floe.loader.settings.ColumnRule;
 import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +103,58 @@ class LoaderSettingsRendererTest {
   }
 
   @Test
+  void rulesRenderOneEntryPerRuleWithTheirKinds() {
+    LoaderSettings settings =
+        renderer.settings(
+            "orders",
+            spec(
+                runtime(1),
+                tableWithRules(
+                    List.of(
+                        rule("price", r -> r.min = new BigDecimal("0")),
+                        rule("country", r -> r.allowedValues = List.of("DE", "FR")),
+                        rule(
+                            "at", r -> r.freshness = new PipelineSpec.Freshness("P7D", "PT1H"))))));
+
+    assertThat(settings.parsing().rules())
+        .extracting(ColumnRule::describe)
+        .containsExactly(
+            "rules[0].min 0",
+            "rules[1].allowedValues DE,FR",
+            "rules[2].freshness.maxAge P7D",
+            "rules[2].freshness.maxAhead PT1H");
+  }
+
+  @Test
+  void badRulesAreProblemsOfTheirRuleField() {
+    PipelineSpec spec =
+        spec(
+            runtime(1),
+            tableWithRules(
+                List.of(
+                    rule("code", r -> r.pattern = "[A-Z"),
+                    rule("code", r -> r.minLength = -1),
+                    rule(null, r -> r.notNull = true),
+                    rule("code", r -> {}),
+                    rule("country", r -> r.allowedValues = List.of()),
+                    rule("at", r -> r.freshness = new PipelineSpec.Freshness("soon", null)))));
+
+    assertThatThrownBy(() -> renderer.settings("orders", spec))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(FieldProblem::field)
+                    .containsOnly(
+                        "table.rules[0].pattern",
+                        "table.rules[1].minLength",
+                        "table.rules[2].column",
+                        "table.rules[3]",
+                        "table.rules[4].allowedValues",
+                        "table.rules[5].freshness.maxAge"));
+  }
+
+  @Test
   void aSpecWithoutSourceOrTableIsRefused() {
     assertThatThrownBy(
             () ->
@@ -143,6 +198,37 @@ class LoaderSettingsRendererTest {
 
   private static PipelineSpec.Table table(String schemaChanges) {
     return new PipelineSpec.Table(null, "shop", "orders", null, null, schemaChanges);
+  }
+
+  private static PipelineSpec.Table tableWithRules(List<PipelineSpec.Rule> rules) {
+    return new PipelineSpec.Table(null, "shop", "orders", null, null, null, rules);
+  }
+
+  /** The fields of a rule, set by name in a test. */
+  private static final class RuleFields {
+    Boolean notNull;
+    BigDecimal min;
+    Integer minLength;
+    String pattern;
+    List<String> allowedValues;
+    PipelineSpec.Freshness freshness;
+  }
+
+  private static PipelineSpec.Rule rule(String column, Consumer<RuleFields> set) {
+    RuleFields r = new RuleFields();
+    set.accept(r);
+    return new PipelineSpec.Rule(
+        column,
+        r.notNull,
+        r.min,
+        null,
+        null,
+        null,
+        r.minLength,
+        null,
+        r.pattern,
+        r.allowedValues,
+        r.freshness);
   }
 
   private static Pipeline pipeline(PipelineSpec spec, long generation) {

@@ -302,8 +302,126 @@ class ControlPlaneIT {
         .collect(Collectors.toList());
   }
 
+  /** Five rules on the test events' columns; every event of sendEvents passes them. */
+  private static List<Map<String, Object>> fiveRules() {
+    return List.of(
+        Map.of("column", "id", "min", 1),
+        Map.of("column", "name", "notNull", true, "pattern", "event-\\d+"),
+        Map.of(
+            "column",
+            "at",
+            "notBefore",
+            "2023-01-01T00:00:00Z",
+            "freshness",
+            Map.of("maxAhead", "1h")));
+  }
+
   @Test
   @Order(5)
+  void messagesThatBreakARuleAreDeadLetteredWithTheRuleAndCountedApartInHealth() {
+    topics.createTopic("graded", 1);
+    topics.createTopic("graded-dlq", 1);
+
+    Map<String, Object> misfit =
+        stack
+            .pipeline("graded", "misfit")
+            .deadLetterTopic("graded-dlq")
+            .rules(
+                List.of(
+                    Map.of("column", "price", "min", 0),
+                    Map.of("column", "name", "min", 0),
+                    Map.of("column", "id", "pattern", "\\d+"),
+                    Map.of("column", "name", "pattern", "[a-"),
+                    Map.of("column", "name", "freshness", Map.of("maxAge", "7d"))))
+            .body();
+    ApiClient.Response refused = api.put("/pipelines/misfit", misfit);
+    assertProblem(refused, 422, "table.rules[0].column");
+    assertThat(refused.body().path("errors").valueStream().map(e -> e.path("field").asString()))
+        .containsExactly(
+            "table.rules[0].column",
+            "table.rules[1].min",
+            "table.rules[2].pattern",
+            "table.rules[3].pattern",
+            "table.rules[4].freshness.maxAge");
+
+    Map<String, Object> graded =
+        stack
+            .pipeline("graded", "graded")
+            .deadLetterTopic("graded-dlq")
+            .rules(fiveRules())
+            .runtime(1, "1s")
+            .body();
+    assertThat(api.put("/pipelines/graded", graded).status()).isEqualTo(201);
+    api.awaitState("graded", "RUNNING", OPERATION);
+    assertThat(api.get("/pipelines/graded").body().path("table").path("rules"))
+        .as("the rules read back as given")
+        .hasSize(3);
+
+    topics.sendEvents("graded", 1, 200);
+    String now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    Map<String, String> violations =
+        Map.of(
+            "{\"id\": 0, \"name\": \"event-0\", \"at\": \"" + now + "\"}",
+            "id rules[0].min 1",
+            "{\"id\": 9001, \"at\": \"" + now + "\"}",
+            "name rules[1].notNull true",
+            "{\"id\": 9002, \"name\": \"bad\", \"at\": \"" + now + "\"}",
+            "name rules[1].pattern event-\\d+",
+            "{\"id\": 9003, \"name\": \"event-9003\", \"at\": \"2020-01-01T00:00:00Z\"}",
+            "at rules[2].notBefore 2023-01-01T00:00:00Z",
+            "{\"id\": 9004, \"name\": \"event-9004\", \"at\": \"2100-01-01T00:00:00Z\"}",
+            "at rules[2].freshness.maxAhead 1h");
+    violations.keySet().forEach(json -> topics.sendRaw("graded", bytes(json)));
+    topics.sendRaw("graded", bytes("{\"id\": 9005, \"name\": "));
+    topics.sendEvents("graded", 201, 300);
+
+    assertExactlyOnce(awaitIds("graded", 300), 300);
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> deadLetters =
+        topics.readCommitted("graded-dlq", 6, Duration.ofMinutes(2));
+    Map<String, String> byClass =
+        deadLetters.stream()
+            .collect(
+                Collectors.toMap(
+                    r -> header(r, "floe.error.path") + " " + header(r, "floe.error.message"),
+                    r -> header(r, "floe.error.class")));
+    assertThat(byClass).as(byClass.toString()).hasSize(6);
+    assertThat(byClass.values()).containsOnly("RULE_VIOLATION", "MALFORMED_JSON");
+    assertThat(byClass.entrySet())
+        .filteredOn(e -> e.getValue().equals("RULE_VIOLATION"))
+        .extracting(Map.Entry::getKey)
+        .hasSize(5)
+        .allSatisfy(
+            found ->
+                assertThat(violations.values())
+                    .anySatisfy(rule -> assertThat(found).startsWith(rule)));
+
+    JsonNode health =
+        await(
+            "health counting the rule violations",
+            () -> api.get("/pipelines/graded/health").body(),
+            h -> h.path("commits").path("ruleViolationsInWindow").asLong() == 5,
+            Duration.ofMinutes(2));
+    assertThat(health.path("commits").path("malformedInWindow").asLong())
+        .as(health.toString())
+        .isEqualTo(1);
+    run(api.post("/pipelines/graded/stop", Map.of()));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String header(
+      org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String key) {
+    org.apache.kafka.common.header.Header header = record.headers().lastHeader(key);
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(6)
   void theServedApiIsExactlyOpenapiYaml() throws Exception {
     JsonNode served = api.as(null).get("/v3/api-docs").body();
     Path contract = Path.of("..", "openapi.yaml").toAbsolutePath().normalize();

@@ -46,8 +46,7 @@ public record PipelineHealth(
    * @param targetFileBytes the table's target file size
    * @param writtenSchemaId the schema id the current run's last commit was written with
    * @param tableSchemaId the table's current schema id
-   * @param malformedInWindow messages in the window that could not become rows (dead-lettered or
-   *     skipped), data-quality rule violations apart
+   * @param malformedInWindow bad messages in the window other than rule violations
    * @param ruleViolationsInWindow messages in the window refused by a data-quality rule
    */
   public record Commits(

@@ -132,7 +132,7 @@ class LoaderSettingsRendererTest {
             runtime(1),
             tableWithRules(
                 List.of(
-                    rule("code", r -> r.pattern = "[A-Z"),
+                    rule("code", r -> r.minLength = -2),
                     rule("code", r -> r.minLength = -1),
                     rule(null, r -> r.notNull = true),
                     rule("code", r -> {}),
@@ -146,7 +146,7 @@ class LoaderSettingsRendererTest {
                 assertThat(e.problems())
                     .extracting(FieldProblem::field)
                     .containsOnly(
-                        "table.rules[0].pattern",
+                        "table.rules[0].minLength",
                         "table.rules[1].minLength",
                         "table.rules[2].column",
                         "table.rules[3]",

@@ -20,6 +20,7 @@ public final class PipelineRequest {
   private final Map<String, Object> createIfMissing = new LinkedHashMap<>();
   private final String table;
   private final Map<String, Object> rest = new LinkedHashMap<>();
+  private List<Map<String, Object>> rules;
 
   private PipelineRequest(String bootstrapServers, String topic, String table) {
     this.table = table;
@@ -81,6 +82,12 @@ public final class PipelineRequest {
     return this;
   }
 
+  /** The table's data-quality rules, as the API takes them. */
+  public PipelineRequest rules(List<Map<String, Object>> rules) {
+    this.rules = List.copyOf(rules);
+    return this;
+  }
+
   public PipelineRequest labels(Map<String, String> labels) {
     rest.put("labels", labels);
     return this;
@@ -95,9 +102,14 @@ public final class PipelineRequest {
   public Map<String, Object> body() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("source", Map.copyOf(source));
-    body.put(
-        "table",
-        Map.of("namespace", "db", "name", table, "createIfMissing", Map.copyOf(createIfMissing)));
+    Map<String, Object> tableSection = new LinkedHashMap<>();
+    tableSection.put("namespace", "db");
+    tableSection.put("name", table);
+    tableSection.put("createIfMissing", Map.copyOf(createIfMissing));
+    if (rules != null) {
+      tableSection.put("rules", rules);
+    }
+    body.put("table", tableSection);
     body.putAll(rest);
     return body;
   }

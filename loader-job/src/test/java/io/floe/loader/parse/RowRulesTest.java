@@ -158,6 +158,8 @@ class RowRulesTest {
         .hasMessageContaining("pattern applies to string columns");
     assertThatThrownBy(() -> parser(rule(0, "code", Kind.MAX_AGE, "1d")))
         .hasMessageContaining("freshness.maxAge applies to timestamp");
+    assertThatThrownBy(() -> parser(rule(0, "code", Kind.PATTERN, "[A-Z")))
+        .hasMessageContaining("rules[0].pattern [A-Z: '[A-Z' is not a valid regular expression");
   }
 
   private static ColumnRule rule(int index, String column, Kind kind, String argument) {

@@ -52,7 +52,10 @@ public final class RuleTypes {
     return null;
   }
 
-  /** Every rule that names no top-level column of the table or does not apply to its type. */
+  /**
+   * Every rule that names no top-level column of the table, does not apply to its type, or whose
+   * pattern is not a regular expression.
+   */
   public static List<Problem> problems(Schema schema, List<ColumnRule> rules) {
     List<Problem> problems = new ArrayList<>();
     for (ColumnRule rule : rules) {
@@ -60,6 +63,14 @@ public final class RuleTypes {
       if (field == null) {
         problems.add(new Problem(rule, "the table has no top-level column " + rule.column()));
         continue;
+      }
+      if (rule.kind() == ColumnRule.Kind.PATTERN) {
+        try {
+          rule.pattern();
+        } catch (IllegalArgumentException e) {
+          problems.add(new Problem(rule, e.getMessage()));
+          continue;
+        }
       }
       String expected = expected(rule.kind(), field.type().typeId());
       if (expected != null) {

@@ -51,13 +51,12 @@ class ColumnRuleTest {
   void badArgumentsAreProblemsNamingTheirKey() {
     Map<String, String> settings = minimal();
     settings.put(ColumnRule.key(0, ColumnRule.COLUMN), "code");
-    settings.put(ColumnRule.key(0, ColumnRule.Kind.PATTERN), "[A-Z");
+    settings.put(ColumnRule.key(0, ColumnRule.Kind.MIN_LENGTH), "-1");
     settings.put(ColumnRule.key(1, ColumnRule.Kind.MIN), "x");
 
     assertThatThrownBy(() -> LoaderSettings.parse(settings))
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining(ColumnRule.key(0, ColumnRule.Kind.PATTERN))
-        .hasMessageContaining("not a valid regular expression")
+        .hasMessageContaining(ColumnRule.key(0, ColumnRule.Kind.MIN_LENGTH) + ": a length is 0")
         .hasMessageContaining(ColumnRule.key(1, ColumnRule.COLUMN) + ": is required");
   }
 }

@@ -6,6 +6,7 @@ import io.floe.benchmarks.all.AllReport;
 import io.floe.benchmarks.all.AllResult;
 import io.floe.benchmarks.environment.Versions;
 import io.floe.benchmarks.report.Markdown;
+import io.floe.benchmarks.rules.RulesBenchmark;
 import io.floe.loader.sample.SampleMessages;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,8 @@ public final class Benchmarks {
           "Benchmarks:",
           "  all          every figure of the benchmark issue in one run: stage ceilings and the",
           "               limit L, loader vs Flink SQL, scaling, freshness, heap, JFR profile",
+          "  rules        the per-record cost of five data-quality rules in the parser, in process:",
+          "               --records N per round (default 1000000), --rounds R (default 5)",
           "",
           "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
 
@@ -55,12 +58,68 @@ public final class Benchmarks {
     switch (args.get(0)) {
       case "all":
         return all(options, out, err);
+      case "rules":
+        return rules(options, out, err);
       default:
         err.println("error: unknown benchmark '" + args.get(0) + "'");
         err.println();
         err.println(USAGE);
         return 2;
     }
+  }
+
+  /**
+   * Runs the rules benchmark in a child JVM with this JAR, its lib/ and the local Flink cluster's
+   * classpath (the parser needs Flink's table classes, which the loader JAR does not bundle).
+   */
+  private static int rules(List<String> args, PrintStream out, PrintStream err) {
+    if (RulesBenchmark.fromArguments(args, out) == null) {
+      err.println(
+          "usage: java -jar benchmarks/target/benchmarks.jar rules [--records N] [--rounds R]");
+      return 2;
+    }
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-cp");
+    command.add(rulesClasspath());
+    command.add(RulesBenchmark.class.getName());
+    command.addAll(args);
+    try {
+      Process process = new ProcessBuilder(command).inheritIO().start();
+      return process.waitFor() == 0 ? 0 : 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static String rulesClasspath() {
+    List<String> entries = new java.util.ArrayList<>();
+    Path code = codeSource();
+    entries.add(code.toString());
+    Path lib = code.getParent().resolve("lib");
+    if (Files.isDirectory(lib)) {
+      try (java.util.stream.Stream<Path> jars = Files.list(lib)) {
+        jars.map(Path::toString).sorted().forEach(entries::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try (java.io.InputStream in =
+        io.floe.local.LocalFlinkCluster.class.getResourceAsStream(
+            "/io/floe/local/flink-cluster.classpath")) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the local Flink cluster's classpath is not on the classpath");
+      }
+      entries.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return String.join(java.io.File.pathSeparator, entries);
   }
 
   private static int all(List<String> args, PrintStream out, PrintStream err) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -350,11 +351,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
       Files.createDirectories(workDir.resolve("log"));
       Files.createDirectories(workDir.resolve("tmp"));
       Files.createDirectories(workDir.resolve("uploads"));
-      int port = restPort > 0 ? restPort : LocalProcess.freePort();
+      List<Integer> ports = LocalProcess.freePorts(2, restPort > 0 ? Set.of(restPort) : Set.of());
+      int port = restPort > 0 ? restPort : ports.get(1);
 
       Map<String, String> config = new LinkedHashMap<>();
       config.put("jobmanager.rpc.address", "localhost");
-      config.put("jobmanager.rpc.port", Integer.toString(LocalProcess.freePort()));
+      config.put("jobmanager.rpc.port", Integer.toString(ports.get(0)));
       config.put("jobmanager.bind-host", "localhost");
       config.put("taskmanager.bind-host", "localhost");
       config.put("taskmanager.host", "localhost");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -158,10 +159,13 @@ public final class LocalKafka implements AutoCloseable {
     private LocalKafka doStart() throws IOException {
       Files.createDirectories(workDir);
       List<String> classpath = LocalProcess.recordedClasspath(CLASSPATH);
-      int plaintextPort = port > 0 ? port : LocalProcess.freePort();
-      int controllerPort = LocalProcess.freePort();
       boolean secured = !plainUsers.isEmpty() || !scramUsers.isEmpty();
-      int securedPort = secured ? LocalProcess.freePort() : 0;
+      // Every listener on a port of its own (Kafka refuses two listeners on one port).
+      List<Integer> ports =
+          LocalProcess.freePorts(port > 0 ? 2 : 3, port > 0 ? Set.of(port) : Set.of());
+      int plaintextPort = port > 0 ? port : ports.get(2);
+      int controllerPort = ports.get(0);
+      int securedPort = secured ? ports.get(1) : 0;
 
       Map<String, String> config = new LinkedHashMap<>();
       config.put("process.roles", "broker,controller");

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -236,11 +237,36 @@ public final class LocalProcess implements AutoCloseable {
 
   /** A port that was free a moment ago. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+    return freePorts(1, Set.of()).get(0);
+  }
+
+  /**
+   * Ports that were free a moment ago, all different from each other and from {@code taken} (the
+   * ports a process already has): each is held open until all are chosen, so the system cannot hand
+   * out one twice, as it can to two {@link #freePort()} calls in a row.
+   */
+  public static List<Integer> freePorts(int count, Set<Integer> taken) {
+    List<ServerSocket> open = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    try {
+      while (ports.size() < count) {
+        ServerSocket socket = new ServerSocket(0);
+        open.add(socket);
+        if (!taken.contains(socket.getLocalPort())) {
+          ports.add(socket.getLocalPort());
+        }
+      }
+      return List.copyOf(ports);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : open) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // It was only held to reserve the port.
+        }
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -183,9 +184,10 @@ public final class LocalS3 implements AutoCloseable {
         throw new UncheckedIOException("Cannot create " + workDir, e);
       }
       List<String> classpath = LocalProcess.recordedClasspath(CLASSPATH);
-      int httpPort = port > 0 ? port : LocalProcess.freePort();
+      List<Integer> ports = LocalProcess.freePorts(2, port > 0 ? Set.of(port) : Set.of());
+      int httpPort = port > 0 ? port : ports.get(1);
       // S3Mock always opens an HTTPS connector as well; nothing here uses it.
-      int httpsPort = LocalProcess.freePort();
+      int httpsPort = ports.get(0);
       Path dataDir = workDir.resolve("data");
       List<String> args =
           List.of(

@@ -49,6 +49,7 @@ class ArchitectureTest {
         .layer("Features")
         .definedBy(
             "io.floe.control.pipeline..",
+            "io.floe.control.deadletter..",
             "io.floe.control.health..",
             "io.floe.control.maintenance..",
             "io.floe.control.schema..",

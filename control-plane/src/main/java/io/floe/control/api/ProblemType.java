@@ -54,6 +54,11 @@ public enum ProblemType {
       "artifact-store-unavailable",
       "Artifact store unavailable",
       "The artifact bucket could not be reached; nothing was stored. Try again later."),
+  DEAD_LETTERS_UNAVAILABLE(
+      "dead-letters-unavailable",
+      "Dead-letter topic unavailable",
+      "The pipeline's dead-letter topic could not be read (brokers unreachable, or refusing the"
+          + " credentials); nothing was changed. Try again later."),
   METHOD_NOT_ALLOWED(
       "method-not-allowed", "Method not allowed", "The resource does not answer this HTTP method."),
   UNSUPPORTED_MEDIA_TYPE(
@@ -70,7 +75,8 @@ public enum ProblemType {
       "forbidden",
       "Forbidden",
       "The token's role does not allow this request: viewers read; operators also start, stop,"
-          + " restart and rescale; admins also create, change and delete."),
+          + " restart and rescale, read dead letters and redrive them; admins also create, change"
+          + " and delete."),
   INTERNAL_ERROR(
       "internal-error",
       "Internal error",

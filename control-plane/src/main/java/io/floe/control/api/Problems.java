@@ -1,6 +1,7 @@
 package io.floe.control.api;
 
 import io.floe.control.artifact.ArtifactException;
+import io.floe.control.deadletter.DeadLettersUnavailableException;
 import io.floe.control.maintenance.MaintenanceRunNotFoundException;
 import io.floe.control.model.FieldProblem;
 import io.floe.control.model.InvalidPipelineException;
@@ -107,6 +108,15 @@ public class Problems {
             e.getMessage(),
             List.of());
     }
+  }
+
+  @ExceptionHandler(DeadLettersUnavailableException.class)
+  ResponseEntity<ProblemDetail> deadLettersUnavailable(DeadLettersUnavailableException e) {
+    return problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemType.DEAD_LETTERS_UNAVAILABLE,
+        e.getMessage(),
+        List.of());
   }
 
   @ExceptionHandler(org.springframework.web.multipart.MaxUploadSizeExceededException.class)

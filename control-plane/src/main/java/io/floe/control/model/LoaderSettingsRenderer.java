@@ -57,6 +57,7 @@ public final class LoaderSettingsRenderer {
     field(ParseSettings.FIELD_NAME_CASE, SpecFields.PARSING_FIELD_NAME_CASE);
     field(ParseSettings.METADATA_COLUMNS, SpecFields.PARSING_METADATA_COLUMNS);
     field(ParseSettings.MAX_MESSAGE_BYTES, SpecFields.PARSING_MAX_MESSAGE_SIZE);
+    field(ParseSettings.UNKNOWN_FIELDS, SpecFields.PARSING_UNKNOWN_FIELDS);
     field(BadMessageSettings.POLICY, SpecFields.BAD_MESSAGES_POLICY);
     field(BadMessageSettings.DEAD_LETTER_TOPIC, SpecFields.BAD_MESSAGES_DEAD_LETTER_TOPIC);
     field(BadMessageSettings.TRANSACTION_TIMEOUT, SpecFields.BAD_MESSAGES_TRANSACTION_TIMEOUT);
@@ -133,6 +134,7 @@ public final class LoaderSettingsRenderer {
         ParseSettings.METADATA_COLUMNS,
         pairs(parsing.metadataColumns(), SpecFields.PARSING_METADATA_COLUMNS, problems));
     put(settings, ParseSettings.MAX_MESSAGE_BYTES, parsing.maxMessageSize());
+    put(settings, ParseSettings.UNKNOWN_FIELDS, parsing.unknownFields());
     PipelineSpec.BadMessages badMessages = spec.badMessages();
     put(settings, BadMessageSettings.POLICY, badMessages.policy());
     put(settings, BadMessageSettings.DEAD_LETTER_TOPIC, badMessages.deadLetterTopic());

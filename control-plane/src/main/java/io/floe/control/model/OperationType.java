@@ -22,5 +22,10 @@ public enum OperationType {
    * Move the read positions: stop with a savepoint, record the new positions in the table, start
    * there without the savepoint (a stopped pipeline stays stopped).
    */
-  MOVE_OFFSETS
+  MOVE_OFFSETS,
+  /**
+   * Load the pipeline's dead letters again with its current parser and table, each at most once, in
+   * batches; the run is left as it is.
+   */
+  REDRIVE
 }

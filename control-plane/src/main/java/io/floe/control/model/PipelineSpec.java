@@ -299,9 +299,17 @@ public record PipelineSpec(
                       + " timestamp, key); default none")
           Map<String, String> metadataColumns,
       @Schema(description = "Messages larger than this are bad messages", defaultValue = "1MiB")
-          String maxMessageSize) {
+          String maxMessageSize,
+      @Schema(
+              description =
+                  "A JSON field that matches no column, at any depth: ignore skips it; reject makes"
+                      + " the message a bad message (UNKNOWN_FIELD), so that nothing a producer sends"
+                      + " is dropped unseen and a redrive loads it once the column exists",
+              allowableValues = {"ignore", "reject"},
+              defaultValue = "ignore")
+          String unknownFields) {
     /** No section given: every field its default. */
-    static final Parsing ABSENT = new Parsing(null, null, null, null, null);
+    static final Parsing ABSENT = new Parsing(null, null, null, null, null, null);
   }
 
   /** When the pipeline's health turns DEGRADED or FAILING; every field has a default. */

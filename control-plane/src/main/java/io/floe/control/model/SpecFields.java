@@ -36,6 +36,7 @@ public final class SpecFields {
   public static final String PARSING_FIELD_NAME_CASE = "parsing.fieldNameCase";
   public static final String PARSING_METADATA_COLUMNS = "parsing.metadataColumns";
   public static final String PARSING_MAX_MESSAGE_SIZE = "parsing.maxMessageSize";
+  public static final String PARSING_UNKNOWN_FIELDS = "parsing.unknownFields";
 
   public static final String BAD_MESSAGES_POLICY = "badMessages.policy";
   public static final String BAD_MESSAGES_DEAD_LETTER_TOPIC = "badMessages.deadLetterTopic";

@@ -56,6 +56,7 @@ public class OperationRunner {
   private final StartStep start;
   private final RescaleStep rescale;
   private final MoveOffsetsStep move;
+  private final DataStep redrive;
 
   public OperationRunner(
       PipelineStore pipelines,
@@ -66,13 +67,15 @@ public class OperationRunner {
       Clock clock,
       ReconcileProperties properties,
       TablePositions positions,
-      JsonMapper json) {
+      JsonMapper json,
+      DataStep redrive) {
     this.context = new StepContext(pipelines, operations, runtimes, events, clock);
     this.stop = new StopStep(context);
     this.start =
         new StartStep(context, renderer, new ResumePoints(events), properties.startTimeout());
     this.rescale = new RescaleStep(context);
     this.move = new MoveOffsetsStep(context, renderer, positions, json);
+    this.redrive = redrive;
   }
 
   /** Takes the operation one step further; finishes it when its last step is done. */
@@ -92,12 +95,16 @@ public class OperationRunner {
     if (current.state() == OperationState.PENDING) {
       current = context.save(current.started(context.now()));
       status = status.withLastOperation(current.id(), context.now());
-      if (current.type() != OperationType.RECOVER) {
+      if (current.type() != OperationType.RECOVER && current.type() != OperationType.REDRIVE) {
         // Someone asked for this: whatever the reconciler was recovering starts afresh.
         status = status.withRecovery(Recovery.NONE, context.now());
       }
       status = context.saveStatus(status);
       context.events.record(current, "OPERATION_STARTED", current.type() + " started");
+    }
+    if (current.type() == OperationType.REDRIVE) {
+      advanceData(current, pipeline);
+      return;
     }
     try {
       if (step(current, pipeline, status)) {
@@ -113,6 +120,17 @@ public class OperationRunner {
               : latest.observedState();
       context.saveStatus(latest.withState(state, Optional.of(e.getMessage()), context.now()));
       finish(current, OperationState.FAILED, e.getMessage());
+    }
+  }
+
+  /** A step of an operation on the data: its failure is the operation's, not the run's. */
+  private void advanceData(Operation operation, Pipeline pipeline) {
+    try {
+      redrive
+          .advance(operation, pipeline)
+          .ifPresent(outcome -> finish(operation, OperationState.SUCCEEDED, outcome));
+    } catch (DataStep.DataStepFailedException e) {
+      finish(operation, OperationState.FAILED, e.getMessage());
     }
   }
 

@@ -57,6 +57,9 @@ public class SecurityConfiguration {
                         "/problems/**",
                         "/error")
                     .permitAll()
+                    // Dead letters hold what producers sent: operators read them.
+                    .requestMatchers(HttpMethod.GET, "/pipelines/*/dead-letters")
+                    .hasRole(Role.OPERATOR.name())
                     .requestMatchers(
                         HttpMethod.GET,
                         "/pipelines",
@@ -72,7 +75,8 @@ public class SecurityConfiguration {
                         "/pipelines/*/stop",
                         "/pipelines/*/restart",
                         "/pipelines/*/parallelism",
-                        "/pipelines/*/maintenance/*/run")
+                        "/pipelines/*/maintenance/*/run",
+                        "/pipelines/*/dead-letters/redrive")
                     .hasRole(Role.OPERATOR.name())
                     .anyRequest()
                     .hasRole(Role.ADMIN.name()))

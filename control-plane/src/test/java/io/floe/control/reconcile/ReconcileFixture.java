@@ -67,7 +67,10 @@ final class ReconcileFixture {
         clock,
         properties,
         positions,
-        JsonMapper.builder().build());
+        JsonMapper.builder().build(),
+        (operation, pipeline) -> {
+          throw new DataStep.DataStepFailedException("no data operations in these tests");
+        });
   }
 
   /** A reconciler as a control plane that just started builds it; no schema drifts. */

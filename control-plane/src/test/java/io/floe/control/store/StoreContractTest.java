@@ -666,7 +666,12 @@ abstract class StoreContractTest {
             "manual"),
         new PipelineSpec.BadMessages("dead-letter", topic + "-dlq"),
         new PipelineSpec.Parsing(
-            "/items", Map.of("id", "/order/id"), "snake", Map.of("_offset", "kafka.offset"), "1MB"),
+            "/items",
+            Map.of("id", "/order/id"),
+            "snake",
+            Map.of("_offset", "kafka.offset"),
+            "1MB",
+            "reject"),
         new PipelineSpec.Runtime("local", 2, 8, "10s"),
         new PipelineSpec.Health(2, 5, 0.05, 0.2, 4),
         new PipelineSpec.Maintenance(

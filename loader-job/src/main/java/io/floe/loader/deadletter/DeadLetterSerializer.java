@@ -13,17 +13,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * be inspected and replayed, and published exactly once.
  */
 public final class DeadLetterSerializer {
-  public static final String PIPELINE = "floe.pipeline";
-  public static final String SOURCE_TOPIC = "floe.source.topic";
-  public static final String SOURCE_PARTITION = "floe.source.partition";
-  public static final String SOURCE_OFFSET = "floe.source.offset";
-  public static final String SOURCE_TIMESTAMP = "floe.source.timestamp";
-  public static final String ERROR_CLASS = "floe.error.class";
-  public static final String ERROR_MESSAGE = "floe.error.message";
-  public static final String ERROR_PATH = "floe.error.path";
-
-  /** The id of the Iceberg snapshot whose commit counted the dead letter. */
-  public static final String SNAPSHOT_ID = "floe.commit.snapshot-id";
+  public static final String PIPELINE = DeadLetterHeaders.PIPELINE;
+  public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+  public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+  public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+  public static final String SOURCE_TIMESTAMP = DeadLetterHeaders.SOURCE_TIMESTAMP;
+  public static final String ERROR_CLASS = DeadLetterHeaders.ERROR_CLASS;
+  public static final String ERROR_MESSAGE = DeadLetterHeaders.ERROR_MESSAGE;
+  public static final String ERROR_PATH = DeadLetterHeaders.ERROR_PATH;
+  public static final String SNAPSHOT_ID = DeadLetterHeaders.SNAPSHOT_ID;
 
   private final String topic;
   private final String pipeline;

@@ -37,6 +37,13 @@ public final class ParseSettings {
           SettingValues::list,
           "Kafka metadata to write, comma-separated: topic, partition, offset, timestamp, key;"
               + " each optionally as field=column (default column _kafka_<field>)");
+  public static final Setting<UnknownFields> UNKNOWN_FIELDS =
+      Setting.withDefault(
+          "parse.unknown-fields",
+          enumValue(UnknownFields.class),
+          "ignore",
+          "A JSON field that matches no column (at any depth): ignore skips it, reject makes the"
+              + " message a bad message (UNKNOWN_FIELD)");
   public static final Setting<Long> MAX_MESSAGE_BYTES =
       Setting.withDefault(
           "parse.max-message-bytes",
@@ -45,7 +52,13 @@ public final class ParseSettings {
           "Messages larger than this are bad messages");
 
   static final List<Setting<?>> ALL =
-      List.of(UNNEST_POINTER, PROJECTIONS, FIELD_NAME_CASE, METADATA_COLUMNS, MAX_MESSAGE_BYTES);
+      List.of(
+          UNNEST_POINTER,
+          PROJECTIONS,
+          FIELD_NAME_CASE,
+          METADATA_COLUMNS,
+          MAX_MESSAGE_BYTES,
+          UNKNOWN_FIELDS);
 
   private final Optional<String> unnestPointer;
   private final Map<String, String> projections;
@@ -53,6 +66,7 @@ public final class ParseSettings {
   private final Map<MetadataField, String> metadataColumns;
   private final long maxMessageBytes;
   private final List<ColumnRule> rules;
+  private final UnknownFields unknownFields;
 
   public ParseSettings(
       Optional<String> unnestPointer,
@@ -70,12 +84,31 @@ public final class ParseSettings {
       Map<MetadataField, String> metadataColumns,
       long maxMessageBytes,
       List<ColumnRule> rules) {
+    this(
+        unnestPointer,
+        projections,
+        fieldNameCase,
+        metadataColumns,
+        maxMessageBytes,
+        rules,
+        UnknownFields.IGNORE);
+  }
+
+  private ParseSettings(
+      Optional<String> unnestPointer,
+      Map<String, String> projections,
+      FieldNameCase fieldNameCase,
+      Map<MetadataField, String> metadataColumns,
+      long maxMessageBytes,
+      List<ColumnRule> rules,
+      UnknownFields unknownFields) {
     this.unnestPointer = requireNonNull(unnestPointer, "unnestPointer is null");
     this.projections = Collections.unmodifiableMap(new LinkedHashMap<>(projections));
     this.fieldNameCase = requireNonNull(fieldNameCase, "fieldNameCase is null");
     this.metadataColumns = Collections.unmodifiableMap(new LinkedHashMap<>(metadataColumns));
     this.maxMessageBytes = maxMessageBytes;
     this.rules = List.copyOf(rules);
+    this.unknownFields = requireNonNull(unknownFields, "unknownFields is null");
   }
 
   static Optional<ParseSettings> read(SettingsReader reader) {
@@ -84,6 +117,7 @@ public final class ParseSettings {
     Optional<FieldNameCase> nameCase = reader.optional(FIELD_NAME_CASE);
     Optional<List<String>> metadata = reader.optional(METADATA_COLUMNS);
     Optional<Long> maxBytes = reader.optional(MAX_MESSAGE_BYTES);
+    Optional<UnknownFields> unknownFields = reader.optional(UNKNOWN_FIELDS);
 
     projections.ifPresent(
         p ->
@@ -98,7 +132,7 @@ public final class ParseSettings {
     Map<MetadataField, String> metadataColumns = metadataColumns(reader, metadata);
     List<ColumnRule> rules = ColumnRule.read(reader);
 
-    if (nameCase.isEmpty() || maxBytes.isEmpty()) {
+    if (nameCase.isEmpty() || maxBytes.isEmpty() || unknownFields.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -108,7 +142,8 @@ public final class ParseSettings {
             nameCase.get(),
             metadataColumns,
             maxBytes.get(),
-            rules));
+            rules,
+            unknownFields.get()));
   }
 
   private static Map<MetadataField, String> metadataColumns(
@@ -168,5 +203,22 @@ public final class ParseSettings {
   /** The data-quality rules a parsed row must pass, in the order of their entries. */
   public List<ColumnRule> rules() {
     return rules;
+  }
+
+  /** What a JSON field that matches no column means. */
+  public UnknownFields unknownFields() {
+    return unknownFields;
+  }
+
+  /** These settings with {@code unknownFields} instead. */
+  public ParseSettings withUnknownFields(UnknownFields unknownFields) {
+    return new ParseSettings(
+        unnestPointer,
+        projections,
+        fieldNameCase,
+        metadataColumns,
+        maxMessageBytes,
+        rules,
+        unknownFields);
   }
 }

@@ -61,6 +61,7 @@ class LoaderSettingsTest {
     assertThat(parsing.fieldNameCase()).isEqualTo(FieldNameCase.NONE);
     assertThat(parsing.metadataColumns()).isEmpty();
     assertThat(parsing.maxMessageBytes()).isEqualTo(1024 * 1024);
+    assertThat(parsing.unknownFields()).isEqualTo(UnknownFields.IGNORE);
 
     assertThat(settings.badMessages().policy()).isEqualTo(BadMessagePolicy.FAIL);
     assertThat(settings.badMessages().deadLetterTopic()).isEmpty();
@@ -103,6 +104,7 @@ class LoaderSettingsTest {
     given.put("parse.field-name-case", "lower-underscore");
     given.put("parse.metadata-columns", "topic, offset=kafka_offset");
     given.put("parse.max-message-bytes", "256KiB");
+    given.put("parse.unknown-fields", "reject");
     given.put("bad-messages.policy", "dead-letter");
     given.put("bad-messages.dead-letter-topic", "clicks-dlq");
     given.put("bad-messages.transaction-timeout", "90s");
@@ -155,6 +157,7 @@ class LoaderSettingsTest {
             Map.entry(MetadataField.TOPIC, "_kafka_topic"),
             Map.entry(MetadataField.OFFSET, "kafka_offset"));
     assertThat(parsing.maxMessageBytes()).isEqualTo(256 * 1024);
+    assertThat(parsing.unknownFields()).isEqualTo(UnknownFields.REJECT);
 
     assertThat(settings.badMessages().policy()).isEqualTo(BadMessagePolicy.DEAD_LETTER);
     assertThat(settings.badMessages().deadLetterTopic()).contains("clicks-dlq");

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.floe.loader.settings.FieldNameCase;
 import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.ParseSettings;
+import io.floe.loader.settings.UnknownFields;
 import io.floe.loader.source.KafkaMessage;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -267,6 +268,61 @@ class RowParserTest {
       assertThat(row.getLong(0)).as(mode.name()).isEqualTo(7L);
       assertThat(row.getRow(1, 1).getInt(0)).as(mode.name()).isEqualTo(9);
     }
+  }
+
+  @Test
+  void underRejectAFieldThatMatchesNoColumnIsRefusedAtItsPathAtAnyDepth() throws Exception {
+    Schema schema =
+        new Schema(
+            required(id(), "id", Types.LongType.get()),
+            optional(
+                id(),
+                "nested",
+                Types.StructType.of(optional(id(), "value", Types.IntegerType.get()))),
+            optional(
+                id(),
+                "items",
+                Types.ListType.ofOptional(
+                    id(), Types.StructType.of(optional(id(), "sku", Types.StringType.get())))),
+            optional(id(), "_kafka_offset", Types.LongType.get()));
+    ParseSettings reject =
+        new ParseSettings(
+                Optional.empty(),
+                Map.of(),
+                FieldNameCase.LOWER_UNDERSCORE,
+                Map.of(MetadataField.OFFSET, "_kafka_offset"),
+                ONE_MIB)
+            .withUnknownFields(UnknownFields.REJECT);
+    RowParser parser = RowParser.create(schema, reject);
+
+    RowData row =
+        parser.parse(
+            message(
+                "{\"id\": 1, \"nested\": {\"value\": 2}, \"items\": [{\"sku\": \"a\"}],"
+                    + " \"_kafka_offset\": 99}"));
+    assertThat(row.getLong(0)).isEqualTo(1L);
+    assertThat(row.getLong(3)).as("a metadata column's field is skipped").isEqualTo(OFFSET);
+    assertThat(parser.parse(message("{\"Id\": 1, \"Nested\": {\"Value\": 2}}")).getLong(0))
+        .as("names match after the case conversion")
+        .isEqualTo(1L);
+
+    Map<String, String> refused =
+        Map.of(
+            "{\"id\": 1, \"country\": \"DE\"}", "country",
+            "{\"id\": 1, \"nested\": {\"value\": 2, \"extra\": null}}", "nested.extra",
+            "{\"id\": 1, \"items\": [{\"sku\": \"a\"}, {\"qty\": 3}]}", "items[1].qty");
+    refused.forEach(
+        (json, path) -> {
+          BadMessageException e =
+              catchThrowableOfType(() -> parser.parse(message(json)), BadMessageException.class);
+          assertThat(e).as(json).isNotNull();
+          assertThat(e.reason()).as(json).isEqualTo(BadMessageException.Reason.UNKNOWN_FIELD);
+          assertThat(e.path()).as(json).isEqualTo(path);
+          assertThat(e.getMessage()).contains("not a column of the table");
+        });
+    assertThat(RowParser.create(schema, defaults()).parse(message("{\"id\": 1, \"country\": 2}")))
+        .as("ignore, the default, skips it")
+        .isNotNull();
   }
 
   @Test

@@ -19,7 +19,9 @@ public final class BadMessageException extends Exception {
     WRONG_TYPE,
     OUT_OF_RANGE,
     /** The row parsed but breaks one of the pipeline's data-quality rules. */
-    RULE_VIOLATION
+    RULE_VIOLATION,
+    /** A field that matches no column, under {@code parse.unknown-fields: reject}. */
+    UNKNOWN_FIELD
   }
 
   private final Reason reason;

@@ -3,6 +3,7 @@ package io.floe.loader.parse;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.floe.loader.settings.FieldNameCase;
+import io.floe.loader.settings.UnknownFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.apache.iceberg.types.Types;
 final class ValueReaders {
   private ValueReaders() {}
 
-  static ValueReader forType(Type type, FieldNameCase nameCase) {
+  static ValueReader forType(Type type, FieldNameCase nameCase, UnknownFields unknownFields) {
     switch (type.typeId()) {
       case BOOLEAN:
         return ValueReaders::readBoolean;
@@ -50,14 +51,17 @@ final class ValueReaders {
       case BINARY:
         return parser -> TextReaders.base64(parser);
       case STRUCT:
-        return new StructReader(type.asStructType(), nameCase);
+        return new StructReader(type.asStructType(), nameCase, unknownFields);
       case LIST:
         Types.ListType list = type.asListType();
-        return new ListReader(forType(list.elementType(), nameCase), list.isElementRequired());
+        return new ListReader(
+            forType(list.elementType(), nameCase, unknownFields), list.isElementRequired());
       case MAP:
         Types.MapType map = type.asMapType();
         return new MapReader(
-            keyReader(map.keyType()), forType(map.valueType(), nameCase), map.isValueRequired());
+            keyReader(map.keyType()),
+            forType(map.valueType(), nameCase, unknownFields),
+            map.isValueRequired());
       default:
         throw new UnsupportedTypeException(type);
     }

@@ -3,6 +3,7 @@ package io.floe.loader.parse;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.floe.loader.settings.FieldNameCase;
+import io.floe.loader.settings.UnknownFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +15,8 @@ import org.apache.iceberg.types.Types;
 
 /**
  * A JSON object into a struct (or into the table's row): fields are matched by name after the
- * configured case conversion, unknown fields are skipped unread, missing fields stay null, and a
- * missing or null required field is an error.
+ * configured case conversion, unknown fields are skipped unread (or refused, when the pipeline says
+ * so), missing fields stay null, and a missing or null required field is an error.
  */
 final class StructReader implements ValueReader {
   private static final int MAX_CACHED_NAMES = 10_000;
@@ -26,20 +27,31 @@ final class StructReader implements ValueReader {
   private final int[] requiredPositions;
   private final Map<String, Integer> positions;
   private final FieldNameCase nameCase;
+  private final boolean rejectUnknown;
+  private final Set<String> filledElsewhere;
   private final Map<String, Integer> convertedPositions = new HashMap<>();
 
-  StructReader(Types.StructType struct, FieldNameCase nameCase) {
-    this(struct, nameCase, Set.of());
+  StructReader(Types.StructType struct, FieldNameCase nameCase, UnknownFields unknownFields) {
+    this(struct, nameCase, unknownFields, Set.of());
   }
 
-  /** Reads the struct's fields except {@code excluded}, which are filled from elsewhere. */
-  StructReader(Types.StructType struct, FieldNameCase nameCase, Set<String> excluded) {
+  /**
+   * Reads the struct's fields except {@code excluded}, which are filled from elsewhere (a JSON
+   * field of that name is skipped, never refused).
+   */
+  StructReader(
+      Types.StructType struct,
+      FieldNameCase nameCase,
+      UnknownFields unknownFields,
+      Set<String> excluded) {
     List<Types.NestedField> fields = struct.fields();
     this.arity = fields.size();
     this.names = new String[arity];
     this.readers = new ValueReader[arity];
     this.positions = new HashMap<>();
     this.nameCase = nameCase;
+    this.rejectUnknown = unknownFields == UnknownFields.REJECT;
+    this.filledElsewhere = Set.copyOf(excluded);
     List<Integer> required = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
     for (int pos = 0; pos < arity; pos++) {
@@ -49,7 +61,7 @@ final class StructReader implements ValueReader {
         continue;
       }
       try {
-        readers[pos] = ValueReaders.forType(field.type(), nameCase);
+        readers[pos] = ValueReaders.forType(field.type(), nameCase, unknownFields);
       } catch (ValueReaders.UnsupportedTypeException e) {
         unsupported.addAll(e.under(field.name()).problems());
         continue;
@@ -82,6 +94,12 @@ final class StructReader implements ValueReader {
       JsonToken token = parser.nextToken();
       int pos = position(name);
       if (pos < 0) {
+        if (rejectUnknown && !filledElsewhere.contains(converted(name))) {
+          throw new ValueException(
+                  BadMessageException.Reason.UNKNOWN_FIELD,
+                  "field is not a column of the table (parsing.unknownFields is reject)")
+              .inField(name);
+        }
         parser.skipChildren();
         continue;
       }
@@ -102,6 +120,10 @@ final class StructReader implements ValueReader {
             .inField(names[pos]);
       }
     }
+  }
+
+  private String converted(String jsonName) {
+    return nameCase == FieldNameCase.NONE ? jsonName : nameCase.convert(jsonName);
   }
 
   private int position(String jsonName) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * stage: the table's write properties overlaid with the pipeline's, the table's target file size
  * and file format.
  */
-final class TableWriterFactories {
+public final class TableWriterFactories {
   private static final Logger LOG = LoggerFactory.getLogger(TableWriterFactories.class);
 
   private TableWriterFactories() {}
@@ -26,7 +26,7 @@ final class TableWriterFactories {
    *
    * @param writeOverrides the pipeline's write properties, over the table's own
    */
-  static RowDataTaskWriterFactory create(
+  public static RowDataTaskWriterFactory create(
       Table table, Map<String, String> writeOverrides, int subtask, int attempt) {
     Map<String, String> writeProperties = new HashMap<>(table.properties());
     writeProperties.putAll(writeOverrides);

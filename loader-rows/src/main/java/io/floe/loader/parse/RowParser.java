@@ -108,7 +108,8 @@ public final class RowParser {
                 column.name(),
                 column.isRequired(),
                 JsonPointer.compile(entry.getValue()),
-                ValueReaders.forType(column.type(), settings.fieldNameCase())));
+                ValueReaders.forType(
+                    column.type(), settings.fieldNameCase(), settings.unknownFields())));
         filledElsewhere.add(column.name());
       } catch (ValueReaders.UnsupportedTypeException e) {
         for (String problem : e.under(column.name()).problems()) {
@@ -140,7 +141,12 @@ public final class RowParser {
     }
     StructReader rowReader = null;
     try {
-      rowReader = new StructReader(schema.asStruct(), settings.fieldNameCase(), filledElsewhere);
+      rowReader =
+          new StructReader(
+              schema.asStruct(),
+              settings.fieldNameCase(),
+              settings.unknownFields(),
+              filledElsewhere);
     } catch (ValueReaders.UnsupportedTypeException e) {
       for (String problem : e.problems()) {
         problems.add("column " + problem);

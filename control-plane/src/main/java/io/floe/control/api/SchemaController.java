@@ -43,7 +43,9 @@ public class SchemaController {
   @Operation(
       summary = "Add a column",
       description =
-          "Applied with Iceberg's schema update; a running loader then restarts with its state (202 with the restart).")
+          "Applied with Iceberg's schema update, retried while the loader's commits race it. A"
+              + " running loader then restarts with its state (202 with the restart), or, with"
+              + " table.schemaChanges live, follows it at its next checkpoint (200).")
   @Accepted(
       value = "The change, and the loader's restart that applies it (a running pipeline)",
       orOk = "The change, applied with no loader to restart")
@@ -55,7 +57,9 @@ public class SchemaController {
   @DeleteMapping("/pipelines/{name}/schema/columns/{column}")
   @Operation(
       summary = "Drop a column",
-      description = "The loader stops writing it after its restart.")
+      description =
+          "The loader stops writing it after its restart (or, with table.schemaChanges live, at"
+              + " its next checkpoint).")
   @Accepted(
       value = "The change, and the loader's restart that applies it (a running pipeline)",
       orOk = "The change, applied with no loader to restart")

@@ -223,6 +223,9 @@ public final class LoaderSettingsRenderer {
               });
     }
     table.schemaChangesProblem().ifPresent(problems::add);
+    if (table.schemaChangeMode() == SchemaChanges.LIVE) {
+      put(settings, JobSettings.FOLLOW_SCHEMA_CHANGES, "true");
+    }
     renderRules(table.rulesOrNone(), settings, problems);
   }
 

@@ -138,9 +138,11 @@ public record PipelineSpec(
       @Schema(
               description =
                   "What happens when the table's schema changes under a running loader: auto"
-                      + " restarts it with its state, manual reports \"restart needed\" in its"
+                      + " restarts it with its state; live has its writers follow the change at"
+                      + " their next checkpoint, without a restart (a change they cannot follow is"
+                      + " rolled out with a restart); manual reports \"restart needed\" in its"
                       + " health",
-              allowableValues = {"auto", "manual"},
+              allowableValues = {"auto", "live", "manual"},
               defaultValue = "auto")
           String schemaChanges,
       @Schema(

@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 public enum SchemaChanges {
   /** The loader restarts with its state and writes the new columns (the default). */
   AUTO,
+  /**
+   * The loader's writers follow the new schema at their next checkpoint, without a restart; a
+   * change they cannot follow is rolled out with a restart, as AUTO does.
+   */
+  LIVE,
   /** The pipeline's health reports "restart needed"; a user restarts it. */
   MANUAL;
 

@@ -10,6 +10,7 @@ import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.model.Recovery;
 import io.floe.control.model.RequestContext;
+import io.floe.control.model.SchemaChanges;
 import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
@@ -18,6 +19,7 @@ import io.floe.control.store.Events;
 import io.floe.control.store.OperationQueue;
 import io.floe.control.store.OperationStore;
 import io.floe.control.store.PipelineStore;
+import io.floe.loader.settings.SettingValues;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -63,6 +65,14 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
   private final ExecutorService executor;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<String, Missing> gone = new ConcurrentHashMap<>();
+
+  /** A schema drift of a live pipeline: since when the loader writes the old schema. */
+  private record LiveDrift(SchemaDrift.Drift drift, Instant since) {}
+
+  /** The least time a live pipeline's loader has to follow a schema change. */
+  static final Duration LIVE_SCHEMA_GRACE = Duration.ofSeconds(30);
+
+  private final Map<String, LiveDrift> liveDrifts = new ConcurrentHashMap<>();
 
   /** A run the runtime does not know: since when, and how often it said so. */
   private record Missing(String runId, Instant since, int observations) {}
@@ -344,20 +354,43 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
    * SchemaDrift}) is restarted with its state, unless the pipeline says manual.
    */
   private boolean restartForSchemaChange(Pipeline pipeline, PipelineStatus status) {
+    SchemaChanges mode = pipeline.spec().table().schemaChangeMode();
     if (pipeline.desiredState() != DesiredState.RUNNING
         || status.observedState() != ObservedState.RUNNING
         || status.runId().isEmpty()
-        || "manual".equalsIgnoreCase(pipeline.spec().table().schemaChanges())) {
+        || mode == SchemaChanges.MANUAL) {
+      liveDrifts.remove(pipeline.name());
       return false;
     }
     Optional<SchemaDrift.Drift> drift = schemaDrift.drift(pipeline.name());
     if (drift.isEmpty() || !drift.get().runId().equals(status.runId().get())) {
+      liveDrifts.remove(pipeline.name());
       return false;
+    }
+    String reason = ": restarting the loader with its state";
+    if (mode == SchemaChanges.LIVE) {
+      Instant now = clock.instant();
+      LiveDrift seen =
+          liveDrifts.compute(
+              pipeline.name(),
+              (name, known) ->
+                  known != null && known.drift().equals(drift.get())
+                      ? known
+                      : new LiveDrift(drift.get(), now));
+      Duration grace = liveSchemaGrace(pipeline);
+      if (now.isBefore(seen.since().plus(grace))) {
+        return false;
+      }
+      liveDrifts.remove(pipeline.name());
+      reason =
+          ": the loader did not follow it within "
+              + grace.toSeconds()
+              + " s (no commit with the new schema; see its log); restarting it with its state";
     }
     events.record(
         pipeline.name(),
         "SCHEMA_CHANGED",
-        drift.get().description() + ": restarting the loader with its state",
+        drift.get().description() + reason,
         Optional.empty(),
         Optional.empty(),
         Optional.of("schema-watcher"));
@@ -367,6 +400,24 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
         Map.of("reason", "schema change: " + drift.get().description()),
         new RequestContext("schema-" + status.runId().get(), Optional.of("schema-watcher")));
     return true;
+  }
+
+  /**
+   * How long a live pipeline's loader may write with an old schema before it is restarted: three
+   * flush intervals (its writers check the table at most every 5 s, at a checkpoint), at least
+   * {@link #LIVE_SCHEMA_GRACE}.
+   */
+  static Duration liveSchemaGrace(Pipeline pipeline) {
+    Duration flush = Duration.ofSeconds(60);
+    try {
+      if (pipeline.spec().runtime() != null && pipeline.spec().runtime().flushInterval() != null) {
+        flush = SettingValues.duration(pipeline.spec().runtime().flushInterval());
+      }
+    } catch (IllegalArgumentException e) {
+      // a save refuses it; the default serves
+    }
+    Duration threeFlushes = flush.multipliedBy(3);
+    return threeFlushes.compareTo(LIVE_SCHEMA_GRACE) > 0 ? threeFlushes : LIVE_SCHEMA_GRACE;
   }
 
   private static boolean isActive(ObservedState state) {

@@ -13,6 +13,7 @@ import io.floe.control.model.OperationView;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineNotFoundException;
 import io.floe.control.model.RequestContext;
+import io.floe.control.model.SchemaChanges;
 import io.floe.control.model.UnresolvablePipelineException;
 import io.floe.control.reconcile.Reconciler;
 import io.floe.control.store.Events;
@@ -159,12 +160,19 @@ public class SchemaService {
     events.record(
         pipeline.name(),
         "SCHEMA_CHANGED",
-        change + " (schema " + table.schema().schemaId() + ")",
+        change
+            + " (schema "
+            + table.schema().schemaId()
+            + ")"
+            + (pipeline.spec().table().schemaChangeMode() == SchemaChanges.LIVE
+                ? ": the loader follows it at its next checkpoint, without a restart"
+                : ""),
         Optional.empty(),
         Optional.of(context.requestId()),
         context.actor());
     Optional<Operation> restart = Optional.empty();
-    if (pipeline.desiredState() == DesiredState.RUNNING) {
+    if (pipeline.desiredState() == DesiredState.RUNNING
+        && pipeline.spec().table().schemaChangeMode() != SchemaChanges.LIVE) {
       restart =
           Optional.of(
               queue.enqueue(

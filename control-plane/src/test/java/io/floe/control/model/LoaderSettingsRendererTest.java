@@ -49,6 +49,17 @@ class LoaderSettingsRendererTest {
         .doesNotContainKey(JobSettings.FLUSH_INTERVAL.key());
     assertThat(renderer.render("orders", spec(runtime(2), table("auto"))))
         .isEqualTo(settings.asMap());
+    assertThat(settings.job().followSchemaChanges()).isFalse();
+  }
+
+  @Test
+  void aLivePipelinesWritersFollowSchemaChanges() {
+    LoaderSettings settings = renderer.settings("orders", spec(runtime(2), table("live")));
+    assertThat(settings.job().followSchemaChanges()).isTrue();
+    assertThat(settings.asMap()).containsEntry(JobSettings.FOLLOW_SCHEMA_CHANGES.key(), "true");
+    assertThat(renderer.settings("orders", spec(runtime(2), table("manual"))).job())
+        .extracting(JobSettings::followSchemaChanges)
+        .isEqualTo(false);
   }
 
   @Test

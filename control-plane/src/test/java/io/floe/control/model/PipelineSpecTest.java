@@ -91,12 +91,14 @@ class PipelineSpecTest {
     assertThat(table("manual").schemaChangeMode()).isEqualTo(SchemaChanges.MANUAL);
     assertThat(table("Manual").schemaChangeMode()).isEqualTo(SchemaChanges.MANUAL);
     assertThat(table("auto").schemaChangeMode()).isEqualTo(SchemaChanges.AUTO);
+    assertThat(table("LIVE").schemaChangeMode()).isEqualTo(SchemaChanges.LIVE);
     assertThat(table(null).schemaChangeMode()).isEqualTo(SchemaChanges.AUTO);
     assertThat(table("manual").schemaChangesProblem()).isEmpty();
     assertThat(table(null).schemaChangesProblem()).isEmpty();
 
     assertThat(table("manuel").schemaChangesProblem())
-        .contains(new FieldProblem("table.schemaChanges", "'manuel' is not one of auto, manual"));
+        .contains(
+            new FieldProblem("table.schemaChanges", "'manuel' is not one of auto, live, manual"));
   }
 
   @Test

@@ -75,6 +75,11 @@ final class ReconcileFixture {
 
   /** A reconciler as a control plane that just started builds it; no schema drifts. */
   Reconciler reconciler(PipelineLeases leases) {
+    return reconciler(leases, pipeline -> Optional.empty());
+  }
+
+  /** A reconciler as a control plane that just started builds it, seeing these drifts. */
+  Reconciler reconciler(PipelineLeases leases, SchemaDrift drifts) {
     return new Reconciler(
         pipelines,
         operations,
@@ -83,7 +88,7 @@ final class ReconcileFixture {
         leases,
         events,
         queue,
-        pipeline -> Optional.empty(),
+        drifts,
         new RunProgress(operations, positions, renderer),
         clock,
         properties);
@@ -94,6 +99,36 @@ final class ReconcileFixture {
     Pipeline pipeline =
         new Pipeline(
             PIPELINE, spec(parallelism), desired, Map.of(), 1, clock.instant(), clock.instant());
+    pipelines.insert(pipeline, PipelineStatus.pending(PIPELINE, clock.instant()));
+    return pipeline;
+  }
+
+  /** The pipeline, new, wanting {@code desired}, with this table.schemaChanges mode. */
+  Pipeline create(DesiredState desired, String schemaChanges) {
+    PipelineSpec spec = spec(1);
+    PipelineSpec.Table table = spec.table();
+    Pipeline pipeline =
+        new Pipeline(
+            PIPELINE,
+            new PipelineSpec(
+                spec.source(),
+                new PipelineSpec.Table(
+                    table.catalog(),
+                    table.namespace(),
+                    table.name(),
+                    table.createIfMissing(),
+                    table.writeProperties(),
+                    schemaChanges),
+                spec.badMessages(),
+                spec.parsing(),
+                spec.runtime(),
+                spec.health(),
+                spec.maintenance()),
+            desired,
+            Map.of(),
+            1,
+            clock.instant(),
+            clock.instant());
     pipelines.insert(pipeline, PipelineStatus.pending(PIPELINE, clock.instant()));
     return pipeline;
   }

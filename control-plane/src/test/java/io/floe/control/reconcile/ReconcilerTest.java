@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -60,6 +61,52 @@ class ReconcilerTest {
   void stop() {
     reconciler.destroy();
     assertThat(runtime.violations()).as("two runs of the pipeline alive at once").isEmpty();
+  }
+
+  @Test
+  void aLiveLoaderIsGivenTimeToFollowASchemaChangeAndIsRestartedOnlyWhenItDoesNot() {
+    AtomicReference<Optional<SchemaDrift.Drift>> drift = new AtomicReference<>(Optional.empty());
+    Reconciler live = fixture.reconciler(new PipelineLeases(jdbc, fixture.clock), p -> drift.get());
+    try {
+      fixture.create(DesiredState.RUNNING, "live");
+      fixture.enqueue(OperationType.START, Map.of());
+      for (int i = 0; i < 10 && fixture.status().observedState() != ObservedState.RUNNING; i++) {
+        live.reconcile(PIPELINE);
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      String run = fixture.status().runId().orElseThrow();
+      String start = lastOperation().id();
+
+      drift.set(Optional.of(new SchemaDrift.Drift(run, "the table's schema is now 2")));
+      // Three flush intervals (60 s by default), at least 30 s.
+      Duration grace = Reconciler.liveSchemaGrace(fixture.pipeline());
+      assertThat(grace).isEqualTo(Duration.ofMinutes(3));
+      for (int second = 0; second < grace.toSeconds() - 1; second++) {
+        live.reconcile(PIPELINE);
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      assertThat(lastOperation().id()).as("no restart within the grace").isEqualTo(start);
+
+      // The loader followed: its commits carry the new schema, the drift is gone.
+      drift.set(Optional.empty());
+      fixture.clock.advance(Duration.ofMinutes(5));
+      live.reconcile(PIPELINE);
+      assertThat(lastOperation().id()).as("nothing to restart").isEqualTo(start);
+
+      // A change it cannot follow: after the grace, the restart rolls it out.
+      drift.set(Optional.of(new SchemaDrift.Drift(run, "the table's schema is now 3")));
+      live.reconcile(PIPELINE);
+      fixture.clock.advance(grace);
+      live.reconcile(PIPELINE);
+      Operation restart = lastOperation();
+      assertThat(restart.type())
+          .as(fixture.status() + " " + fixture.eventTypes())
+          .isEqualTo(OperationType.RESTART);
+      assertThat(fixture.operations.events(PIPELINE, 100).stream().map(e -> e.message()))
+          .anyMatch(m -> m.contains("the table's schema is now 3: the loader did not follow it"));
+    } finally {
+      live.destroy();
+    }
   }
 
   @Test

@@ -3,8 +3,10 @@ package io.floe.loader.sink;
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.table.data.RowData;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
@@ -13,19 +15,39 @@ import org.apache.iceberg.io.WriteResult;
 
 /**
  * The data files one writer subtask writes between two checkpoints: rows go into an Iceberg task
- * writer on the table as it was at open, and each flush closes its files and starts new ones. The
- * loader's writer and the benchmark's write stage share it, so they write exactly alike.
+ * writer on the table's schema and partition spec as they were at open (or at the last {@link
+ * #follow}), and each flush closes its files and starts new ones. The loader's writer and the
+ * benchmark's write stage share it, so they write exactly alike.
  */
 final class DataFileWriter implements AutoCloseable {
   private final TableLoader tableLoader;
   private final Table table;
-  private final RowDataTaskWriterFactory factory;
+  private final Map<String, String> writeOverrides;
+  private final int subtask;
+  private final int attempt;
+  private RowDataTaskWriterFactory factory;
+  private Schema schema;
+  private int specId;
   private TaskWriter<RowData> writer;
 
-  private DataFileWriter(TableLoader tableLoader, Table table, RowDataTaskWriterFactory factory) {
+  private DataFileWriter(
+      TableLoader tableLoader,
+      Table table,
+      Map<String, String> writeOverrides,
+      int subtask,
+      int attempt) {
     this.tableLoader = tableLoader;
     this.table = table;
-    this.factory = factory;
+    this.writeOverrides = writeOverrides;
+    this.subtask = subtask;
+    this.attempt = attempt;
+    start();
+  }
+
+  private void start() {
+    this.schema = table.schema();
+    this.specId = table.spec().specId();
+    this.factory = TableWriterFactories.create(table, writeOverrides, subtask, attempt);
     this.writer = factory.create();
   }
 
@@ -35,26 +57,53 @@ final class DataFileWriter implements AutoCloseable {
     try {
       tableLoader.open();
       Table table = tableLoader.loadTable();
-      RowDataTaskWriterFactory factory =
-          TableWriterFactories.create(
-              table,
-              settings.writeProperties(),
-              context.getTaskInfo().getIndexOfThisSubtask(),
-              context.getTaskInfo().getAttemptNumber());
-      return new DataFileWriter(tableLoader, table, factory);
+      return new DataFileWriter(
+          tableLoader,
+          table,
+          settings.writeProperties(),
+          context.getTaskInfo().getIndexOfThisSubtask(),
+          context.getTaskInfo().getAttemptNumber());
     } catch (RuntimeException e) {
       tableLoader.close();
       throw e;
     }
   }
 
-  /** The table as it was when the writer opened: rows are written with its schema. */
+  /** The table, as it was when the writer opened or last refreshed. */
   Table table() {
     return table;
   }
 
+  /** The schema rows are written with now. */
+  Schema schema() {
+    return schema;
+  }
+
   int schemaId() {
-    return table.schema().schemaId();
+    return schema.schemaId();
+  }
+
+  /**
+   * Reads the table again; true when its schema or partition spec is no longer the one written, and
+   * then {@link #schemaOfTable()} is the new schema. Call {@link #follow()} to write it.
+   */
+  boolean tableChanged() {
+    table.refresh();
+    return table.schema().schemaId() != schema.schemaId() || table.spec().specId() != specId;
+  }
+
+  /** The table's schema as last read. */
+  Schema schemaOfTable() {
+    return table.schema();
+  }
+
+  /**
+   * Writes the table's current schema and partition spec from now on. Only right after a {@link
+   * #flush()}: the rows of one checkpoint all have one schema.
+   */
+  void follow() throws IOException {
+    writer.close();
+    start();
   }
 
   void write(RowData row) throws IOException {

@@ -36,6 +36,9 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   private static final Logger LOG = LoggerFactory.getLogger(TableWriterOperator.class);
   private static final int PARSE_TIME_SAMPLE_MASK = 15;
 
+  /** How often, at most, a writer that follows schema changes reads the table at a checkpoint. */
+  static final long SCHEMA_CHECK_MILLIS = 5_000;
+
   private transient RowParser parser;
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
@@ -50,6 +53,8 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   private transient long sampledParseNanos;
   private transient long sampledRecords;
   private transient long seen;
+  private transient boolean followSchemaChanges;
+  private transient long lastSchemaCheck;
 
   public TableWriterOperator(Map<String, String> settings) {
     super(settings);
@@ -62,6 +67,8 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     policy = loaderSettings.badMessages().policy();
     Table table = files.table();
     parser = RowParser.create(table.schema(), loaderSettings.parsing());
+    followSchemaChanges = loaderSettings.job().followSchemaChanges();
+    lastSchemaCheck = System.currentTimeMillis();
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
     offsets = new PartitionOffsets();
     deadLetters = new ArrayList<>();
@@ -136,6 +143,51 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
 
   private void flush(long checkpointId) throws IOException {
     WriteResult result = files.flush();
+    try {
+      emitIfAny(checkpointId, result);
+    } finally {
+      followSchemaChange();
+    }
+  }
+
+  /**
+   * Right after a flush, so that each checkpoint's rows have one schema: when the table's schema or
+   * partition spec changed (through Floe or any engine), the rows after this checkpoint are parsed
+   * and written with the new one. A schema the parser cannot serve is not followed: the writer goes
+   * on with the old one, and the control plane, seeing no commit of the new schema, restarts the
+   * loader, whose start names the problem.
+   */
+  private void followSchemaChange() throws IOException {
+    long now = System.currentTimeMillis();
+    if (!followSchemaChanges || now - lastSchemaCheck < SCHEMA_CHECK_MILLIS) {
+      return;
+    }
+    lastSchemaCheck = now;
+    if (!files.tableChanged()) {
+      return;
+    }
+    int before = files.schemaId();
+    RowParser next;
+    try {
+      next = RowParser.create(files.schemaOfTable(), loaderSettings.parsing());
+    } catch (IllegalArgumentException e) {
+      LOG.warn(
+          "The table's schema {} cannot be followed without a restart; writing schema {}: {}",
+          files.schemaOfTable().schemaId(),
+          before,
+          e.getMessage());
+      return;
+    }
+    files.follow();
+    parser = next;
+    LOG.info(
+        "Following the table's schema {} (was {}) and partition spec {} from checkpoint on",
+        files.schemaId(),
+        before,
+        files.table().spec().specId());
+  }
+
+  private void emitIfAny(long checkpointId, WriteResult result) {
     if (sampledRecords > 0) {
       metrics.parseMicrosPerRecord(sampledParseNanos / 1000.0 / sampledRecords);
       sampledParseNanos = 0;

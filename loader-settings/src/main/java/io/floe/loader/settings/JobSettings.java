@@ -56,6 +56,14 @@ public final class JobSettings {
           "10m",
           "A checkpoint (and so a commit) taking longer than this fails");
 
+  public static final Setting<Boolean> FOLLOW_SCHEMA_CHANGES =
+      Setting.withDefault(
+          "job.follow-schema-changes",
+          SettingValues::bool,
+          "false",
+          "true: the writers follow a changed table schema (or partition spec) at a checkpoint,"
+              + " without a restart; false: they write the schema they started with");
+
   static final List<Setting<?>> ALL =
       List.of(
           FLUSH_INTERVAL,
@@ -65,7 +73,8 @@ public final class JobSettings {
           RESTART_DELAY,
           RESTART_MAX_DELAY,
           RESTART_ATTEMPTS,
-          CHECKPOINT_TIMEOUT);
+          CHECKPOINT_TIMEOUT,
+          FOLLOW_SCHEMA_CHANGES);
 
   private final Duration flushInterval;
   private final Optional<Integer> parallelism;
@@ -75,6 +84,7 @@ public final class JobSettings {
   private final Duration restartMaxDelay;
   private final int restartAttempts;
   private final Duration checkpointTimeout;
+  private final boolean followSchemaChanges;
 
   private JobSettings(
       Duration flushInterval,
@@ -84,7 +94,8 @@ public final class JobSettings {
       Duration restartDelay,
       Duration restartMaxDelay,
       int restartAttempts,
-      Duration checkpointTimeout) {
+      Duration checkpointTimeout,
+      boolean followSchemaChanges) {
     this.flushInterval = requireNonNull(flushInterval, "flushInterval is null");
     this.parallelism = requireNonNull(parallelism, "parallelism is null");
     this.maxParallelism = maxParallelism;
@@ -93,6 +104,7 @@ public final class JobSettings {
     this.restartMaxDelay = requireNonNull(restartMaxDelay, "restartMaxDelay is null");
     this.restartAttempts = restartAttempts;
     this.checkpointTimeout = requireNonNull(checkpointTimeout, "checkpointTimeout is null");
+    this.followSchemaChanges = followSchemaChanges;
   }
 
   static Optional<JobSettings> read(SettingsReader reader) {
@@ -104,6 +116,7 @@ public final class JobSettings {
     Optional<Duration> maxDelay = reader.optional(RESTART_MAX_DELAY);
     Optional<Integer> attempts = reader.optional(RESTART_ATTEMPTS);
     Optional<Duration> timeout = reader.optional(CHECKPOINT_TIMEOUT);
+    Optional<Boolean> follow = reader.optional(FOLLOW_SCHEMA_CHANGES);
     if (parallelism.isPresent()
         && maxParallelism.isPresent()
         && parallelism.get() > maxParallelism.get()) {
@@ -123,7 +136,8 @@ public final class JobSettings {
         || delay.isEmpty()
         || maxDelay.isEmpty()
         || attempts.isEmpty()
-        || timeout.isEmpty()) {
+        || timeout.isEmpty()
+        || follow.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -135,7 +149,8 @@ public final class JobSettings {
             delay.get(),
             maxDelay.get(),
             attempts.get(),
-            timeout.get()));
+            timeout.get(),
+            follow.get()));
   }
 
   public Duration flushInterval() {
@@ -168,5 +183,10 @@ public final class JobSettings {
 
   public Duration checkpointTimeout() {
     return checkpointTimeout;
+  }
+
+  /** Whether the writers follow a changed table schema without a restart. */
+  public boolean followSchemaChanges() {
+    return followSchemaChanges;
   }
 }

@@ -75,6 +75,7 @@ class LoaderSettingsTest {
     assertThat(job.restartMaxDelay()).isEqualTo(Duration.ofSeconds(60));
     assertThat(job.restartAttempts()).isEqualTo(10);
     assertThat(job.checkpointTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(job.followSchemaChanges()).isFalse();
   }
 
   @Test
@@ -116,6 +117,7 @@ class LoaderSettingsTest {
     given.put("job.restart-max-delay", "30s");
     given.put("job.restart-attempts", "3");
     given.put("job.checkpoint-timeout", "2m");
+    given.put("job.follow-schema-changes", "true");
 
     LoaderSettings settings = LoaderSettings.parse(given);
 
@@ -172,6 +174,7 @@ class LoaderSettingsTest {
     assertThat(job.restartMaxDelay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(job.restartAttempts()).isEqualTo(3);
     assertThat(job.checkpointTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(job.followSchemaChanges()).isTrue();
 
     List<String> declared =
         LoaderSettings.all().stream().map(Setting::key).collect(Collectors.toList());

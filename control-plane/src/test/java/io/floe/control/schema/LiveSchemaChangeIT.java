@@ -1,0 +1,196 @@
+package io.floe.control.schema;
+
+import static io.floe.control.testing.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.control.testing.ApiClient;
+import io.floe.control.testing.TestStack;
+import io.floe.control.testing.Warehouse;
+import io.floe.loader.summary.CommitSummary;
+import io.floe.testing.kafka.EventPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schema changes followed live, end to end on a Flink session cluster: with {@code
+ * table.schemaChanges: live}, a column added through Floe's API and one dropped directly in the
+ * catalog are followed by the running loader at a checkpoint, with no restart: the same run, every
+ * id exactly once, the new column filled from the next rows on and the dropped one no longer
+ * written.
+ */
+class LiveSchemaChangeIT {
+  private static final Duration LONG = Duration.ofMinutes(3);
+  private static final String PIPELINE = "live";
+
+  @TempDir static Path dir;
+  static TestStack stack;
+  static ApiClient api;
+  static Warehouse warehouse;
+
+  @BeforeAll
+  static void start() {
+    stack = TestStack.in(dir).flinkCluster(cluster -> cluster).topic(PIPELINE, 2).start();
+    api = stack.api();
+    warehouse = stack.warehouse();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aColumnAddedThroughTheApiAndOneDroppedInTheCatalogAreFollowedWithoutARestart()
+      throws Exception {
+    Map<String, Object> body = stack.pipeline(PIPELINE, PIPELINE).runtime(1, "1s").body();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> table = (Map<String, Object>) body.get("table");
+    table.put("schemaChanges", "live");
+    ApiClient.Response created = api.put("/pipelines/" + PIPELINE, body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    // Events carry extra and more besides the table's columns id, name and at.
+    EventPublisher publisher = stack.topics().publish(PIPELINE, 1, 40);
+    long last;
+    try {
+      await("rows", LiveSchemaChangeIT::ids, ids -> ids.size() >= 40, LONG);
+      String run = runId();
+
+      ApiClient.Response added =
+          api.post(
+              "/pipelines/" + PIPELINE + "/schema/columns",
+              Map.of("name", "extra", "type", "string"));
+      assertThat(added.status()).as("applied live: no restart").isEqualTo(200);
+      assertThat(added.body().path("restart").path("id").asString("")).isEmpty();
+      int withExtra = schemaId();
+      Snapshot followed = awaitCommitWithSchema(withExtra);
+      long publishedThen = publisher.published();
+
+      warehouse.updateSchema("db", PIPELINE, update -> update.deleteColumn("name"));
+      int withoutName = schemaId();
+      Snapshot followedAgain = awaitCommitWithSchema(withoutName);
+      long publishedLater = publisher.published();
+      await(
+          "rows after the drop",
+          LiveSchemaChangeIT::ids,
+          ids -> ids.containsKey(publishedLater + 40),
+          LONG);
+      last = publisher.stop();
+      long lastId = last;
+      Map<Long, Integer> ids =
+          await(
+              "ids 1.." + lastId,
+              LiveSchemaChangeIT::ids,
+              counts -> counts.keySet().stream().filter(id -> id <= lastId).count() == lastId,
+              LONG);
+      assertThat(ids.values()).as("exactly once").containsOnly(1);
+
+      assertThat(runId()).as("the same run throughout").isEqualTo(run);
+      assertThat(
+              api.get("/pipelines/" + PIPELINE + "/operations")
+                  .body()
+                  .valueStream()
+                  .map(o -> o.path("type").asString())
+                  .collect(Collectors.toList()))
+          .as("operations: no restart")
+          .containsExactly("START");
+      assertThat(
+              stack.flinkRest().jobs().stream()
+                  .filter(job -> job.name().equals("floe-" + PIPELINE))
+                  .count())
+          .as("one job on the cluster")
+          .isEqualTo(1);
+
+      Map<Long, Object> extra = column("extra");
+      for (long id = publishedThen + 1; id <= lastId; id++) {
+        assertThat(extra.get(id)).as("id " + id + " after the change").isEqualTo("extra-" + id);
+      }
+      int nameField = warehouse.table("db", PIPELINE).schemas().get(0).findField("name").fieldId();
+      assertThat(filesAddedSince(followedAgain))
+          .as("files written after the drop")
+          .isNotEmpty()
+          .allSatisfy(file -> assertThat(file.valueCounts()).doesNotContainKey(nameField));
+      assertThat(followed.sequenceNumber()).isLessThan(followedAgain.sequenceNumber());
+    } finally {
+      publisher.stop();
+    }
+  }
+
+  private static Map<Long, Integer> ids() {
+    return warehouse.idCounts("db", PIPELINE);
+  }
+
+  private static String runId() {
+    return api.get("/pipelines/" + PIPELINE).body().path("status").path("runId").asString();
+  }
+
+  private static int schemaId() {
+    return warehouse.table("db", PIPELINE).schema().schemaId();
+  }
+
+  /** The first loader commit written with the schema, once there is one. */
+  private static Snapshot awaitCommitWithSchema(int schemaId) {
+    return await(
+            "a loader commit written with schema " + schemaId,
+            () -> commitWithSchema(schemaId),
+            Optional::isPresent,
+            LONG)
+        .orElseThrow();
+  }
+
+  private static Optional<Snapshot> commitWithSchema(int schemaId) {
+    Table table = warehouse.table("db", PIPELINE);
+    return StreamSupport.stream(table.snapshots().spliterator(), false)
+        .filter(s -> Integer.toString(schemaId).equals(s.summary().get(CommitSummary.SCHEMA_ID)))
+        .findFirst();
+  }
+
+  /** The data files of the loader's commits from {@code first} on. */
+  private static List<DataFile> filesAddedSince(Snapshot first) {
+    Table table = warehouse.table("db", PIPELINE);
+    List<DataFile> files = new ArrayList<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      if (snapshot.sequenceNumber() >= first.sequenceNumber()
+          && snapshot.summary().containsKey(CommitSummary.SCHEMA_ID)) {
+        snapshot.addedDataFiles(table.io()).forEach(files::add);
+      }
+    }
+    return files;
+  }
+
+  private static Map<Long, Object> column(String name) {
+    Table table = warehouse.table("db", PIPELINE);
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      Map<Long, Object> values = new HashMap<>();
+      for (Record record : records) {
+        Object value = record.getField(name);
+        if (value != null) {
+          values.put((Long) record.getField("id"), value);
+        }
+      }
+      return values;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

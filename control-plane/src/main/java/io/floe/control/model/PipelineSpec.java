@@ -298,7 +298,8 @@ public record PipelineSpec(
       @Schema(
               description =
                   "Kafka metadata to write, the column by field (topic, partition, offset,"
-                      + " timestamp, key); default none")
+                      + " timestamp, key, headers: a map<string, string> or map<string, binary>"
+                      + " column); default none")
           Map<String, String> metadataColumns,
       @Schema(description = "Messages larger than this are bad messages", defaultValue = "1MiB")
           String maxMessageSize,

@@ -81,7 +81,19 @@ class DeadLetterRedriveIT {
   private static Map<String, Object> orders(List<Map<String, Object>> rules) {
     Map<String, Object> body =
         stack.pipeline(TOPIC, TOPIC).deadLetterTopic(DLQ).runtime(1, "1s").rules(rules).body();
-    body.put("parsing", Map.of("unknownFields", "reject"));
+    body.put(
+        "parsing",
+        Map.of("unknownFields", "reject", "metadataColumns", Map.of("headers", "_kafka_headers")));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> table = (Map<String, Object>) body.get("table");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> creation =
+        new java.util.LinkedHashMap<>((Map<String, Object>) table.get("createIfMissing"));
+    @SuppressWarnings("unchecked")
+    List<Object> columns = new java.util.ArrayList<>((List<Object>) creation.get("columns"));
+    columns.add(Map.of("name", "_kafka_headers", "type", "map<string,string>"));
+    creation.put("columns", columns);
+    table.put("createIfMissing", creation);
     return body;
   }
 
@@ -119,11 +131,22 @@ class DeadLetterRedriveIT {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Sends the messages of ids from..to, each with the header trace=t-<id>. */
   private static void send(long from, long to, java.util.function.LongFunction<byte[]> message) {
+    KafkaProducer<byte[], byte[]> producer = topics.producer();
     for (long id = from; id <= to; id++) {
-      topics.send(TOPIC, Long.toString(id).getBytes(StandardCharsets.UTF_8), message.apply(id));
+      RecordHeaders headers = new RecordHeaders();
+      header(headers, "trace", "t-" + id);
+      producer.send(
+          new ProducerRecord<>(
+              TOPIC,
+              null,
+              null,
+              Long.toString(id).getBytes(StandardCharsets.UTF_8),
+              message.apply(id),
+              headers));
     }
-    topics.flush();
+    producer.flush();
   }
 
   private static Map<Long, Integer> ids() {
@@ -337,6 +360,12 @@ class DeadLetterRedriveIT {
     assertThat(ids.values()).as("exactly once").containsOnly(1);
     Map<Long, Object> countries = column("country");
     assertThat(countries).hasSize(60);
+    assertThat(column("_kafka_headers").get(101L))
+        .as("a redriven row's headers are the original message's")
+        .isEqualTo(Map.of("trace", "t-101"));
+    assertThat(column("_kafka_headers").get(1L))
+        .as("a loaded row's headers")
+        .isEqualTo(Map.of("trace", "t-1"));
     LongStream.rangeClosed(101, 160)
         .forEach(id -> assertThat(countries.get(id)).isEqualTo("C" + id));
     assertThat(redriveCommits()).hasSize(1);
@@ -472,23 +501,22 @@ class DeadLetterRedriveIT {
     topics.createTopic("crash", 1);
     topics.createTopic("crash-dlq", 1);
     // Dead letters as the loader writes them: the original record plus Floe's headers.
-    try (KafkaProducer<byte[], byte[]> producer = topics.producer()) {
-      for (long id = 1; id <= 40; id++) {
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, DeadLetterHeaders.PIPELINE, "crashy");
-        header(headers, DeadLetterHeaders.SOURCE_TOPIC, "crash");
-        header(headers, DeadLetterHeaders.SOURCE_PARTITION, "0");
-        header(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(id * 2));
-        header(headers, DeadLetterHeaders.SOURCE_TIMESTAMP, Long.toString(AT.toEpochMilli()));
-        header(headers, DeadLetterHeaders.ERROR_CLASS, "WRONG_TYPE");
-        header(headers, DeadLetterHeaders.ERROR_MESSAGE, "expected a string, found a number");
-        header(headers, DeadLetterHeaders.ERROR_PATH, "name");
-        header(headers, DeadLetterHeaders.SNAPSHOT_ID, "1");
-        producer.send(
-            new ProducerRecord<>("crash-dlq", null, AT.toEpochMilli(), null, plain(id), headers));
-      }
-      producer.flush();
+    KafkaProducer<byte[], byte[]> producer = topics.producer();
+    for (long id = 1; id <= 40; id++) {
+      RecordHeaders headers = new RecordHeaders();
+      header(headers, DeadLetterHeaders.PIPELINE, "crashy");
+      header(headers, DeadLetterHeaders.SOURCE_TOPIC, "crash");
+      header(headers, DeadLetterHeaders.SOURCE_PARTITION, "0");
+      header(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(id * 2));
+      header(headers, DeadLetterHeaders.SOURCE_TIMESTAMP, Long.toString(AT.toEpochMilli()));
+      header(headers, DeadLetterHeaders.ERROR_CLASS, "WRONG_TYPE");
+      header(headers, DeadLetterHeaders.ERROR_MESSAGE, "expected a string, found a number");
+      header(headers, DeadLetterHeaders.ERROR_PATH, "name");
+      header(headers, DeadLetterHeaders.SNAPSHOT_ID, "1");
+      producer.send(
+          new ProducerRecord<>("crash-dlq", null, AT.toEpochMilli(), null, plain(id), headers));
     }
+    producer.flush();
     Map<String, Object> properties = ControlPlane.properties(dir.resolve("crash"));
     properties.put("floe.runtime.default-target", "flink-cluster");
     properties.put(

@@ -16,10 +16,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -372,6 +374,8 @@ public final class RowParser {
     private final MetadataField field;
     private final Type.TypeID type;
     private final boolean required;
+    private final boolean binaryHeaderValues;
+    private final boolean headerValuesRequired;
 
     Metadata(int position, String column, MetadataField field, Type type, boolean required) {
       this.position = position;
@@ -379,6 +383,9 @@ public final class RowParser {
       this.field = field;
       this.type = type.typeId();
       this.required = required;
+      this.binaryHeaderValues =
+          type.isMapType() && type.asMapType().valueType().typeId() == Type.TypeID.BINARY;
+      this.headerValuesRequired = type.isMapType() && type.asMapType().isValueRequired();
     }
 
     static Optional<String> incompatibility(MetadataField field, Type type) {
@@ -396,6 +403,18 @@ public final class RowParser {
         case TIMESTAMP:
           allowed = Set.of(Type.TypeID.TIMESTAMP, Type.TypeID.LONG);
           break;
+        case HEADERS:
+          boolean fits =
+              type.isMapType()
+                  && type.asMapType().keyType().typeId() == Type.TypeID.STRING
+                  && Set.of(Type.TypeID.STRING, Type.TypeID.BINARY)
+                      .contains(type.asMapType().valueType().typeId());
+          return fits
+              ? Optional.empty()
+              : Optional.of(
+                  "has type "
+                      + type
+                      + " but the Kafka headers need map<string, string> or map<string, binary>");
         default:
           allowed = Set.of(Type.TypeID.STRING, Type.TypeID.BINARY);
       }
@@ -431,6 +450,9 @@ public final class RowParser {
                   ? (Object) message.timestamp()
                   : TimestampData.fromEpochMillis(message.timestamp());
           break;
+        case HEADERS:
+          value = headers(message);
+          break;
         default:
           byte[] key = message.key();
           try {
@@ -448,6 +470,39 @@ public final class RowParser {
             .inField(column);
       }
       row.setField(position, value);
+    }
+
+    /** The headers as a map: UTF-8 text or bytes by the column's value type; a repeat wins. */
+    private GenericMapData headers(KafkaMessage message) {
+      Map<Object, Object> values = new LinkedHashMap<>();
+      for (KafkaMessage.Header header : message.headers()) {
+        byte[] bytes = header.value();
+        Object value;
+        if (bytes == null) {
+          if (headerValuesRequired) {
+            throw new ValueException(
+                    BadMessageException.Reason.MISSING_REQUIRED, "the header has no value")
+                .inElement(header.key())
+                .inField(column);
+          }
+          value = null;
+        } else if (binaryHeaderValues) {
+          value = bytes;
+        } else if (Utf8.firstInvalidByte(bytes) >= 0) {
+          throw new ValueException(
+                  BadMessageException.Reason.INVALID_UTF8,
+                  "the header's value is not valid UTF-8 (a map<string, binary> column takes any"
+                      + " bytes)")
+              .inElement(header.key())
+              .inField(column);
+        } else {
+          value = StringData.fromBytes(bytes);
+        }
+        StringData key = StringData.fromString(header.key());
+        values.remove(key);
+        values.put(key, value);
+      }
+      return new GenericMapData(values);
     }
 
     private static byte[] keyAsUtf8(byte[] key) {

@@ -1885,7 +1885,12 @@ class RowParserTest {
             required(id(), "_kafka_partition", Types.IntegerType.get()),
             required(id(), "_kafka_offset", Types.LongType.get()),
             required(id(), "_kafka_timestamp", Types.TimestampType.withZone()),
-            optional(id(), "_kafka_key", Types.StringType.get()));
+            optional(id(), "_kafka_key", Types.StringType.get()),
+            optional(
+                id(),
+                "_kafka_headers",
+                Types.MapType.ofOptional(
+                    id(), id(), Types.StringType.get(), Types.StringType.get())));
     for (Optional<String> unnest : List.of(Optional.<String>empty(), Optional.of("/data"))) {
       RowParser parser =
           RowParser.create(schema, settings(unnest, Map.of(), FieldNameCase.NONE, allMetadata()));
@@ -1898,7 +1903,105 @@ class RowParserTest {
       assertThat(row.getTimestamp(4, 6).toInstant())
           .isEqualTo(Instant.ofEpochMilli(RECORD_TIMESTAMP));
       assertThat(row.getString(5)).hasToString("key-1");
+      assertThat(row.getMap(6).size()).as("no headers: an empty map").isZero();
     }
+  }
+
+  @Test
+  void headersFillAMapOfTextOrBytesTheLastOfARepeatedKeyWinning() throws Exception {
+    List<KafkaMessage.Header> headers =
+        List.of(
+            new KafkaMessage.Header("trace", "t-1".getBytes(UTF_8)),
+            new KafkaMessage.Header("empty", null),
+            new KafkaMessage.Header("trace", "t-2".getBytes(UTF_8)),
+            new KafkaMessage.Header("raw", new byte[] {(byte) 0xff, 0}));
+    KafkaMessage message =
+        new KafkaMessage(
+            TOPIC,
+            PARTITION,
+            OFFSET,
+            RECORD_TIMESTAMP,
+            KEY,
+            "{\"id\": 1}".getBytes(UTF_8),
+            headers);
+
+    Schema asBytes =
+        new Schema(
+            required(id(), "id", Types.LongType.get()),
+            optional(
+                id(),
+                "h",
+                Types.MapType.ofOptional(
+                    id(), id(), Types.StringType.get(), Types.BinaryType.get())));
+    RowParser bytes =
+        RowParser.create(
+            asBytes,
+            settings(
+                Optional.empty(),
+                Map.of(),
+                FieldNameCase.NONE,
+                Map.of(MetadataField.HEADERS, "h")));
+    Map<Object, Object> read = java(bytes.parse(message).getMap(1));
+    assertThat(read).containsOnlyKeys("trace", "empty", "raw");
+    assertThat((byte[]) read.get("trace")).isEqualTo("t-2".getBytes(UTF_8));
+    assertThat(read.get("empty")).isNull();
+    assertThat((byte[]) read.get("raw")).containsExactly((byte) 0xff, 0);
+
+    Schema asText =
+        new Schema(
+            required(id(), "id", Types.LongType.get()),
+            optional(
+                id(),
+                "h",
+                Types.MapType.ofRequired(
+                    id(), id(), Types.StringType.get(), Types.StringType.get())));
+    RowParser text =
+        RowParser.create(
+            asText,
+            settings(
+                Optional.empty(),
+                Map.of(),
+                FieldNameCase.NONE,
+                Map.of(MetadataField.HEADERS, "h")));
+    KafkaMessage utf8 =
+        new KafkaMessage(
+            TOPIC,
+            PARTITION,
+            OFFSET,
+            RECORD_TIMESTAMP,
+            KEY,
+            "{\"id\": 1}".getBytes(UTF_8),
+            List.of(headers.get(0), headers.get(2)));
+    assertThat(java(text.parse(utf8).getMap(1))).isEqualTo(Map.of("trace", "t-2"));
+    BadMessageException notText =
+        catchThrowableOfType(() -> text.parse(message), BadMessageException.class);
+    assertThat(notText.path()).isEqualTo("h[empty]");
+    assertThat(notText.reason()).isEqualTo(MISSING_REQUIRED);
+    KafkaMessage binary =
+        new KafkaMessage(
+            TOPIC,
+            PARTITION,
+            OFFSET,
+            RECORD_TIMESTAMP,
+            KEY,
+            "{\"id\": 1}".getBytes(UTF_8),
+            List.of(headers.get(3)));
+    BadMessageException invalid =
+        catchThrowableOfType(() -> text.parse(binary), BadMessageException.class);
+    assertThat(invalid.reason()).isEqualTo(INVALID_UTF8);
+    assertThat(invalid.path()).isEqualTo("h[raw]");
+  }
+
+  /** A map of the parser's values as Java values: keys as strings, strings as strings. */
+  private static Map<Object, Object> java(org.apache.flink.table.data.MapData map) {
+    Map<Object, Object> values = new LinkedHashMap<>();
+    for (int i = 0; i < map.size(); i++) {
+      Object value = ((GenericMapData) map).get(map.keyArray().getString(i));
+      values.put(
+          map.keyArray().getString(i).toString(),
+          value instanceof StringData ? value.toString() : value);
+    }
+    return values;
   }
 
   @Test
@@ -2053,6 +2156,12 @@ class RowParserTest {
     incompatible.put(
         MetadataField.KEY,
         List.of(Types.IntegerType.get(), Types.UUIDType.get(), Types.FixedType.ofLength(5)));
+    incompatible.put(
+        MetadataField.HEADERS,
+        List.of(
+            Types.StringType.get(),
+            Types.MapType.ofOptional(id(), id(), Types.IntegerType.get(), Types.StringType.get()),
+            Types.MapType.ofOptional(id(), id(), Types.StringType.get(), Types.LongType.get())));
     for (Map.Entry<MetadataField, List<Type>> entry : incompatible.entrySet()) {
       for (Type type : entry.getValue()) {
         Schema schema = new Schema(optional(id(), "meta_col", type));

@@ -8,7 +8,9 @@ public enum MetadataField {
   PARTITION,
   OFFSET,
   TIMESTAMP,
-  KEY;
+  KEY,
+  /** The record's headers, as a map from header key to value (the last of a repeated key). */
+  HEADERS;
 
   /** The column used when the user names none: {@code _kafka_topic}, {@code _kafka_offset}, ... */
   public String defaultColumn() {

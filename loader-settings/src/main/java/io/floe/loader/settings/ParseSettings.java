@@ -35,7 +35,7 @@ public final class ParseSettings {
       Setting.optional(
           "parse.metadata-columns",
           SettingValues::list,
-          "Kafka metadata to write, comma-separated: topic, partition, offset, timestamp, key;"
+          "Kafka metadata to write, comma-separated: topic, partition, offset, timestamp, key, headers;"
               + " each optionally as field=column (default column _kafka_<field>)");
   public static final Setting<UnknownFields> UNKNOWN_FIELDS =
       Setting.withDefault(

@@ -204,7 +204,7 @@ class LoaderSettingsTest {
     given.put("source.kafka.sasl.jaas.config", "secret");
     given.put("table.catalog.warehouse", "/tmp");
     given.put("parse.projections", "a=no-slash");
-    given.put("parse.metadata-columns", "topic,headers");
+    given.put("parse.metadata-columns", "topic,payload");
     given.put("job.flush-interval", "fast");
     given.put("job.parallelism", "0");
     given.put("bad-messages.policy", "dead-letter");
@@ -233,7 +233,7 @@ class LoaderSettingsTest {
                         p ->
                             assertThat(p)
                                 .contains("'no-slash' (for column a) is not a JSON pointer"))
-                    .anySatisfy(p -> assertThat(p).contains("'headers' is not one of"))
+                    .anySatisfy(p -> assertThat(p).contains("'payload' is not one of"))
                     .anySatisfy(
                         p ->
                             assertThat(p)

@@ -134,54 +134,6 @@ class JdbcCatalogSessionClusterIT {
     assertThat(TestTables.countsOf(second, "id"))
         .hasSize(100)
         .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-    experimentLeaks();
-  }
-
-  // EXPERIMENT (temporary)
-  private static void experimentLeaks() {
-    try {
-      Thread.sleep(20000);
-      Process jps = new ProcessBuilder("jps", "-lm").redirectErrorStream(true).start();
-      String jpsOut = new String(jps.getInputStream().readAllBytes());
-      System.out.println("EXPERIMENT jps " + jpsOut);
-      java.util.Arrays.stream(jpsOut.split("\n"))
-          .filter(l -> l.contains(dir.toString()))
-          .forEach(
-              l -> {
-                String cmd = l;
-                ProcessHandle p = ProcessHandle.of(Long.parseLong(l.split(" ")[0])).orElseThrow();
-                String role =
-                    cmd.contains("TaskManagerRunner")
-                        ? "TM"
-                        : cmd.contains("StandaloneSessionClusterEntrypoint") ? "JM" : null;
-                if (role == null) {
-                  return;
-                }
-                for (String[] c :
-                    List.of(
-                        new String[] {"jcmd", Long.toString(p.pid()), "GC.run"},
-                        new String[] {"jcmd", Long.toString(p.pid()), "VM.classloader_stats"},
-                        new String[] {"jcmd", Long.toString(p.pid()), "GC.class_histogram"})) {
-                  try {
-                    Process proc = new ProcessBuilder(c).redirectErrorStream(true).start();
-                    String out = new String(proc.getInputStream().readAllBytes());
-                    proc.waitFor();
-                    for (String line : out.split("\n")) {
-                      if (c[2].equals("VM.classloader_stats")
-                          || line.contains("ChildFirstClassLoader")
-                          || line.contains("org.postgresql.Driver ")
-                          || line.contains("DriverInfo")) {
-                        System.out.println("EXPERIMENT " + role + " " + c[2] + ": " + line);
-                      }
-                    }
-                  } catch (Exception e) {
-                    System.out.println("EXPERIMENT failed " + e);
-                  }
-                }
-              });
-    } catch (Exception e) {
-      System.out.println("EXPERIMENT failed " + e);
-    }
   }
 
   private static Table createTable(String name) {

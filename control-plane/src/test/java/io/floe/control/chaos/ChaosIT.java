@@ -52,7 +52,7 @@ class ChaosIT {
         ChaosStack.start(
             dir.resolve("floe"),
             List.of(
-                "--floe.reconcile.gone-after=5s",
+                "--floe.reconcile.gone-after=2s",
                 "--floe.reconcile.recovery-backoff=5s",
                 "--floe.reconcile.recovery-max-backoff=30s",
                 "--floe.health.interval=2s"));

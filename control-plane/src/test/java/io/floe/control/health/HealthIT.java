@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
 class HealthIT {
   private static final Duration LONG = Duration.ofMinutes(3);
   private static final int RATE = 50;
-  private static final int FLUSH_SECONDS = 3;
+  private static final int FLUSH_SECONDS = 2;
   // One message in a hundred is malformed, as in the demo; the pipeline's threshold is above that.
   private static final int MALFORMED_EVERY = 100;
   private static final double DEAD_LETTER_RATIO = 0.03;
@@ -112,7 +112,7 @@ class HealthIT {
     health = awaitHealth("HEALTHY", LONG);
 
     // Steadily fed, with 1 % malformed messages under its own threshold of 3 %, it stays HEALTHY
-    // from check to check (one a second, against a commit every 3 s) across twelve commits: the
+    // from check to check (one a second, against a commit every 2 s) across twelve commits: the
     // lag between two commits is no growth, and its dead letters are within its share.
     List<JsonNode> seen = new ArrayList<>();
     Set<String> commitTimes = new HashSet<>();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -155,7 +157,7 @@ public final class TestStack implements AutoCloseable {
       return this;
     }
 
-    /** A topic created (and described by the broker) before the control plane starts. */
+    /** A topic created (and described by the broker) before {@link #start} returns. */
     public Builder topic(String name, int partitions) {
       topics.put(name, partitions);
       return this;
@@ -173,32 +175,42 @@ public final class TestStack implements AutoCloseable {
       return this;
     }
 
-    /** Starts the broker and the cluster side by side, then the control plane. */
+    /**
+     * Starts the broker, the cluster and the control plane side by side (the control plane needs
+     * only the cluster's address, chosen first; nothing in it reads Kafka or Flink before a
+     * pipeline exists), then creates the topics; prints how long each took.
+     */
     @SuppressWarnings("unchecked")
     public TestStack start() {
       if (localFlink && flinkCluster != null) {
         throw new IllegalStateException("Either a session cluster or local Flink, not both");
       }
-      CompletableFuture<LocalKafka> broker =
-          CompletableFuture.supplyAsync(() -> LocalKafka.start(dir.resolve("kafka")));
-      LocalFlinkCluster cluster = null;
+      long begin = System.nanoTime();
+      CompletableFuture<Timed<LocalKafka>> broker =
+          inThread("kafka", () -> LocalKafka.start(dir.resolve("kafka")));
+      CompletableFuture<Timed<LocalFlinkCluster>> cluster = null;
+      URI flinkRestUrl = null;
+      if (flinkCluster != null) {
+        int restPort = LocalProcess.freePort();
+        flinkRestUrl = URI.create("http://localhost:" + restPort);
+        cluster =
+            inThread(
+                "flink",
+                () ->
+                    flinkCluster
+                        .apply(LocalFlinkCluster.builder(dir.resolve("flink")))
+                        .restPort(restPort)
+                        .start());
+      }
+      ControlPlane started = null;
       KafkaTestClient client = null;
       try {
-        if (flinkCluster != null) {
-          cluster = flinkCluster.apply(LocalFlinkCluster.builder(dir.resolve("flink"))).start();
-        }
-        LocalKafka kafka = broker.join();
-        client = new KafkaTestClient(kafka.bootstrapServers());
-        for (Map.Entry<String, Integer> topic : topics.entrySet()) {
-          client.createTopic(topic.getKey(), topic.getValue());
-        }
-        URI flinkRestUrl = cluster == null ? null : cluster.restUrl();
-        ControlPlane started = null;
+        long controlPlaneNanos = 0;
         if (controlPlane) {
           Map<String, Object> settings = ControlPlane.properties(controlPlaneDir);
-          if (cluster != null) {
+          if (flinkCluster != null) {
             settings.put("floe.runtime.default-target", "flink-cluster");
-            settings.put("floe.runtime.flink-cluster.rest-url", cluster.restUrl().toString());
+            settings.put("floe.runtime.flink-cluster.rest-url", flinkRestUrl.toString());
           }
           if (localFlink) {
             int port = LocalProcess.freePort();
@@ -208,21 +220,82 @@ public final class TestStack implements AutoCloseable {
             flinkRestUrl = URI.create("http://localhost:" + port);
           }
           settings.putAll(properties);
+          long controlPlaneBegin = System.nanoTime();
           started =
               ControlPlane.start(
                   settings, initializers.toArray(ApplicationContextInitializer[]::new));
+          controlPlaneNanos = System.nanoTime() - controlPlaneBegin;
         }
-        return new TestStack(kafka, client, cluster, flinkRestUrl, started, controlPlaneDir);
+        Timed<LocalKafka> kafka = join(broker);
+        client = new KafkaTestClient(kafka.value().bootstrapServers());
+        for (Map.Entry<String, Integer> topic : topics.entrySet()) {
+          client.createTopic(topic.getKey(), topic.getValue());
+        }
+        Timed<LocalFlinkCluster> flink = cluster == null ? null : join(cluster);
+        System.out.printf(
+            "TestStack started in %d ms side by side: Kafka %d ms, Flink cluster %s,"
+                + " control plane %s%n",
+            millis(System.nanoTime() - begin),
+            millis(kafka.nanos()),
+            flink == null ? "none" : millis(flink.nanos()) + " ms",
+            controlPlane ? millis(controlPlaneNanos) + " ms" : "none");
+        return new TestStack(
+            kafka.value(),
+            client,
+            flink == null ? null : flink.value(),
+            flinkRestUrl,
+            started,
+            controlPlaneDir);
       } catch (RuntimeException | Error e) {
+        if (started != null) {
+          started.close();
+        }
         if (client != null) {
           client.close();
         }
         if (cluster != null) {
-          cluster.close();
+          cluster.thenAccept(timed -> timed.value().close());
         }
-        broker.thenAccept(LocalKafka::close);
+        broker.thenAccept(timed -> timed.value().close());
         throw e;
       }
+    }
+
+    /** A started process and how long its start took. */
+    private record Timed<T>(T value, long nanos) {}
+
+    /** Runs {@code start} in a thread of its own (not a pool a 2-core machine makes sequential). */
+    private static <T> CompletableFuture<Timed<T>> inThread(String name, Supplier<T> start) {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            long begin = System.nanoTime();
+            T value = start.get();
+            return new Timed<>(value, System.nanoTime() - begin);
+          },
+          task -> {
+            Thread thread = new Thread(task, "test-stack-" + name);
+            thread.setDaemon(true);
+            thread.start();
+          });
+    }
+
+    /** The future's value, or what its start threw, as it threw it. */
+    private static <T> T join(CompletableFuture<T> future) {
+      try {
+        return future.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        if (e.getCause() instanceof Error cause) {
+          throw cause;
+        }
+        throw e;
+      }
+    }
+
+    private static long millis(long nanos) {
+      return nanos / 1_000_000;
     }
   }
 }

@@ -175,8 +175,10 @@ class FlinkClusterRuntimeIT {
       assertThat(runtime.savepoint(firstRun, trigger).path()).contains(savepoint);
 
       // Once Flink forgot the trigger, the stop's savepoint is still found.
-      Thread.sleep(5_000);
-      assertThat(client.savepointStatus(firstRun, trigger)).isEmpty();
+      await(
+          "Flink forgets trigger " + trigger,
+          () -> client.savepointStatus(firstRun, trigger),
+          Optional::isEmpty);
       assertThat(runtime.savepoint(firstRun, trigger))
           .isEqualTo(SavepointOutcome.completed(savepoint));
 
@@ -189,7 +191,12 @@ class FlinkClusterRuntimeIT {
         assertThat(loaderJarsOnCluster()).extracting(JarFile::id).containsExactly(jarId);
         publish(topic, 11, 5);
         awaitRows("orders", 15);
-        Thread.sleep(3_000);
+        // Two more checkpoints complete: whatever the restored run read again would be committed.
+        long completed = completedCheckpoints(secondRun);
+        await(
+            "two more checkpoints of run " + secondRun,
+            () -> completedCheckpoints(secondRun),
+            count -> count >= completed + 2);
         assertThat(rows("orders")).as("rows after more commits").isEqualTo(15);
       } finally {
         client.cancel(secondRun);
@@ -352,6 +359,10 @@ class FlinkClusterRuntimeIT {
       kafka.sendRaw(topic, ("{\"id\": " + id + ", \"name\": \"n" + id + "\"}").getBytes(UTF_8));
     }
     kafka.flush();
+  }
+
+  private static long completedCheckpoints(String run) {
+    return client.checkpointStatistics(run).map(CheckpointStatistics::completed).orElse(0L);
   }
 
   /** Rows in the table: the current snapshot's total-records. */

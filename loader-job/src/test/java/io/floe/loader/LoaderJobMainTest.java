@@ -21,7 +21,7 @@ class LoaderJobMainTest {
       "--table.name", "orders",
       "--job.flush-interval", "soon",
       "--job.parallelism", "0",
-      "--parse.metadata-columns", "offset,headers",
+      "--parse.metadata-columns", "offset,payload",
       "--bad-messages.policy", "dead-letter",
       "--sink.flush", "1s"
     };
@@ -44,7 +44,8 @@ class LoaderJobMainTest {
         .contains("job.flush-interval: 'soon' is not a duration")
         .contains("job.parallelism: 0 is below the minimum of 1")
         .contains(
-            "parse.metadata-columns: 'headers' is not one of topic, partition, offset, timestamp, key")
+            "parse.metadata-columns: 'payload' is not one of topic, partition, offset, timestamp, key,"
+                + " headers")
         .contains(
             "bad-messages.dead-letter-topic: is required with bad-messages.policy=dead-letter")
         .contains("sink.flush: unknown setting");

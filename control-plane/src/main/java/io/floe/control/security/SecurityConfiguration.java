@@ -57,8 +57,10 @@ public class SecurityConfiguration {
                         "/problems/**",
                         "/error")
                     .permitAll()
-                    // Dead letters hold what producers sent: operators read them.
-                    .requestMatchers(HttpMethod.GET, "/pipelines/*/dead-letters")
+                    // Dead letters, and the reasons redrives report, hold what producers sent:
+                    // operators read them.
+                    .requestMatchers(
+                        HttpMethod.GET, "/pipelines/*/dead-letters", "/pipelines/*/dead-letters/**")
                     .hasRole(Role.OPERATOR.name())
                     .requestMatchers(
                         HttpMethod.GET,

@@ -313,6 +313,25 @@ class DeadLetterRedriveIT {
                 .collect(Collectors.toList()))
         .containsExactlyInAnyOrder("errorClasses[1]", "fromOffset");
     assertThat(api.post("/pipelines/nope/dead-letters/redrive", Map.of()).status()).isEqualTo(404);
+
+    // Dead letters hold what producers sent: viewers see neither them nor a redrive's reasons.
+    ApiClient viewer = api.as(ControlPlane.VIEWER);
+    assertThat(viewer.get("/pipelines/" + TOPIC + "/dead-letters").status()).isEqualTo(403);
+    assertThat(viewer.get("/pipelines/" + TOPIC + "/dead-letters/redrives/x").status())
+        .isEqualTo(403);
+    assertThat(viewer.post("/pipelines/" + TOPIC + "/dead-letters/redrive", Map.of()).status())
+        .isEqualTo(403);
+    ApiClient operator = api.as(ControlPlane.OPERATOR);
+    assertThat(operator.get("/pipelines/" + TOPIC + "/dead-letters?samples=0").status())
+        .isEqualTo(200);
+    assertThat(
+            operator
+                .post(
+                    "/pipelines/" + TOPIC + "/dead-letters/redrive",
+                    Map.of("errorClasses", List.of("NOPE")))
+                .status())
+        .as("past security to the request's check")
+        .isEqualTo(400);
   }
 
   @Test

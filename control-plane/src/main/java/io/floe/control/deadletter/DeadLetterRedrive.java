@@ -56,6 +56,7 @@ public class DeadLetterRedrive implements DataStep {
   static final String UNTIL = "until";
   static final String POSITION = "position";
   static final String REPORT = "report";
+  static final String WAITING = "waiting";
 
   /** Dead letters read per step: one commit each, well within a reconcile lease. */
   static final int BATCH_SIZE = 2_000;
@@ -110,23 +111,30 @@ public class DeadLetterRedrive implements DataStep {
                     new DataStepFailedException(
                         "Pipeline " + pipeline.name() + " has no dead-letter topic"));
     RedriveFilter filter = RedriveFilter.fromParameters(pipeline.name(), operation.parameters());
-    Properties client = clientProperties(settings);
+    Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
     try {
       Optional<String> until = operation.progress(UNTIL);
       if (until.isEmpty()) {
-        begin(operation, topic, client);
+        begin(operation, topic, client, filter.dryRun());
         return Optional.empty();
       }
       return batch(operation, settings, topic, filter, client, Offsets.parse(until.get()));
     } catch (KafkaUnavailableException e) {
-      // Brokers away for a moment: the next round tries the same batch again.
-      events.record(operation, "REDRIVE_WAITING", "Cannot read " + topic + ": " + e.getMessage());
+      // Brokers away for a moment: the next round tries the same batch again. One event per
+      // reason, not one per round.
+      String reason = "Cannot read " + topic + ": " + e.getMessage();
+      if (!operation.progress(WAITING).equals(Optional.of(reason))) {
+        events.record(
+            save(operation.withProgress(WAITING, reason, clock.instant())),
+            "REDRIVE_WAITING",
+            reason);
+      }
       return Optional.empty();
     }
   }
 
   /** Fixes where the redrive ends (the topic's end now) and where it starts (its beginning). */
-  private void begin(Operation operation, String topic, Properties client) {
+  private void begin(Operation operation, String topic, Properties client, boolean dryRun) {
     Map<Integer, Long> from = new TreeMap<>();
     Map<Integer, Long> until = new TreeMap<>();
     kafka
@@ -155,9 +163,7 @@ public class DeadLetterRedrive implements DataStep {
             + total
             + " records of "
             + topic
-            + (RedriveFilter.fromParameters(operation.pipeline(), operation.parameters()).dryRun()
-                ? " (dry run: nothing is written)"
-                : ""));
+            + (dryRun ? " (dry run: nothing is written)" : ""));
   }
 
   private Optional<String> batch(
@@ -311,12 +317,6 @@ public class DeadLetterRedrive implements DataStep {
       text.append(" (").append(String.join("; ", classes)).append(')');
     }
     return text.toString();
-  }
-
-  private Properties clientProperties(LoaderSettings settings) {
-    Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
-    client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
-    return client;
   }
 
   private Operation save(Operation operation) {

@@ -116,7 +116,7 @@ public class DeadLetterService {
     Pipeline pipeline = pipeline(name);
     LoaderSettings settings = renderer.settings(name, pipeline.spec());
     String topic = topic(pipeline, settings);
-    Properties client = client(settings);
+    Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
     RedriveFilter window =
         new RedriveFilter(
             name,
@@ -284,11 +284,5 @@ public class DeadLetterService {
                     "Pipeline "
                         + pipeline.name()
                         + " has no dead-letter topic (badMessages.policy is not dead-letter)"));
-  }
-
-  private Properties client(LoaderSettings settings) {
-    Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
-    client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
-    return client;
   }
 }

@@ -157,8 +157,7 @@ public class HealthMonitor implements SchedulingConfigurer {
 
     Optional<Long> lag = Optional.empty();
     try {
-      Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
-      client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
+      Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
       List<String> topics =
           settings.source().topicPattern().isPresent()
               ? new ArrayList<>(

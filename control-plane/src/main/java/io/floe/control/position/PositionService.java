@@ -69,8 +69,7 @@ public class PositionService {
     Pipeline pipeline = pipelines.find(name).orElseThrow(() -> new PipelineNotFoundException(name));
     String to = validate(request);
     LoaderSettings settings = renderer.settings(pipeline);
-    Properties client = new KafkaSecurityProperties(credentials).forSource(settings.source());
-    client.setProperty("bootstrap.servers", settings.source().bootstrapServers());
+    Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
     List<String> topics =
         settings.source().topicPattern().isPresent()
             ? new ArrayList<>(

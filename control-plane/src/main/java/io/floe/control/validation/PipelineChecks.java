@@ -32,7 +32,6 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.stereotype.Component;
 
 /**
@@ -94,13 +93,11 @@ public class PipelineChecks {
   private int checkKafka(LoaderSettings settings, List<FieldProblem> problems) {
     Properties client;
     try {
-      client = new KafkaSecurityProperties(credentials).forSource(settings.source());
+      client = new KafkaSecurityProperties(credentials).forClient(settings.source());
     } catch (CredentialsException e) {
       problems.add(new FieldProblem(SpecFields.SOURCE_CREDENTIALS_SECRET, e.getMessage()));
       return 0;
     }
-    client.setProperty(
-        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.source().bootstrapServers());
     try {
       int partitions;
       if (settings.source().topicPattern().isPresent()) {

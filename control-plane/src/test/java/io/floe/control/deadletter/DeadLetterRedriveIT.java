@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +25,6 @@ import java.util.stream.LongStream;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -183,21 +179,8 @@ class DeadLetterRedriveIT {
     return view;
   }
 
-  /** The values of a column by id. */
   private static Map<Long, Object> column(String name) {
-    Table table = warehouse.table("db", TOPIC);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      Map<Long, Object> values = new HashMap<>();
-      for (Record record : records) {
-        Object value = record.getField(name);
-        if (value != null) {
-          values.put((Long) record.getField("id"), value);
-        }
-      }
-      return values;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return warehouse.columnById("db", TOPIC, name);
   }
 
   private static List<Snapshot> redriveCommits() {

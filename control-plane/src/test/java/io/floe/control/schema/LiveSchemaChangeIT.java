@@ -8,12 +8,9 @@ import io.floe.control.testing.TestStack;
 import io.floe.control.testing.Warehouse;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.testing.kafka.EventPublisher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +19,6 @@ import java.util.stream.StreamSupport;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,18 +173,6 @@ class LiveSchemaChangeIT {
   }
 
   private static Map<Long, Object> column(String name) {
-    Table table = warehouse.table("db", PIPELINE);
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      Map<Long, Object> values = new HashMap<>();
-      for (Record record : records) {
-        Object value = record.getField(name);
-        if (value != null) {
-          values.put((Long) record.getField("id"), value);
-        }
-      }
-      return values;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return warehouse.columnById("db", PIPELINE, name);
   }
 }

@@ -1,13 +1,19 @@
 package io.floe.control.testing;
 
 import io.floe.loader.summary.CommitSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.io.CloseableIterable;
 
 /** The Hadoop-catalog warehouse a test's control plane writes into, read back by the test. */
 public final class Warehouse {
@@ -57,6 +63,23 @@ public final class Warehouse {
         .commit();
     table.refresh();
     return Instant.ofEpochMilli(table.currentSnapshot().timestampMillis());
+  }
+
+  /** The non-null values of a column by the row's id. */
+  public Map<Long, Object> columnById(String namespace, String name, String column) {
+    Table table = table(namespace, name);
+    Map<Long, Object> values = new HashMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        Object value = record.getField(column);
+        if (value != null) {
+          values.put((Long) record.getField("id"), value);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return values;
   }
 
   /** How often each id occurs in the table: exactly once means every count is 1. */

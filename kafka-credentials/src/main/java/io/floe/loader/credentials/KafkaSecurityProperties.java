@@ -34,6 +34,23 @@ public final class KafkaSecurityProperties {
    * @throws CredentialsException if the credentials cannot be resolved
    */
   public Properties forSource(SourceSettings source) {
+    return securityOf(source);
+  }
+
+  /**
+   * The properties of a client of the source's brokers: {@link #forSource} plus {@code
+   * bootstrap.servers}, for clients built from properties alone (the control plane's admin client
+   * and readers; the loader gives the servers to the connector's builders).
+   *
+   * @throws CredentialsException if the credentials cannot be resolved
+   */
+  public Properties forClient(SourceSettings source) {
+    Properties properties = securityOf(source);
+    properties.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
+    return properties;
+  }
+
+  private Properties securityOf(SourceSettings source) {
     requireNonNull(source, "source is null");
     Properties properties = new Properties();
     properties.putAll(source.kafkaProperties());

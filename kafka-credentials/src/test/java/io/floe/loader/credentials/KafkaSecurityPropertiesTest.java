@@ -79,6 +79,17 @@ class KafkaSecurityPropertiesTest {
   }
 
   @Test
+  void aClientAlsoGetsTheBootstrapServers() {
+    Properties properties =
+        properties().forClient(source(Map.of("source.security-protocol", "ssl")));
+
+    assertThat(properties)
+        .containsOnly(
+            Map.entry("bootstrap.servers", "localhost:9092"),
+            Map.entry("security.protocol", "SSL"));
+  }
+
+  @Test
   void sslAddsTheProtocol() {
     Properties properties =
         properties()

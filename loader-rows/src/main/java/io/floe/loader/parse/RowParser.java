@@ -498,9 +498,7 @@ public final class RowParser {
         } else {
           value = StringData.fromBytes(bytes);
         }
-        StringData key = StringData.fromString(header.key());
-        values.remove(key);
-        values.put(key, value);
+        values.put(StringData.fromString(header.key()), value);
       }
       return new GenericMapData(values);
     }

@@ -230,6 +230,10 @@ class GlueCatalogIT {
   void compactionAndSnapshotExpiryCommitThroughGlueWhileTheLoaderCommitsAndNoRowIsLostOrDoubled()
       throws Exception {
     int loaderCommitsBefore = loaderCommits().size();
+    int rejectedBefore = rejectedUpdates(TABLE).size();
+    // The compaction's commit waits for a loader commit to land first, as one that overtakes it
+    // does: Glue rejects its VersionId and Iceberg retries on top of the loader's commit.
+    glue.overtakeNextUpdate(CONTROL_PLANE_KEY, "db", TABLE);
     JsonNode compaction = requestAndAwait("compaction");
     assertThat(compaction.path("state").asString())
         .as(compaction.toString())
@@ -239,6 +243,9 @@ class GlueCatalogIT {
         .isPositive();
     Instant started = Instant.parse(compaction.path("startedAt").asString());
     Instant finished = Instant.parse(compaction.path("finishedAt").asString());
+    assertThat(rejectedUpdates(TABLE))
+        .as("Glue rejected the compaction's first UpdateTable: a loader commit overtook it")
+        .hasSizeGreaterThan(rejectedBefore);
     assertThat(loaderCommits())
         .as("loader commits while the compaction ran: " + compaction)
         .anySatisfy(

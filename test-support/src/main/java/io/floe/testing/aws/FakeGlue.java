@@ -84,6 +84,8 @@ public final class FakeGlue implements AwsJsonService {
   private final Map<String, Database> databases = new TreeMap<>();
   // Guarded by this: UpdateTable calls to hold until as many arrived, by "db/table".
   private final Map<String, CountDownLatch> heldUpdates = new HashMap<>();
+  // Guarded by this: callers whose next UpdateTable of "db/table" waits for another's update.
+  private final Map<String, String> overtakenUpdates = new HashMap<>();
 
   /** A Glue catalog in us-east-1 on the system clock. */
   public FakeGlue() {
@@ -165,6 +167,20 @@ public final class FakeGlue implements AwsJsonService {
             + "/"
             + fold(requireNonNull(table, "table is null")),
         new CountDownLatch(count));
+  }
+
+  /**
+   * Test control: the next UpdateTable of this table by {@code caller} (an access key id) waits
+   * until another caller's UpdateTable of it was applied (at most 30 s), then goes on with the
+   * {@code VersionId} it read: it fails with {@code ConcurrentModificationException}, as a commit
+   * overtaken by a concurrent writer does in production.
+   */
+  public synchronized void overtakeNextUpdate(String caller, String database, String table) {
+    overtakenUpdates.put(
+        fold(requireNonNull(database, "database is null"))
+            + "/"
+            + fold(requireNonNull(table, "table is null")),
+        requireNonNull(caller, "caller is null"));
   }
 
   private synchronized ObjectNode createDatabase(AwsJsonInput input) {
@@ -274,6 +290,9 @@ public final class FakeGlue implements AwsJsonService {
     CountDownLatch race;
     synchronized (this) {
       String key = databaseName + "/" + name;
+      if (overtakenUpdates.remove(key, input.caller())) {
+        awaitAnotherUpdate(databaseName, name);
+      }
       race = heldUpdates.get(key);
       if (race != null) {
         race.countDown();
@@ -296,6 +315,25 @@ public final class FakeGlue implements AwsJsonService {
     return applyUpdateTable(input, databaseName, name);
   }
 
+  /** Waits, releasing the lock, until the table's version moved on. */
+  private void awaitAnotherUpdate(String databaseName, String name) {
+    long version = table(databaseName, name).versionId;
+    long deadline = System.nanoTime() + HOLD_TIMEOUT.toNanos();
+    try {
+      while (table(databaseName, name).versionId == version) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException(
+              "no other UpdateTable of " + databaseName + "." + name + " came to overtake");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while holding an UpdateTable", e);
+    }
+  }
+
   private synchronized ObjectNode applyUpdateTable(
       AwsJsonInput input, String databaseName, String name) {
     record(input, catalogArn(), databaseArn(databaseName), tableArn(databaseName, name));
@@ -313,6 +351,7 @@ public final class FakeGlue implements AwsJsonService {
     table.input = withName(requiredObject(input, "TableInput"), name);
     table.versionId++;
     table.updateTime = clock.instant();
+    notifyAll();
     return JSON.objectNode();
   }
 

@@ -6,6 +6,7 @@ import io.floe.benchmarks.all.AllReport;
 import io.floe.benchmarks.all.AllResult;
 import io.floe.benchmarks.environment.Versions;
 import io.floe.benchmarks.report.Markdown;
+import io.floe.benchmarks.routing.RoutingBenchmark;
 import io.floe.benchmarks.rules.RulesBenchmark;
 import io.floe.loader.sample.SampleMessages;
 import java.io.IOException;
@@ -35,6 +36,9 @@ public final class Benchmarks {
           "               limit L, loader vs Flink SQL, scaling, freshness, heap, JFR profile",
           "  rules        the per-record cost of five data-quality rules in the parser, in process:",
           "               --records N per round (default 1000000), --rounds R (default 5)",
+          "  routing      one table against ten routed by a field: route, parse, write and commit",
+          "               in process: --records N per round (default 1000000), --rounds R",
+          "               (default 5), --checkpoint-records C per commit (default 100000)",
           "",
           "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
 
@@ -60,6 +64,14 @@ public final class Benchmarks {
         return all(options, out, err);
       case "rules":
         return rules(options, out, err);
+      case "routing":
+        if (RoutingBenchmark.fromArguments(options, out) == null) {
+          err.println(
+              "usage: java -jar benchmarks/target/benchmarks.jar routing [--records N]"
+                  + " [--rounds R] [--checkpoint-records C]");
+          return 2;
+        }
+        return inChildJvm(RoutingBenchmark.class.getName(), options);
       default:
         err.println("error: unknown benchmark '" + args.get(0) + "'");
         err.println();
@@ -78,12 +90,17 @@ public final class Benchmarks {
           "usage: java -jar benchmarks/target/benchmarks.jar rules [--records N] [--rounds R]");
       return 2;
     }
+    return inChildJvm(RulesBenchmark.class.getName(), args);
+  }
+
+  /** Runs an in-process benchmark's main class in a child JVM (see {@link #rules}). */
+  private static int inChildJvm(String mainClass, List<String> args) {
     List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.add("-cp");
     command.add(rulesClasspath());
-    command.add(RulesBenchmark.class.getName());
+    command.add(mainClass);
     command.addAll(args);
     try {
       Process process = new ProcessBuilder(command).inheritIO().start();

@@ -3,7 +3,9 @@ package io.floe.loader;
 import static io.floe.loader.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.loader.deadletter.DeadLetterSerializer;
 import io.floe.loader.sample.SampleMessages;
+import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.testing.TestPostgres;
 import io.floe.loader.testing.TestTables;
 import io.floe.local.LocalFlinkCluster;
@@ -14,21 +16,35 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.types.Types;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +56,25 @@ import org.junit.jupiter.api.io.TempDir;
  * class loader of its own, the PostgreSQL driver only in the JAR. {@link java.sql.DriverManager}
  * hands a driver only to callers whose class loader loads that very driver class, so every job, not
  * only the first, must make its own copy of the driver known.
+ *
+ * <p>And one pipeline routed into three tables by a field of its messages, its TaskManager killed
+ * between two tables' commits of one checkpoint: the commit of one table is held by a row lock in
+ * the catalog while the tables before it have committed. Recovery from the checkpoint, and a start
+ * without state, each leave every id exactly once in the table its type names, and each unroutable
+ * message once in the dead-letter topic.
  */
 class JdbcCatalogSessionClusterIT {
   private static final Namespace NAMESPACE = Namespace.of("db");
   private static final Instant BASE = Instant.parse("2024-05-01T10:00:00Z");
+  private static final String TOPIC = "routed";
+  private static final String DLQ = "routed-dlq";
+  private static final List<String> TYPES = List.of("buy", "click", "view");
+  private static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "type", Types.StringType.get()),
+          Types.NestedField.optional(3, "name", Types.StringType.get()));
+  private static final Duration WAIT = Duration.ofSeconds(120);
 
   @TempDir static Path dir;
   private static TestPostgres postgres;
@@ -53,6 +84,7 @@ class JdbcCatalogSessionClusterIT {
   private static FlinkTestClient rest;
   private static String catalogName;
   private static Catalog catalog;
+  private static String jar;
 
   @BeforeAll
   static void start() throws IOException {
@@ -73,6 +105,7 @@ class JdbcCatalogSessionClusterIT {
         CatalogUtil.loadCatalog(
             JdbcCatalog.class.getName(), catalogName, catalogProperties(), new Configuration());
     ((SupportsNamespaces) catalog).createNamespace(NAMESPACE);
+    jar = rest.uploadJar(LoaderJarIT.shadedJar().toAbsolutePath());
   }
 
   @AfterAll
@@ -107,7 +140,6 @@ class JdbcCatalogSessionClusterIT {
 
   @Test
   void everyJobOnTheClusterOpensTheCatalogNotOnlyTheFirst() throws IOException {
-    String jar = rest.uploadJar(LoaderJarIT.shadedJar().toAbsolutePath());
     Table first = createTable("first");
     Table second = createTable("second");
     publish("first", 1, 100);
@@ -134,6 +166,265 @@ class JdbcCatalogSessionClusterIT {
     assertThat(TestTables.countsOf(second, "id"))
         .hasSize(100)
         .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
+  void aTaskManagerKilledBetweenTwoTablesCommitsLosesAndRepeatsNothing() throws Exception {
+    client.createTopic(TOPIC, 3);
+    client.createTopic(DLQ, 1);
+    Table events = catalog.createTable(table("events"), SCHEMA, PartitionSpec.unpartitioned());
+    // One routed table exists; the loader creates the other two like the pipeline's table.
+    catalog.createTable(table("events_click"), SCHEMA, PartitionSpec.unpartitioned());
+
+    String first = rest.run(jar, routedProgramArgs());
+    publish(1, 300);
+    awaitIds(300, first);
+    assertThat(catalog.tableExists(table("events_buy"))).isTrue();
+    assertThat(catalog.tableExists(table("events_view"))).isTrue();
+
+    // Recovery from the checkpoint: events_view's commit is held; buy and click commit before it.
+    long viewCheckpoint = maxCheckpoint("events_view");
+    try (Connection lock = holdCommitsOf("events_view")) {
+      publish(301, 600);
+      awaitBlockedCommit();
+      assertThat(maxCheckpoint("events_buy")).isGreaterThan(viewCheckpoint);
+      assertThat(maxCheckpoint("events_click")).isGreaterThan(viewCheckpoint);
+      assertThat(maxCheckpoint("events"))
+          .as("the pipeline's table commits a checkpoint last")
+          .isLessThan(maxCheckpoint("events_buy"));
+      flink.killTaskManager();
+      terminateBlockedCommits(lock);
+      lock.rollback();
+    }
+    flink.startTaskManager();
+    publish(601, 900);
+    awaitIds(900, first);
+    assertThat(restarts(first)).as("the job restored itself from its checkpoint").isPositive();
+
+    // A start without state after the same kind of crash: the new job reads again from the
+    // pipeline table's offsets, and each routed table skips what it holds.
+    viewCheckpoint = maxCheckpoint("events_view");
+    try (Connection lock = holdCommitsOf("events_view")) {
+      publish(901, 1200);
+      awaitBlockedCommit();
+      assertThat(maxCheckpoint("events_click")).isGreaterThan(viewCheckpoint);
+      flink.killTaskManager();
+      rest.cancel(first);
+      await("job cancelled", () -> rest.state(first), "CANCELED"::equals, WAIT);
+      terminateBlockedCommits(lock);
+      lock.rollback();
+    }
+    flink.startTaskManager();
+    String second = rest.run(jar, routedProgramArgs());
+    publish(1201, 1500);
+    awaitIds(1500, second);
+    rest.cancel(second);
+    await("job cancelled", () -> rest.state(second), "CANCELED"::equals, WAIT);
+
+    Map<String, Map<Long, Integer>> counts = new TreeMap<>();
+    for (String type : TYPES) {
+      counts.put(type, TestTables.countsOf(catalog.loadTable(table("events_" + type)), "id"));
+    }
+    for (long id = 1; id <= 1500; id++) {
+      for (String type : TYPES) {
+        int expected = routable(id) && typeOf(id).equals(type) ? 1 : 0;
+        assertThat(counts.get(type).getOrDefault(id, 0))
+            .as("id %d in events_%s", id, type)
+            .isEqualTo(expected);
+      }
+    }
+    events.refresh();
+    assertThat(TestTables.countsOf(events, "id")).as("the pipeline's own table").isEmpty();
+    assertDeadLettersOnce(unroutable(1, 1500));
+  }
+
+  /** Every 20th message has no type; the rest cycle through the types. */
+  private static boolean routable(long id) {
+    return id % 20 != 0;
+  }
+
+  private static String typeOf(long id) {
+    return TYPES.get((int) (id % TYPES.size()));
+  }
+
+  private static Set<Long> unroutable(long from, long to) {
+    Set<Long> ids = new TreeSet<>();
+    for (long id = from; id <= to; id++) {
+      if (!routable(id)) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private static void publish(long from, long to) {
+    for (long id = from; id <= to; id++) {
+      String json =
+          routable(id)
+              ? "{\"id\":" + id + ",\"type\":\"" + typeOf(id) + "\",\"name\":\"n" + id + "\"}"
+              : "{\"id\":" + id + ",\"name\":\"n" + id + "\"}";
+      client.send(
+          TOPIC,
+          Long.toString(id).getBytes(StandardCharsets.UTF_8),
+          json.getBytes(StandardCharsets.UTF_8));
+    }
+    client.flush();
+  }
+
+  /** Until the routed tables hold every routable id up to {@code last}, failing if the job does. */
+  private static void awaitIds(long last, String job) {
+    long expected = 0;
+    for (long id = 1; id <= last; id++) {
+      expected += routable(id) ? 1 : 0;
+    }
+    long wanted = expected;
+    await(
+        wanted + " routed ids from job " + job,
+        () -> {
+          String state = rest.state(job);
+          if (state.equals("FAILED") || state.equals("CANCELED")) {
+            throw new AssertionError("Job " + job + " is " + state + ": " + rest.exceptions(job));
+          }
+          long ids = 0;
+          for (String type : TYPES) {
+            TableIdentifier routed = table("events_" + type);
+            if (catalog.tableExists(routed)) {
+              ids += TestTables.countsOf(catalog.loadTable(routed), "id").size();
+            }
+          }
+          return ids;
+        },
+        n -> n >= wanted,
+        WAIT);
+  }
+
+  /** The highest checkpoint the table's commits recorded; -1 if none. */
+  private static long maxCheckpoint(String name) {
+    long max = -1;
+    for (Snapshot snapshot : catalog.loadTable(table(name)).snapshots()) {
+      String checkpoint = snapshot.summary().get(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID);
+      if (checkpoint != null) {
+        max = Math.max(max, Long.parseLong(checkpoint));
+      }
+    }
+    return max;
+  }
+
+  private static int restarts(String job) {
+    return rest.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").size();
+  }
+
+  /** Locks the table's row in the catalog: its next commit waits until the lock goes. */
+  private static Connection holdCommitsOf(String name) throws SQLException {
+    Connection connection = connect();
+    connection.setAutoCommit(false);
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND"
+                + " table_namespace = ? AND table_name = ? FOR UPDATE")) {
+      lock.setString(1, catalogName);
+      lock.setString(2, NAMESPACE.toString());
+      lock.setString(3, name);
+      try (ResultSet row = lock.executeQuery()) {
+        assertThat(row.next()).as("the catalog's row of " + name).isTrue();
+      }
+    }
+    return connection;
+  }
+
+  /** Until a commit waits for the lock. */
+  private static void awaitBlockedCommit() {
+    await(
+        "a commit waiting for the held table",
+        JdbcCatalogSessionClusterIT::blockedCommits,
+        n -> n > 0,
+        WAIT);
+  }
+
+  private static int blockedCommits() {
+    try (Connection connection = connect();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query"
+                    + " ILIKE 'UPDATE iceberg_tables%'");
+        ResultSet count = query.executeQuery()) {
+      count.next();
+      return count.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Ends the dead TaskManager's waiting commit in the database, as the server does once it notices
+   * its client is gone, before the lock is released: else it would land after the recovery.
+   */
+  private static void terminateBlockedCommits(Connection lock) throws SQLException {
+    try (PreparedStatement terminate =
+        lock.prepareStatement(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type ="
+                + " 'Lock' AND query ILIKE 'UPDATE iceberg_tables%'")) {
+      terminate.executeQuery().close();
+    }
+    await("the dead commit ended", JdbcCatalogSessionClusterIT::blockedCommits, n -> n == 0, WAIT);
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(postgres.url(), postgres.user(), postgres.password());
+  }
+
+  private static void assertDeadLettersOnce(Set<Long> expectedIds) {
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        client.readCommitted(DLQ, expectedIds.size(), Duration.ofSeconds(30));
+    Map<String, Integer> bySource = new TreeMap<>();
+    Set<Long> ids = new TreeSet<>();
+    for (ConsumerRecord<byte[], byte[]> letter : letters) {
+      bySource.merge(
+          header(letter, DeadLetterSerializer.SOURCE_PARTITION)
+              + "@"
+              + header(letter, DeadLetterSerializer.SOURCE_OFFSET),
+          1,
+          Integer::sum);
+      ids.add(Long.parseLong(new String(letter.key(), StandardCharsets.UTF_8)));
+      assertThat(header(letter, DeadLetterSerializer.ERROR_CLASS)).isEqualTo("NO_ROUTE");
+    }
+    Map<String, Integer> repeated = new TreeMap<>(bySource);
+    repeated.values().removeIf(n -> n == 1);
+    assertThat(repeated).as("dead letters sent more than once").isEmpty();
+    assertThat(ids).isEqualTo(expectedIds);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+    Header header = record.headers().lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static TableIdentifier table(String name) {
+    return TableIdentifier.of(NAMESPACE, name);
+  }
+
+  private static List<String> routedProgramArgs() {
+    List<String> args = new ArrayList<>();
+    catalogProperties()
+        .forEach((key, value) -> args.addAll(List.of("--table.catalog." + key, value)));
+    args.addAll(
+        List.of(
+            "--pipeline.name", "routed",
+            "--source.bootstrap-servers", kafka.bootstrapServers(),
+            "--source.topics", TOPIC,
+            "--table.catalog-name", catalogName,
+            "--table.catalog.type", "jdbc",
+            "--table.namespace", NAMESPACE.toString(),
+            "--table.name", "events",
+            "--route.table", "events_${type}",
+            "--route.create-tables", "true",
+            "--bad-messages.dead-letter-topic", DLQ,
+            "--job.parallelism", "2",
+            "--job.flush-interval", "1s",
+            "--job.restart-strategy", "fixed-delay",
+            "--job.restart-delay", "1s",
+            "--job.restart-attempts", "100"));
+    return args;
   }
 
   private static Table createTable(String name) {

@@ -205,7 +205,15 @@ public class DeadLetterService {
   public RedriveView redrive(String name, RedriveRequest request, RequestContext context) {
     RedriveFilter filter = RedriveFilter.of(name, request);
     Pipeline pipeline = pipeline(name);
-    topic(pipeline, renderer.settings(name, pipeline.spec()));
+    LoaderSettings settings = renderer.settings(name, pipeline.spec());
+    topic(pipeline, settings);
+    if (settings.routing().isPresent()) {
+      throw new PipelineConflictException(
+          "Pipeline "
+              + name
+              + " routes its messages to several tables (table.routing): a redrive loads into one"
+              + " table and does not route yet");
+    }
     Operation operation = queue.enqueue(name, OperationType.REDRIVE, filter.parameters(), context);
     reconciler.wake(name);
     return view(operation);

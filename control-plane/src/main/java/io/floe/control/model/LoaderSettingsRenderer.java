@@ -8,6 +8,7 @@ import io.floe.loader.settings.InvalidSettingsException;
 import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.ParseSettings;
+import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.Setting;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
@@ -64,6 +65,11 @@ public final class LoaderSettingsRenderer {
     field(JobSettings.FLUSH_INTERVAL, SpecFields.RUNTIME_FLUSH_INTERVAL);
     field(JobSettings.PARALLELISM, SpecFields.RUNTIME_PARALLELISM);
     field(JobSettings.MAX_PARALLELISM, SpecFields.RUNTIME_MAX_PARALLELISM);
+    field(RouteSettings.TABLE_TEMPLATE, SpecFields.TABLE_ROUTING + ".template");
+    field(RouteSettings.BY, SpecFields.TABLE_ROUTING + ".by");
+    FIELDS.put(RouteSettings.TABLES_PREFIX, SpecFields.TABLE_ROUTING + ".tables.");
+    field(RouteSettings.DEFAULT_TABLE, SpecFields.TABLE_ROUTING + ".defaultTable");
+    field(RouteSettings.CREATE_TABLES, SpecFields.TABLE_ROUTING + ".createTables");
   }
 
   private final Function<String, Map<String, String>> catalogs;
@@ -227,6 +233,33 @@ public final class LoaderSettingsRenderer {
       put(settings, JobSettings.FOLLOW_SCHEMA_CHANGES, "true");
     }
     renderRules(table.rulesOrNone(), settings, problems);
+    renderRouting(table.routing(), settings, problems);
+  }
+
+  private static void renderRouting(
+      PipelineSpec.Routing routing, Map<String, String> settings, List<FieldProblem> problems) {
+    if (routing == null) {
+      return;
+    }
+    put(settings, RouteSettings.TABLE_TEMPLATE, routing.template());
+    put(settings, RouteSettings.BY, routing.by());
+    if (routing.tables() != null) {
+      routing
+          .tables()
+          .forEach(
+              (value, table) -> {
+                if (table == null) {
+                  problems.add(
+                      new FieldProblem(SpecFields.TABLE_ROUTING + ".tables." + value, "is null"));
+                } else {
+                  settings.put(RouteSettings.TABLES_PREFIX + value, table);
+                }
+              });
+    }
+    put(settings, RouteSettings.DEFAULT_TABLE, routing.defaultTable());
+    if (routing.createTables() != null) {
+      put(settings, RouteSettings.CREATE_TABLES, routing.createTables().toString());
+    }
   }
 
   /** Each rule entry as parse.rules.<index>.column and one key per rule it gives. */

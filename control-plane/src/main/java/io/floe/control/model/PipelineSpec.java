@@ -152,7 +152,15 @@ public record PipelineSpec(
                       + " named) and goes where badMessages.policy sends bad messages; default"
                       + " none")
           @JsonInclude(JsonInclude.Include.NON_EMPTY)
-          List<Rule> rules) {
+          List<Rule> rules,
+      @Schema(
+              description =
+                  "Routes each message into a table of the same namespace chosen by a value of"
+                      + " the message, instead of this table, which then records where the"
+                      + " pipeline has read and is the template of tables the route creates;"
+                      + " default none")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          Routing routing) {
     public Table(
         String catalog,
         String namespace,
@@ -160,7 +168,18 @@ public record PipelineSpec(
         TableCreation createIfMissing,
         Map<String, String> writeProperties,
         String schemaChanges) {
-      this(catalog, namespace, name, createIfMissing, writeProperties, schemaChanges, null);
+      this(catalog, namespace, name, createIfMissing, writeProperties, schemaChanges, null, null);
+    }
+
+    public Table(
+        String catalog,
+        String namespace,
+        String name,
+        TableCreation createIfMissing,
+        Map<String, String> writeProperties,
+        String schemaChanges,
+        List<Rule> rules) {
+      this(catalog, namespace, name, createIfMissing, writeProperties, schemaChanges, rules, null);
     }
 
     /** The rules given, or none. */
@@ -190,6 +209,39 @@ public record PipelineSpec(
           .map(message -> new FieldProblem(SpecFields.TABLE_SCHEMA_CHANGES, message));
     }
   }
+
+  /**
+   * Which table each message goes to: a template naming the table after a value of the message, or
+   * a map from values to tables with a default. The value comes from a JSON field (a dotted path,
+   * or field:path), a header (header:name) or the topic (topic).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Routing(
+      @Schema(
+              description =
+                  "A table-name template with one ${value source} between lowercase letters,"
+                      + " digits and '_', e.g. events_${event_type}; the value is lowercased and"
+                      + " '-' becomes '_'; give template or by",
+              example = "events_${event_type}")
+          String template,
+      @Schema(
+              description =
+                  "The value source of the tables map: a JSON field path, header:<name> or"
+                      + " topic; give template or by")
+          String by,
+      @Schema(description = "With by: the table of each value") Map<String, String> tables,
+      @Schema(
+              description =
+                  "With by: the table of a value the map does not name; without it such a message"
+                      + " is a bad message (NO_ROUTE)")
+          String defaultTable,
+      @Schema(
+              description =
+                  "true: a routed table that does not exist is created like the pipeline's table"
+                      + " (schema, partitioning, properties); false: its messages are bad messages"
+                      + " (NO_ROUTE)",
+              defaultValue = "false")
+          Boolean createTables) {}
 
   /**
    * Data-quality rules on one top-level column: every rule given must hold. A null value passes

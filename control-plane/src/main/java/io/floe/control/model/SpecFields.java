@@ -30,6 +30,7 @@ public final class SpecFields {
   public static final String TABLE_WRITE_PROPERTIES = TABLE + ".writeProperties";
   public static final String TABLE_SCHEMA_CHANGES = TABLE + ".schemaChanges";
   public static final String TABLE_RULES = TABLE + ".rules";
+  public static final String TABLE_ROUTING = TABLE + ".routing";
 
   public static final String PARSING_UNNEST_POINTER = "parsing.unnestPointer";
   public static final String PARSING_PROJECTIONS = "parsing.projections";

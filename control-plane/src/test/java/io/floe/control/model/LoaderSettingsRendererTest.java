@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.floe.loader.settings.ColumnRule;
 import io.floe.loader.settings.JobSettings;
 import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
 import java.math.BigDecimal;
@@ -166,6 +167,69 @@ class LoaderSettingsRendererTest {
   }
 
   @Test
+  void routingRendersIntoTheLoadersRouteSettings() {
+    LoaderSettings template =
+        renderer.settings(
+            "orders",
+            spec(
+                runtime(1),
+                tableRoutedBy(
+                    new PipelineSpec.Routing("orders_${header:region}", null, null, null, true))));
+    RouteSettings route = template.routing().orElseThrow();
+    assertThat(route.source()).isEqualTo(RouteSettings.Source.HEADER);
+    assertThat(route.createTables()).isTrue();
+    assertThat(route.tableFor("EU")).contains("orders_eu");
+
+    LoaderSettings map =
+        renderer.settings(
+            "orders",
+            spec(
+                runtime(1),
+                tableRoutedBy(
+                    new PipelineSpec.Routing(
+                        null, "kind", Map.of("a", "orders_a"), "orders_other", null))));
+    assertThat(map.routing().orElseThrow().tableFor("a")).contains("orders_a");
+    assertThat(map.routing().orElseThrow().tableFor("b")).contains("orders_other");
+    assertThat(renderer.settings("orders", spec(runtime(1), table("auto"))).routing()).isEmpty();
+  }
+
+  @Test
+  void badRoutingIsAProblemOfItsField() {
+    Map<String, String> tables = new java.util.HashMap<>();
+    tables.put("a", "Bad Name");
+    tables.put("b", null);
+    PipelineSpec both =
+        spec(
+            runtime(1),
+            tableRoutedBy(new PipelineSpec.Routing("t_${a}", "kind", tables, null, null)));
+    assertThatThrownBy(() -> renderer.settings("orders", both))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(FieldProblem::field)
+                    .contains(
+                        "table.routing.tables.a",
+                        "table.routing.tables.b",
+                        "table.routing.template"));
+    PipelineSpec badTemplate =
+        spec(
+            runtime(1),
+            tableRoutedBy(new PipelineSpec.Routing("no_placeholder", null, null, null, null)));
+    assertThatThrownBy(() -> renderer.settings("orders", badTemplate))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(
+                        problem -> {
+                          assertThat(problem.field()).isEqualTo("table.routing.template");
+                          assertThat(problem.message()).contains("is not a template");
+                        }));
+  }
+
+  @Test
   void aSpecWithoutSourceOrTableIsRefused() {
     assertThatThrownBy(
             () ->
@@ -209,6 +273,10 @@ class LoaderSettingsRendererTest {
 
   private static PipelineSpec.Table table(String schemaChanges) {
     return new PipelineSpec.Table(null, "shop", "orders", null, null, schemaChanges);
+  }
+
+  private static PipelineSpec.Table tableRoutedBy(PipelineSpec.Routing routing) {
+    return new PipelineSpec.Table(null, "shop", "orders", null, null, null, null, routing);
   }
 
   private static PipelineSpec.Table tableWithRules(List<PipelineSpec.Rule> rules) {

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * the dead-letter file's location and the counters.
  */
 final class PendingCommit {
-  private static final int VERSION = 3;
+  private static final int VERSION = 4;
 
   private final List<byte[]> manifests;
   private final int schemaId;
@@ -29,6 +29,7 @@ final class PendingCommit {
   private final Map<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
   private final List<String> deadLetterFiles;
+  private final Map<String, PendingCommit> routed;
 
   PendingCommit(
       List<byte[]> manifests,
@@ -70,6 +71,33 @@ final class PendingCommit {
     this.nextOffsets = Collections.unmodifiableMap(new TreeMap<>(nextOffsets));
     this.maxRecordTimestamp = maxRecordTimestamp;
     this.deadLetterFiles = List.copyOf(deadLetterFiles);
+    this.routed = Map.of();
+  }
+
+  private PendingCommit(PendingCommit pipelineTable, Map<String, PendingCommit> routed) {
+    this.manifests = pipelineTable.manifests;
+    this.schemaId = pipelineTable.schemaId;
+    this.recordsWritten = pipelineTable.recordsWritten;
+    this.recordsDeadLettered = pipelineTable.recordsDeadLettered;
+    this.recordsSkipped = pipelineTable.recordsSkipped;
+    this.recordsRuleViolations = pipelineTable.recordsRuleViolations;
+    this.nextOffsets = pipelineTable.nextOffsets;
+    this.maxRecordTimestamp = pipelineTable.maxRecordTimestamp;
+    this.deadLetterFiles = pipelineTable.deadLetterFiles;
+    this.routed = Collections.unmodifiableMap(new TreeMap<>(routed));
+  }
+
+  /**
+   * This checkpoint of the pipeline's table with the same checkpoint of routed tables, by name:
+   * each with the checkpoint's offsets, committed before the pipeline's table.
+   */
+  PendingCommit withRouted(Map<String, PendingCommit> routed) {
+    return new PendingCommit(this, routed);
+  }
+
+  /** The same checkpoint's rows for routed tables, by table name; empty without routing. */
+  Map<String, PendingCommit> routed() {
+    return routed;
   }
 
   List<byte[]> manifests() {
@@ -118,29 +146,38 @@ final class PendingCommit {
       for (Map.Entry<Long, PendingCommit> entry : pending.entrySet()) {
         PendingCommit commit = entry.getValue();
         out.writeLong(entry.getKey());
-        out.writeInt(commit.manifests.size());
-        for (byte[] manifest : commit.manifests) {
-          out.writeInt(manifest.length);
-          out.write(manifest);
+        commit.write(out);
+        out.writeInt(commit.routed.size());
+        for (Map.Entry<String, PendingCommit> routed : commit.routed.entrySet()) {
+          out.writeUTF(routed.getKey());
+          routed.getValue().write(out);
         }
-        out.writeInt(commit.schemaId);
-        out.writeLong(commit.recordsWritten);
-        out.writeLong(commit.recordsDeadLettered);
-        out.writeLong(commit.recordsSkipped);
-        out.writeInt(commit.nextOffsets.size());
-        for (Map.Entry<String, Long> offset : commit.nextOffsets.entrySet()) {
-          out.writeUTF(offset.getKey());
-          out.writeLong(offset.getValue());
-        }
-        out.writeLong(commit.maxRecordTimestamp);
-        out.writeInt(commit.deadLetterFiles.size());
-        for (String file : commit.deadLetterFiles) {
-          out.writeUTF(file);
-        }
-        out.writeLong(commit.recordsRuleViolations);
       }
     }
     return bytes.toByteArray();
+  }
+
+  private void write(DataOutputStream out) throws IOException {
+    out.writeInt(manifests.size());
+    for (byte[] manifest : manifests) {
+      out.writeInt(manifest.length);
+      out.write(manifest);
+    }
+    out.writeInt(schemaId);
+    out.writeLong(recordsWritten);
+    out.writeLong(recordsDeadLettered);
+    out.writeLong(recordsSkipped);
+    out.writeInt(nextOffsets.size());
+    for (Map.Entry<String, Long> offset : nextOffsets.entrySet()) {
+      out.writeUTF(offset.getKey());
+      out.writeLong(offset.getValue());
+    }
+    out.writeLong(maxRecordTimestamp);
+    out.writeInt(deadLetterFiles.size());
+    for (String file : deadLetterFiles) {
+      out.writeUTF(file);
+    }
+    out.writeLong(recordsRuleViolations);
   }
 
   static TreeMap<Long, PendingCommit> deserialize(byte[] data) throws IOException {
@@ -153,45 +190,56 @@ final class PendingCommit {
       int count = in.readInt();
       for (int i = 0; i < count; i++) {
         long checkpointId = in.readLong();
-        int manifestCount = in.readInt();
-        List<byte[]> manifests = new ArrayList<>(manifestCount);
-        for (int m = 0; m < manifestCount; m++) {
-          byte[] manifest = new byte[in.readInt()];
-          in.readFully(manifest);
-          manifests.add(manifest);
-        }
-        int schemaId = in.readInt();
-        long written = in.readLong();
-        long deadLettered = in.readLong();
-        long skipped = in.readLong();
-        int offsetCount = in.readInt();
-        Map<String, Long> offsets = new TreeMap<>();
-        for (int o = 0; o < offsetCount; o++) {
-          offsets.put(in.readUTF(), in.readLong());
-        }
-        long maxTimestamp = in.readLong();
-        List<String> deadLetterFiles = new ArrayList<>();
-        if (version >= 2) {
-          int fileCount = in.readInt();
-          for (int f = 0; f < fileCount; f++) {
-            deadLetterFiles.add(in.readUTF());
+        PendingCommit commit = read(in, version);
+        if (version >= 4) {
+          int routedCount = in.readInt();
+          Map<String, PendingCommit> routed = new TreeMap<>();
+          for (int r = 0; r < routedCount; r++) {
+            routed.put(in.readUTF(), read(in, version));
           }
+          commit = commit.withRouted(routed);
         }
-        long ruleViolations = version >= 3 ? in.readLong() : 0;
-        pending.put(
-            checkpointId,
-            new PendingCommit(
-                manifests,
-                schemaId,
-                written,
-                deadLettered,
-                skipped,
-                ruleViolations,
-                offsets,
-                maxTimestamp,
-                deadLetterFiles));
+        pending.put(checkpointId, commit);
       }
     }
     return pending;
+  }
+
+  private static PendingCommit read(DataInputStream in, int version) throws IOException {
+    int manifestCount = in.readInt();
+    List<byte[]> manifests = new ArrayList<>(manifestCount);
+    for (int m = 0; m < manifestCount; m++) {
+      byte[] manifest = new byte[in.readInt()];
+      in.readFully(manifest);
+      manifests.add(manifest);
+    }
+    int schemaId = in.readInt();
+    long written = in.readLong();
+    long deadLettered = in.readLong();
+    long skipped = in.readLong();
+    int offsetCount = in.readInt();
+    Map<String, Long> offsets = new TreeMap<>();
+    for (int o = 0; o < offsetCount; o++) {
+      offsets.put(in.readUTF(), in.readLong());
+    }
+    long maxTimestamp = in.readLong();
+    List<String> deadLetterFiles = new ArrayList<>();
+    if (version >= 2) {
+      int fileCount = in.readInt();
+      for (int f = 0; f < fileCount; f++) {
+        deadLetterFiles.add(in.readUTF());
+      }
+    }
+    long ruleViolations = version >= 3 ? in.readLong() : 0;
+    return new PendingCommit(
+        manifests,
+        schemaId,
+        written,
+        deadLettered,
+        skipped,
+        ruleViolations,
+        offsets,
+        maxTimestamp,
+        deadLetterFiles);
   }
 }

@@ -17,6 +17,7 @@ import java.util.NavigableMap;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.TableLoader;
 
@@ -35,7 +37,8 @@ import org.apache.iceberg.flink.TableLoader;
  * of the committer and kept in state, never Flink's job id, which Flink may repeat across runs.
  * Dead letters wait in a file named by the commit until they are published; a file still there
  * after a restart is published again unless the dead-letter topic shows it was. Every commit
- * records the pipeline, loader version, schema id, counters and Kafka offsets.
+ * records the pipeline, loader version, schema id, counters and Kafka offsets. With routing, each
+ * checkpoint commits first to every routed table that got rows, then to the pipeline's table.
  */
 public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<WrittenFiles, Void>, BoundedOneInput {
@@ -56,6 +59,10 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   private transient DeadLetterPublisher publisher;
   private transient PendingCheckpoints files;
   private transient CheckpointCommitter committer;
+  private transient LoaderSettings loaderSettings;
+  private transient String jobId;
+  private transient Map<String, RoutedTable> routedTables;
+  private transient Counter commits;
 
   /**
    * @param startPositions where a run without restored state starts the partitions the table holds
@@ -79,14 +86,15 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    LoaderSettings loaderSettings = LoaderSettings.parse(settings);
+    loaderSettings = LoaderSettings.parse(settings);
+    routedTables = new TreeMap<>();
     pipeline = loaderSettings.pipelineName();
     tableLoader = TableAccess.tableLoader(loaderSettings.table());
     PackagedJdbcDrivers.deregisterOnRelease(getRuntimeContext());
     tableLoader.open();
     Table table = tableLoader.loadTable();
     committerId = newCommitterId();
-    String jobId = getContainingTask().getEnvironment().getJobID().toString();
+    jobId = getContainingTask().getEnvironment().getJobID().toString();
     pending = new TreeMap<>();
     current = new ArrayList<>();
     maxCommittedCheckpointId = CommittedSnapshots.NO_CHECKPOINT;
@@ -128,14 +136,91 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       return;
     }
     String restoredId = state.restoredIdentity();
-    committer.commitRestored(restoredId, PendingCommit.deserialize(restoredPending));
+    TreeMap<Long, PendingCommit> restored = PendingCommit.deserialize(restoredPending);
+    for (Map.Entry<String, TreeMap<Long, PendingCommit>> table : byRoutedTable(restored)) {
+      routedTable(table.getKey()).committer.commitRestored(restoredId, table.getValue());
+    }
+    committer.commitRestored(restoredId, restored);
+  }
+
+  /**
+   * Commits the routed tables' share of the checkpoints, one snapshot per table, before the
+   * pipeline's table: its commit is the last of a checkpoint, so its offsets are where a start
+   * without state resumes, and each routed table's own offsets tell the writers what it holds.
+   */
+  private void commitRouted(NavigableMap<Long, PendingCommit> checkpoints, long upToCheckpointId)
+      throws IOException {
+    for (Map.Entry<String, TreeMap<Long, PendingCommit>> table : byRoutedTable(checkpoints)) {
+      RoutedTable routed = routedTable(table.getKey());
+      routed.committer.commit(table.getValue(), committerId, upToCheckpointId);
+      routed.files.deleteManifests(table.getValue().values());
+    }
+  }
+
+  private static List<Map.Entry<String, TreeMap<Long, PendingCommit>>> byRoutedTable(
+      Map<Long, PendingCommit> checkpoints) {
+    TreeMap<String, TreeMap<Long, PendingCommit>> byTable = new TreeMap<>();
+    checkpoints.forEach(
+        (checkpointId, commit) ->
+            commit
+                .routed()
+                .forEach(
+                    (table, routed) ->
+                        byTable
+                            .computeIfAbsent(table, name -> new TreeMap<>())
+                            .put(checkpointId, routed)));
+    return new ArrayList<>(byTable.entrySet());
+  }
+
+  /** The committer of a routed table, opened at its first checkpoint. */
+  private RoutedTable routedTable(String name) throws IOException {
+    RoutedTable routed = routedTables.get(name);
+    if (routed == null) {
+      TableLoader loader = TableAccess.tableLoader(loaderSettings.table().withName(name));
+      loader.open();
+      Table table = loader.loadTable();
+      // A routed table's commits carry no dead letters: they go with the pipeline's table.
+      DeadLetterOutbox noDeadLetters = new DeadLetterOutbox(table, pipeline, null);
+      PendingCheckpoints pendingFiles = new PendingCheckpoints(table, committerId, noDeadLetters);
+      CheckpointCommitter tableCommitter =
+          new CheckpointCommitter(
+              table,
+              pipeline,
+              committerId,
+              jobId,
+              getOperatorID().toString(),
+              loaderVersion,
+              pendingFiles,
+              noDeadLetters);
+      if (commits != null) {
+        tableCommitter.countCommitsIn(commits);
+      }
+      routed = new RoutedTable(loader, pendingFiles, tableCommitter);
+      routedTables.put(name, routed);
+    }
+    return routed;
+  }
+
+  /** A routed table's loader, pending files and committer. */
+  private static final class RoutedTable {
+    private final TableLoader loader;
+    private final PendingCheckpoints files;
+    private final CheckpointCommitter committer;
+
+    RoutedTable(TableLoader loader, PendingCheckpoints files, CheckpointCommitter committer) {
+      this.loader = loader;
+      this.files = files;
+      this.committer = committer;
+    }
   }
 
   @Override
   public void open() throws Exception {
     super.open();
     MetricGroup group = LoaderMetrics.exportedGroup(getMetricGroup(), pipeline);
-    committer.countCommitsIn(group.counter("commits"));
+    commits = group.counter("commits");
+    committer.countCommitsIn(commits);
+    routedTables.values().forEach(routed -> routed.committer.countCommitsIn(commits));
     group.gauge("lastCommitDurationMillis", committer::lastCommitMillis);
     group.gauge("lastCommittedCheckpointId", () -> maxCommittedCheckpointId);
   }
@@ -150,10 +235,44 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     super.snapshotState(context);
     long checkpointId = context.getCheckpointId();
     if (!current.isEmpty()) {
-      pending.put(checkpointId, files.toPending(current, checkpointId));
+      pending.put(checkpointId, toPending(checkpointId));
       current.clear();
     }
     state.save(pending, committerId);
+  }
+
+  /** The checkpoint's files in temporary manifests beside each table's metadata. */
+  private PendingCommit toPending(long checkpointId) throws IOException {
+    PendingCommit commit = files.toPending(current, checkpointId);
+    TreeMap<String, List<WrittenFiles>> byTable = new TreeMap<>();
+    for (WrittenFiles written : current) {
+      written
+          .routed()
+          .forEach(
+              (table, routed) ->
+                  byTable
+                      .computeIfAbsent(table, name -> new ArrayList<>())
+                      .add(
+                          new WrittenFiles(
+                              checkpointId,
+                              routed.schemaId(),
+                              routed.dataFiles().toArray(new DataFile[0]),
+                              routed.recordsWritten(),
+                              0,
+                              0,
+                              commit.nextOffsets(),
+                              routed.maxRecordTimestamp())));
+    }
+    if (byTable.isEmpty()) {
+      return commit;
+    }
+    Map<String, PendingCommit> routed = new TreeMap<>();
+    for (Map.Entry<String, List<WrittenFiles>> table : byTable.entrySet()) {
+      routed.put(
+          table.getKey(),
+          routedTable(table.getKey()).files.toPending(table.getValue(), checkpointId));
+    }
+    return commit.withRouted(routed);
   }
 
   @Override
@@ -164,6 +283,7 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
     }
     NavigableMap<Long, PendingCommit> ready = pending.headMap(checkpointId, true);
     if (!ready.isEmpty()) {
+      commitRouted(ready, checkpointId);
       committer.commit(ready, committerId, checkpointId);
       files.deleteManifests(ready.values());
       ready.clear();
@@ -174,10 +294,11 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
   @Override
   public void endInput() throws IOException {
     if (!current.isEmpty()) {
-      pending.put(Long.MAX_VALUE, files.toPending(current, Long.MAX_VALUE));
+      pending.put(Long.MAX_VALUE, toPending(Long.MAX_VALUE));
       current.clear();
     }
     if (!pending.isEmpty()) {
+      commitRouted(pending, pending.lastKey());
       committer.commit(pending, committerId, pending.lastKey());
       files.deleteManifests(pending.values());
       pending.clear();
@@ -192,6 +313,11 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
       }
       if (tableLoader != null) {
         tableLoader.close();
+      }
+      if (routedTables != null) {
+        for (RoutedTable routed : routedTables.values()) {
+          routed.loader.close();
+        }
       }
     } finally {
       super.close();

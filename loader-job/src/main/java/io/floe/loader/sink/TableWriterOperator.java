@@ -4,20 +4,26 @@ import io.floe.loader.deadletter.DeadLetter;
 import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.parse.RowParser;
+import io.floe.loader.route.MessageRouter;
 import io.floe.loader.settings.BadMessagePolicy;
+import io.floe.loader.settings.RouteSettings;
+import io.floe.loader.settings.TableSettings;
 import io.floe.loader.source.KafkaMessage;
 import io.floe.loader.summary.CommitSummary;
 import io.floe.loader.table.PackagedJdbcDrivers;
+import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Before each checkpoint barrier it closes its files and hands them, with the dead letters, its
  * counters and offsets, to the committer. A message below the offsets the table already recorded
  * for the pipeline is dropped unread: restored state older than the table's last commit (a stale
- * savepoint, say) never loads a message twice.
+ * savepoint, say) never loads a message twice. With routing, each message is first routed to a
+ * table and parsed against that table's schema; a message below the offsets its table recorded is
+ * dropped in the same way.
  */
 public final class TableWriterOperator extends DataFileWritingOperator<KafkaMessage>
     implements BoundedOneInput {
@@ -39,7 +47,13 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   /** How often, at most, a writer that follows schema changes reads the table at a checkpoint. */
   static final long SCHEMA_CHECK_MILLIS = 5_000;
 
+  /** At most this many tables per writer subtask: a route that names more is refused. */
+  static final int MAX_ROUTED_TABLES = 1000;
+
   private transient RowParser parser;
+  private transient MessageRouter router;
+  private transient Map<String, RoutedTarget> routed;
+  private transient Map<String, String> missingTables;
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
   private transient PartitionOffsets offsets;
@@ -75,6 +89,9 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     committed =
         new CommittedOffsets(
             TableCommitterOperator.latestOffsets(table, loaderSettings.pipelineName()));
+    router = loaderSettings.routing().map(MessageRouter::new).orElse(null);
+    routed = new HashMap<>();
+    missingTables = new HashMap<>();
   }
 
   @Override
@@ -88,8 +105,18 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     boolean sample = (seen++ & PARSE_TIME_SAMPLE_MASK) == 0;
     long start = sample ? System.nanoTime() : 0;
     RowData row;
+    RoutedTarget target = null;
     try {
-      row = parser.parse(message);
+      if (router != null) {
+        target = target(router.tableFor(message));
+        if (target != null
+            && target.committed.holds(message.topic(), message.partition(), message.offset())) {
+          metrics.recordsAlreadyCommitted().inc();
+          offsets.record(message.topic(), message.partition(), message.offset());
+          return;
+        }
+      }
+      row = target == null ? parser.parse(message) : target.parser.parse(message);
     } catch (BadMessageException e) {
       handleBadMessage(message, e);
       offsets.record(message.topic(), message.partition(), message.offset());
@@ -99,13 +126,91 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
       sampledParseNanos += System.nanoTime() - start;
       sampledRecords++;
     }
-    files.write(row);
-    recordsWritten++;
+    if (target == null) {
+      files.write(row);
+      recordsWritten++;
+      if (message.timestamp() > maxRecordTimestamp) {
+        maxRecordTimestamp = message.timestamp();
+      }
+    } else {
+      target.write(row, message.timestamp());
+    }
     metrics.recordsWritten().inc();
     offsets.record(message.topic(), message.partition(), message.offset());
-    if (message.timestamp() > maxRecordTimestamp) {
-      maxRecordTimestamp = message.timestamp();
+  }
+
+  /**
+   * The routed table a message goes to, opened (and created, when the route may) at its first
+   * message; null for the pipeline's own table.
+   */
+  private RoutedTarget target(String table) throws BadMessageException, IOException {
+    if (table.equals(loaderSettings.table().name())) {
+      return null;
     }
+    RoutedTarget target = routed.get(table);
+    if (target != null) {
+      return target;
+    }
+    String missing = missingTables.get(table);
+    if (missing != null) {
+      throw new BadMessageException(BadMessageException.Reason.NO_ROUTE, "", missing);
+    }
+    if (routed.size() >= MAX_ROUTED_TABLES) {
+      throw new BadMessageException(
+          BadMessageException.Reason.NO_ROUTE,
+          "",
+          "no route: the message names table "
+              + table
+              + ", beyond the "
+              + MAX_ROUTED_TABLES
+              + " tables one writer writes");
+    }
+    TableSettings settings = loaderSettings.table().withName(table);
+    DataFileWriter writer;
+    try {
+      writer = DataFileWriter.open(settings, getRuntimeContext());
+    } catch (NoSuchTableException e) {
+      if (!loaderSettings.routing().orElseThrow().createTables()) {
+        // Until the next checkpoint: a table created meanwhile is found then.
+        String why =
+            "no route: the table "
+                + settings.qualifiedName()
+                + " does not exist ("
+                + RouteSettings.CREATE_TABLES.key()
+                + " is false)";
+        missingTables.put(table, why);
+        throw new BadMessageException(BadMessageException.Reason.NO_ROUTE, "", why);
+      }
+      TableAccess.createLike(settings, files.table());
+      LOG.info("Created {} like {} for the route", settings.qualifiedName(), files.table().name());
+      writer = DataFileWriter.open(settings, getRuntimeContext());
+    }
+    RowParser tableParser;
+    try {
+      tableParser = RowParser.create(writer.schema(), loaderSettings.parsing());
+    } catch (IllegalArgumentException e) {
+      try {
+        writer.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      throw new BadMessageException(
+          BadMessageException.Reason.NO_ROUTE,
+          "",
+          "no route: the table "
+              + settings.qualifiedName()
+              + " cannot be written: "
+              + e.getMessage());
+    }
+    target =
+        new RoutedTarget(
+            writer,
+            tableParser,
+            new CommittedOffsets(
+                TableCommitterOperator.latestOffsets(
+                    writer.table(), loaderSettings.pipelineName())));
+    routed.put(table, target);
+    return target;
   }
 
   private void handleBadMessage(KafkaMessage message, BadMessageException error) {
@@ -143,8 +248,13 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
 
   private void flush(long checkpointId) throws IOException {
     WriteResult result = files.flush();
+    Map<String, WrittenFiles.RoutedFiles> routedFiles = new HashMap<>();
+    for (Map.Entry<String, RoutedTarget> target : routed.entrySet()) {
+      target.getValue().flush().ifPresent(flushed -> routedFiles.put(target.getKey(), flushed));
+    }
+    missingTables.clear();
     try {
-      emitIfAny(checkpointId, result);
+      emitIfAny(checkpointId, result, routedFiles);
     } finally {
       followSchemaChange();
     }
@@ -163,37 +273,57 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
       return;
     }
     lastSchemaCheck = now;
-    if (!files.tableChanged()) {
-      return;
+    RowParser next = follow(files, parser);
+    if (next != null) {
+      parser = next;
     }
-    int before = files.schemaId();
-    RowParser next;
-    try {
-      next = RowParser.create(files.schemaOfTable(), loaderSettings.parsing());
-    } catch (IllegalArgumentException e) {
-      LOG.warn(
-          "The table's schema {} cannot be followed without a restart; writing schema {}: {}",
-          files.schemaOfTable().schemaId(),
-          before,
-          e.getMessage());
-      return;
+    for (RoutedTarget target : routed.values()) {
+      RowParser routedNext = follow(target.files, target.parser);
+      if (routedNext != null) {
+        target.parser = routedNext;
+      }
     }
-    files.follow();
-    parser = next;
-    LOG.info(
-        "Following the table's schema {} (was {}) and partition spec {} from checkpoint on",
-        files.schemaId(),
-        before,
-        files.table().spec().specId());
   }
 
-  private void emitIfAny(long checkpointId, WriteResult result) {
+  /** The parser of the table's new schema once the writer follows it; null if it does not. */
+  private RowParser follow(DataFileWriter writer, RowParser current) throws IOException {
+    if (!writer.tableChanged()) {
+      return null;
+    }
+    int before = writer.schemaId();
+    RowParser next;
+    try {
+      next = RowParser.create(writer.schemaOfTable(), loaderSettings.parsing());
+    } catch (IllegalArgumentException e) {
+      LOG.warn(
+          "The schema {} of {} cannot be followed without a restart; writing schema {}: {}",
+          writer.schemaOfTable().schemaId(),
+          writer.table().name(),
+          before,
+          e.getMessage());
+      return null;
+    }
+    writer.follow();
+    LOG.info(
+        "Following the schema {} (was {}) and partition spec {} of {} from checkpoint on",
+        writer.schemaId(),
+        before,
+        writer.table().spec().specId(),
+        writer.table().name());
+    return next;
+  }
+
+  private void emitIfAny(
+      long checkpointId, WriteResult result, Map<String, WrittenFiles.RoutedFiles> routedFiles) {
     if (sampledRecords > 0) {
       metrics.parseMicrosPerRecord(sampledParseNanos / 1000.0 / sampledRecords);
       sampledParseNanos = 0;
       sampledRecords = 0;
     }
-    if (result.dataFiles().length == 0 && recordsDeadLettered == 0 && recordsSkipped == 0) {
+    if (result.dataFiles().length == 0
+        && recordsDeadLettered == 0
+        && recordsSkipped == 0
+        && routedFiles.isEmpty()) {
       return;
     }
     emit(
@@ -207,13 +337,65 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
             recordsRuleViolations,
             offsets.drain(),
             maxRecordTimestamp,
-            deadLetters));
+            deadLetters,
+            routedFiles));
     deadLetters = new ArrayList<>();
     recordsWritten = 0;
     recordsDeadLettered = 0;
     recordsSkipped = 0;
     recordsRuleViolations = 0;
     maxRecordTimestamp = 0;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (routed != null) {
+        for (RoutedTarget target : routed.values()) {
+          target.files.close();
+        }
+      }
+    } finally {
+      super.close();
+    }
+  }
+
+  /**
+   * A routed table other than the pipeline's: its writer, its parser (of its own schema) and the
+   * offsets its commits recorded, below which a message routed to it is in it already.
+   */
+  private static final class RoutedTarget {
+    private final DataFileWriter files;
+    private final CommittedOffsets committed;
+    private RowParser parser;
+    private long recordsWritten;
+    private long maxRecordTimestamp;
+
+    RoutedTarget(DataFileWriter files, RowParser parser, CommittedOffsets committed) {
+      this.files = files;
+      this.parser = parser;
+      this.committed = committed;
+    }
+
+    void write(RowData row, long timestamp) throws IOException {
+      files.write(row);
+      recordsWritten++;
+      maxRecordTimestamp = Math.max(maxRecordTimestamp, timestamp);
+    }
+
+    /** The files written since the last flush; empty if none. */
+    Optional<WrittenFiles.RoutedFiles> flush() throws IOException {
+      WriteResult result = files.flush();
+      if (result.dataFiles().length == 0) {
+        return Optional.empty();
+      }
+      WrittenFiles.RoutedFiles flushed =
+          new WrittenFiles.RoutedFiles(
+              files.schemaId(), result.dataFiles(), recordsWritten, maxRecordTimestamp);
+      recordsWritten = 0;
+      maxRecordTimestamp = 0;
+      return Optional.of(flushed);
+    }
   }
 
   /**

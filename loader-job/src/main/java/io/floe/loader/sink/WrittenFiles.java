@@ -33,6 +33,7 @@ public final class WrittenFiles implements Serializable {
   private final HashMap<String, Long> nextOffsets;
   private final long maxRecordTimestamp;
   private final byte[] deadLetters;
+  private final HashMap<String, RoutedFiles> routed;
 
   WrittenFiles(
       long checkpointId,
@@ -97,6 +98,33 @@ public final class WrittenFiles implements Serializable {
       Map<String, Long> nextOffsets,
       long maxRecordTimestamp,
       List<DeadLetter> deadLetters) {
+    this(
+        checkpointId,
+        schemaId,
+        dataFiles,
+        recordsWritten,
+        recordsDeadLettered,
+        recordsSkipped,
+        recordsRuleViolations,
+        nextOffsets,
+        maxRecordTimestamp,
+        deadLetters,
+        Map.of());
+  }
+
+  /** With the files written into routed tables (other than the pipeline's), by table name. */
+  WrittenFiles(
+      long checkpointId,
+      int schemaId,
+      DataFile[] dataFiles,
+      long recordsWritten,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      long recordsRuleViolations,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<DeadLetter> deadLetters,
+      Map<String, RoutedFiles> routed) {
     this.checkpointId = checkpointId;
     this.schemaId = schemaId;
     this.dataFiles = serialize(dataFiles);
@@ -107,6 +135,7 @@ public final class WrittenFiles implements Serializable {
     this.nextOffsets = new HashMap<>(nextOffsets);
     this.maxRecordTimestamp = maxRecordTimestamp;
     this.deadLetters = deadLetters.isEmpty() ? null : DeadLetterCodec.encode(deadLetters);
+    this.routed = new HashMap<>(routed);
   }
 
   long checkpointId() {
@@ -118,13 +147,7 @@ public final class WrittenFiles implements Serializable {
   }
 
   List<DataFile> dataFiles() {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(dataFiles))) {
-      return Arrays.asList((DataFile[]) in.readObject());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(e);
-    }
+    return deserialize(dataFiles);
   }
 
   long recordsWritten() {
@@ -156,6 +179,54 @@ public final class WrittenFiles implements Serializable {
   /** The bad messages to publish to the dead-letter topic (policy dead-letter), in offset order. */
   List<DeadLetter> deadLetters() {
     return deadLetters == null ? List.of() : DeadLetterCodec.decode(deadLetters);
+  }
+
+  /** The files written into routed tables other than the pipeline's, by table name. */
+  Map<String, RoutedFiles> routed() {
+    return routed;
+  }
+
+  /** What one writer subtask wrote into one routed table for the checkpoint. */
+  static final class RoutedFiles implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int schemaId;
+    private final byte[] dataFiles;
+    private final long recordsWritten;
+    private final long maxRecordTimestamp;
+
+    RoutedFiles(int schemaId, DataFile[] dataFiles, long recordsWritten, long maxRecordTimestamp) {
+      this.schemaId = schemaId;
+      this.dataFiles = serialize(dataFiles);
+      this.recordsWritten = recordsWritten;
+      this.maxRecordTimestamp = maxRecordTimestamp;
+    }
+
+    int schemaId() {
+      return schemaId;
+    }
+
+    List<DataFile> dataFiles() {
+      return deserialize(dataFiles);
+    }
+
+    long recordsWritten() {
+      return recordsWritten;
+    }
+
+    long maxRecordTimestamp() {
+      return maxRecordTimestamp;
+    }
+  }
+
+  private static List<DataFile> deserialize(byte[] dataFiles) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(dataFiles))) {
+      return Arrays.asList((DataFile[]) in.readObject());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] serialize(DataFile[] files) {

@@ -1,14 +1,19 @@
 package io.floe.loader.table;
 
 import io.floe.loader.settings.TableSettings;
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 
@@ -17,11 +22,40 @@ import org.apache.iceberg.flink.TableLoader;
  * ({@code type} or {@code catalog-impl}), with the defaults a streaming writer needs.
  */
 public final class TableAccess {
+  /** Table properties of the control plane's redrives: a table's own, never copied. */
+  private static final String REDRIVEN_PREFIX = "floe.redriven.";
+
   private TableAccess() {}
 
   /** A serializable loader of the table, for operators to open on the task managers. */
   public static TableLoader tableLoader(TableSettings settings) {
     return TableLoader.fromCatalog(catalogLoader(settings), identifier(settings));
+  }
+
+  /**
+   * Creates the table of {@code settings} like {@code template} (schema, partition spec, sort
+   * order, properties but Floe's redrive bookkeeping), unless another writer just did.
+   */
+  public static void createLike(TableSettings settings, Table template) throws IOException {
+    Catalog catalog = catalogLoader(settings).loadCatalog();
+    try {
+      Map<String, String> properties = new HashMap<>();
+      template.properties().entrySet().stream()
+          .filter(entry -> !entry.getKey().startsWith(REDRIVEN_PREFIX))
+          .forEach(entry -> properties.put(entry.getKey(), entry.getValue()));
+      catalog
+          .buildTable(identifier(settings), template.schema())
+          .withPartitionSpec(template.spec())
+          .withSortOrder(template.sortOrder())
+          .withProperties(properties)
+          .create();
+    } catch (AlreadyExistsException e) {
+      // Another writer subtask created it first.
+    } finally {
+      if (catalog instanceof Closeable) {
+        ((Closeable) catalog).close();
+      }
+    }
   }
 
   public static TableIdentifier identifier(TableSettings settings) {

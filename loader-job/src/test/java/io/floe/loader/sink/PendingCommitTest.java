@@ -34,4 +34,34 @@ class PendingCommitTest {
     assertThat(back.nextOffsets()).containsEntry("events:0", 109L);
     assertThat(back.deadLetterFiles()).containsExactly("file:/tmp/dead-letters");
   }
+
+  @Test
+  void routedTablesSurviveTheStateWithTheirOwnManifestsAndCounts() throws Exception {
+    Map<String, Long> offsets = Map.of("events:0", 109L, "events:1", 50L);
+    PendingCommit pipelineTable =
+        new PendingCommit(List.of(), 3, 0, 1, 0, offsets, 1_000L, List.of("file:/tmp/dl"));
+    PendingCommit clicks =
+        new PendingCommit(List.of(new byte[] {9}), 1, 40, 0, 0, offsets, 900L, List.of());
+    PendingCommit views =
+        new PendingCommit(
+            List.of(new byte[] {7}, new byte[] {8}), 2, 60, 0, 0, offsets, 1_000L, List.of());
+
+    PendingCommit back =
+        PendingCommit.deserialize(
+                PendingCommit.serialize(
+                    Map.of(4L, pipelineTable.withRouted(Map.of("clicks", clicks, "views", views)))))
+            .get(4L);
+
+    assertThat(back.manifests()).isEmpty();
+    assertThat(back.recordsDeadLettered()).isEqualTo(1);
+    assertThat(back.routed()).containsOnlyKeys("clicks", "views");
+    PendingCommit backViews = back.routed().get("views");
+    assertThat(backViews.manifests()).hasSize(2);
+    assertThat(backViews.manifests().get(1)).containsExactly(8);
+    assertThat(backViews.schemaId()).isEqualTo(2);
+    assertThat(backViews.recordsWritten()).isEqualTo(60);
+    assertThat(backViews.nextOffsets()).isEqualTo(offsets);
+    assertThat(back.routed().get("clicks").recordsWritten()).isEqualTo(40);
+    assertThat(back.routed().get("clicks").routed()).isEmpty();
+  }
 }

@@ -21,7 +21,9 @@ public final class BadMessageException extends Exception {
     /** The row parsed but breaks one of the pipeline's data-quality rules. */
     RULE_VIOLATION,
     /** A field that matches no column, under {@code parse.unknown-fields: reject}. */
-    UNKNOWN_FIELD
+    UNKNOWN_FIELD,
+    /** The pipeline routes messages to tables, and this one's value names no table. */
+    NO_ROUTE
   }
 
   private final Reason reason;

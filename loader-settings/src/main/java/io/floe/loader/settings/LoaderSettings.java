@@ -35,6 +35,7 @@ public final class LoaderSettings {
   private final ParseSettings parsing;
   private final BadMessageSettings badMessages;
   private final JobSettings job;
+  private final Optional<RouteSettings> routing;
 
   private LoaderSettings(
       Map<String, String> raw,
@@ -43,7 +44,8 @@ public final class LoaderSettings {
       TableSettings table,
       ParseSettings parsing,
       BadMessageSettings badMessages,
-      JobSettings job) {
+      JobSettings job,
+      Optional<RouteSettings> routing) {
     this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
     this.pipelineName = requireNonNull(pipelineName, "pipelineName is null");
     this.source = requireNonNull(source, "source is null");
@@ -51,6 +53,7 @@ public final class LoaderSettings {
     this.parsing = requireNonNull(parsing, "parsing is null");
     this.badMessages = requireNonNull(badMessages, "badMessages is null");
     this.job = requireNonNull(job, "job is null");
+    this.routing = requireNonNull(routing, "routing is null");
   }
 
   /**
@@ -66,6 +69,7 @@ public final class LoaderSettings {
     Optional<ParseSettings> parsing = ParseSettings.read(reader);
     Optional<BadMessageSettings> badMessages = BadMessageSettings.read(reader);
     Optional<JobSettings> job = JobSettings.read(reader);
+    Optional<RouteSettings> routing = RouteSettings.read(reader);
     reader.finish();
     return new LoaderSettings(
         settings,
@@ -74,7 +78,8 @@ public final class LoaderSettings {
         table.orElseThrow(),
         parsing.orElseThrow(),
         badMessages.orElseThrow(),
-        job.orElseThrow());
+        job.orElseThrow(),
+        routing);
   }
 
   /** Every declared setting, in documentation order. Prefixed pass-through keys are not listed. */
@@ -86,6 +91,7 @@ public final class LoaderSettings {
     all.addAll(ParseSettings.ALL);
     all.addAll(BadMessageSettings.ALL);
     all.addAll(JobSettings.ALL);
+    all.addAll(RouteSettings.ALL);
     return Collections.unmodifiableList(all);
   }
 
@@ -116,5 +122,10 @@ public final class LoaderSettings {
 
   public JobSettings job() {
     return job;
+  }
+
+  /** How messages are routed to tables; empty: every message goes to the pipeline's table. */
+  public Optional<RouteSettings> routing() {
+    return routing;
   }
 }

@@ -108,6 +108,11 @@ public final class TableSettings {
     return writeProperties;
   }
 
+  /** The same catalog, namespace and write overrides for another table (a routed one). */
+  public TableSettings withName(String otherName) {
+    return new TableSettings(catalogName, catalogProperties, namespace, otherName, writeProperties);
+  }
+
   /** namespace.name, as users write it. */
   public String qualifiedName() {
     return String.join(".", namespace) + "." + name;

@@ -55,6 +55,8 @@ class LoaderSettingsTest {
     assertThat(table.qualifiedName()).isEqualTo("sales.orders");
     assertThat(table.writeProperties()).isEmpty();
 
+    assertThat(settings.routing()).isEmpty();
+
     ParseSettings parsing = settings.parsing();
     assertThat(parsing.unnestPointer()).isEmpty();
     assertThat(parsing.projections()).isEmpty();
@@ -118,6 +120,8 @@ class LoaderSettingsTest {
     given.put("job.restart-attempts", "3");
     given.put("job.checkpoint-timeout", "2m");
     given.put("job.follow-schema-changes", "true");
+    given.put("route.table", "clicks_${header:kind}");
+    given.put("route.create-tables", "true");
 
     LoaderSettings settings = LoaderSettings.parse(given);
 
@@ -175,13 +179,21 @@ class LoaderSettingsTest {
     assertThat(job.restartAttempts()).isEqualTo(3);
     assertThat(job.checkpointTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(job.followSchemaChanges()).isTrue();
+    RouteSettings routing = settings.routing().orElseThrow();
+    assertThat(routing.source()).isEqualTo(RouteSettings.Source.HEADER);
+    assertThat(routing.name()).isEqualTo("kind");
+    assertThat(routing.createTables()).isTrue();
+    assertThat(routing.tableFor("Page-View")).contains("clicks_page_view");
 
     List<String> declared =
         LoaderSettings.all().stream().map(Setting::key).collect(Collectors.toList());
     assertThat(given.keySet())
         .as("this test sets every declared key")
         .containsAll(
-            declared.stream().filter(k -> !k.equals("source.topics")).collect(Collectors.toList()));
+            declared.stream()
+                // Each excludes one given above; RouteSettingsTest covers the map route.
+                .filter(k -> !List.of("source.topics", "route.by", "route.default").contains(k))
+                .collect(Collectors.toList()));
   }
 
   @Test

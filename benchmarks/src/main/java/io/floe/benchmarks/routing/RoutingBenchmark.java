@@ -100,22 +100,27 @@ public final class RoutingBenchmark {
         rounds, recordsPerRound, recordsPerCheckpoint, TABLES);
     RowParser parser = RowParser.create(schema, settings());
     // Warm-up: both paths compiled before anything is measured.
-    round(tables, null, parser, messages);
-    round(tables, router, parser, messages);
+    round(tables, null, false, parser, messages);
+    round(tables, router, true, parser, messages);
+    round(tables, router, false, parser, messages);
     double[] oneNanos = new double[rounds];
     double[] routedNanos = new double[rounds];
     double[] oneCpu = new double[rounds];
     double[] routedCpu = new double[rounds];
+    double[] routeOnlyCpu = new double[rounds];
     for (int r = 0; r < rounds; r++) {
-      long[] a = round(tables, null, parser, messages);
-      long[] b = round(tables, router, parser, messages);
+      long[] a = round(tables, null, false, parser, messages);
+      long[] b = round(tables, router, false, parser, messages);
+      long[] c = round(tables, router, true, parser, messages);
       oneNanos[r] = (double) a[0] / recordsPerRound;
       oneCpu[r] = (double) a[1] / recordsPerRound;
       routedNanos[r] = (double) b[0] / recordsPerRound;
       routedCpu[r] = (double) b[1] / recordsPerRound;
+      routeOnlyCpu[r] = (double) c[1] / recordsPerRound;
       out.printf(
-          "  round %d: one table %.0f ns/record (%.0f CPU), %d tables %.0f ns/record (%.0f CPU)%n",
-          r + 1, oneNanos[r], oneCpu[r], TABLES, routedNanos[r], routedCpu[r]);
+          "  round %d: one table %.0f ns/record (%.0f CPU), %d tables %.0f ns/record (%.0f CPU),"
+              + " routed but into one table %.0f CPU ns/record%n",
+          r + 1, oneNanos[r], oneCpu[r], TABLES, routedNanos[r], routedCpu[r], routeOnlyCpu[r]);
     }
     double oneMedian = median(oneNanos);
     double routedMedian = median(routedNanos);
@@ -125,6 +130,10 @@ public final class RoutingBenchmark {
     out.printf(
         "%d routed tables: %,.0f records/s, %.0f CPU ns/record (median of %d)%n",
         TABLES, 1e9 / routedMedian, median(routedCpu), rounds);
+    out.printf(
+        "routed but all into one table (the route's own cost): %.0f CPU ns/record, ratio to one"
+            + " table %.3f%n",
+        median(routeOnlyCpu), median(routeOnlyCpu) / median(oneCpu));
     double cpuRatio = median(routedCpu) / median(oneCpu);
     out.printf(
         "ratio %d tables / one: records/s %.3f, CPU per record %.3f%n",
@@ -138,11 +147,16 @@ public final class RoutingBenchmark {
   }
 
   /**
-   * Writes the round's records (routed when a router is given), committing every {@code
-   * recordsPerCheckpoint}; returns the wall and CPU nanoseconds it took.
+   * Writes the round's records (routed when a router is given, but all into the one table when
+   * {@code intoOneTable}), committing every {@code recordsPerCheckpoint}; returns the wall and CPU
+   * nanoseconds it took.
    */
   private long[] round(
-      Map<String, Table> tables, MessageRouter router, RowParser parser, KafkaMessage[] messages)
+      Map<String, Table> tables,
+      MessageRouter router,
+      boolean intoOneTable,
+      RowParser parser,
+      KafkaMessage[] messages)
       throws IOException, BadMessageException {
     Map<String, TaskWriter<RowData>> writers = new HashMap<>();
     Map<String, RowDataTaskWriterFactory> factories = new HashMap<>();
@@ -153,6 +167,9 @@ public final class RoutingBenchmark {
     for (long i = 0; i < recordsPerRound; i++) {
       KafkaMessage message = messages[(int) (i % messages.length)];
       String name = router == null ? "one" : router.tableFor(message);
+      if (intoOneTable) {
+        name = "one";
+      }
       TaskWriter<RowData> writer = writers.get(name);
       if (writer == null) {
         RowDataTaskWriterFactory factory =

@@ -7,8 +7,10 @@ import io.floe.control.schema.SchemaChangeView;
 import io.floe.control.schema.SchemaService;
 import io.floe.control.schema.SchemaView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A pipeline's table schema: read it, add or drop columns; the loader restarts on its own. */
@@ -27,6 +30,10 @@ import org.springframework.web.bind.annotation.RestController;
     name = "Schema",
     description = "The pipeline's table schema, changed without bouncing jobs by hand")
 public class SchemaController {
+  private static final String ROUTED_TABLE =
+      "A routed pipeline's table (of the pipeline's namespace, one its route can name) instead of"
+          + " the pipeline's own";
+
   private final SchemaService schemas;
 
   public SchemaController(SchemaService schemas) {
@@ -35,8 +42,10 @@ public class SchemaController {
 
   @GetMapping("/pipelines/{name}/schema")
   @Operation(summary = "The table's current schema")
-  public SchemaView schema(@PathVariable String name) {
-    return schemas.schema(name);
+  public SchemaView schema(
+      @PathVariable String name,
+      @Parameter(description = ROUTED_TABLE) @RequestParam(required = false) String table) {
+    return schemas.schema(name, Optional.ofNullable(table));
   }
 
   @PostMapping("/pipelines/{name}/schema/columns")
@@ -50,8 +59,12 @@ public class SchemaController {
       value = "The change, and the loader's restart that applies it (a running pipeline)",
       orOk = "The change, applied with no loader to restart")
   public ResponseEntity<SchemaChangeView> addColumn(
-      @PathVariable String name, @RequestBody AddColumnRequest body, HttpServletRequest request) {
-    return answer(schemas.addColumn(name, body, RequestIds.context(request)));
+      @PathVariable String name,
+      @Parameter(description = ROUTED_TABLE) @RequestParam(required = false) String table,
+      @RequestBody AddColumnRequest body,
+      HttpServletRequest request) {
+    return answer(
+        schemas.addColumn(name, Optional.ofNullable(table), body, RequestIds.context(request)));
   }
 
   @DeleteMapping("/pipelines/{name}/schema/columns/{column}")
@@ -64,8 +77,12 @@ public class SchemaController {
       value = "The change, and the loader's restart that applies it (a running pipeline)",
       orOk = "The change, applied with no loader to restart")
   public ResponseEntity<SchemaChangeView> dropColumn(
-      @PathVariable String name, @PathVariable String column, HttpServletRequest request) {
-    return answer(schemas.dropColumn(name, column, RequestIds.context(request)));
+      @PathVariable String name,
+      @PathVariable String column,
+      @Parameter(description = ROUTED_TABLE) @RequestParam(required = false) String table,
+      HttpServletRequest request) {
+    return answer(
+        schemas.dropColumn(name, Optional.ofNullable(table), column, RequestIds.context(request)));
   }
 
   private static ResponseEntity<SchemaChangeView> answer(SchemaChangeView change) {

@@ -2,6 +2,7 @@ package io.floe.control.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.summary.CommitSummary;
 import java.time.Instant;
@@ -42,6 +43,17 @@ public class CatalogTables implements Tables, TablePositions {
         .loadTable(
             TableIdentifier.of(
                 Namespace.of(table.namespace().toArray(new String[0])), table.name()));
+  }
+
+  @Override
+  public List<TableSettings> routedTables(TableSettings table, RouteSettings route) {
+    Namespace namespace = Namespace.of(table.namespace().toArray(new String[0]));
+    return catalogs.catalog(table.catalogName()).listTables(namespace).stream()
+        .map(TableIdentifier::name)
+        .filter(name -> !name.equals(table.name()) && route.canName(name))
+        .sorted()
+        .map(table::withName)
+        .toList();
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.floe.control.catalog;
 
+import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.TableSettings;
 import java.time.Instant;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 
@@ -12,6 +14,12 @@ import org.apache.iceberg.Table;
 public interface Tables {
   /** The table, loaded now through its catalog: for the features that change it. */
   Table load(TableSettings table);
+
+  /**
+   * The tables of a routed pipeline besides its own: those of its table's namespace whose names its
+   * route can produce, in name order.
+   */
+  List<TableSettings> routedTables(TableSettings table, RouteSettings route);
 
   /** The table's current schema. */
   Schema schema(TableSettings table);

@@ -15,6 +15,7 @@ import io.floe.control.store.OperationStore;
 import io.floe.loader.credentials.CredentialsResolver;
 import io.floe.loader.credentials.KafkaSecurityProperties;
 import io.floe.loader.parse.BadMessageException;
+import io.floe.loader.parse.NewColumnException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.sink.TableWriterFactories;
@@ -216,6 +217,15 @@ public class DeadLetterRedrive implements DataStep {
         tally.loaded(letter);
       } catch (BadMessageException e) {
         tally.stillFailing(letter, e.reason().name(), e.path(), e.getMessage());
+      } catch (NewColumnException e) {
+        // The loader adds columns (parsing.unknownFields add); a redrive does not.
+        tally.stillFailing(
+            letter,
+            BadMessageException.Reason.UNKNOWN_FIELD.name(),
+            e.path(),
+            "the table has no column "
+                + e.path()
+                + " yet; the loader adds it when a message brings it, a redrive does not");
       }
     }
     if (last) {

@@ -12,10 +12,12 @@ import io.floe.control.reconcile.Reconciler;
 import io.floe.control.store.Events;
 import io.floe.control.store.Leases;
 import io.floe.control.store.PipelineStore;
+import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -224,8 +226,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
   private void execute(MaintenanceRun run, Pipeline pipeline, MaintenancePolicy policy) {
     String outcome = "succeeded";
     try {
-      Table table = tables.load(tableSettings(pipeline));
-      TaskOutcome result = perform(run.task(), table, policy);
+      TaskOutcome result = performOnEveryTable(run.task(), pipeline, policy);
       runs.finish(
           run.id(),
           MaintenanceRun.State.SUCCEEDED,
@@ -269,6 +270,30 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
             "outcome",
             outcome)
         .increment();
+  }
+
+  /**
+   * The task on the pipeline's table and, for a routed pipeline, on each of its routed tables in
+   * turn: one run, its summary naming each table, its figures the tables' together.
+   */
+  private TaskOutcome performOnEveryTable(
+      MaintenanceTask task, Pipeline pipeline, MaintenancePolicy policy) {
+    LoaderSettings settings = renderer.settings(pipeline);
+    TableSettings own = settings.table();
+    TaskOutcome outcome = perform(task, tables.load(own), policy);
+    if (settings.routing().isEmpty()) {
+      return outcome;
+    }
+    List<TableSettings> routed = tables.routedTables(own, settings.routing().get());
+    List<String> names = new ArrayList<>();
+    List<TaskOutcome> outcomes = new ArrayList<>();
+    names.add(own.name());
+    outcomes.add(outcome);
+    for (TableSettings table : routed) {
+      names.add(table.name());
+      outcomes.add(perform(task, tables.load(table), policy));
+    }
+    return TaskOutcome.combine(names, outcomes);
   }
 
   private TaskOutcome perform(MaintenanceTask task, Table table, MaintenancePolicy policy) {

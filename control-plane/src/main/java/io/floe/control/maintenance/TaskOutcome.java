@@ -14,4 +14,30 @@ public record TaskOutcome(String summary, Map<String, Long> figures) {
     requireNonNull(summary, "summary is null");
     figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
   }
+
+  /** Figures that are a setting or an instant, the same for every table: kept, never added up. */
+  private static final java.util.Set<String> SETTINGS =
+      java.util.Set.of("targetFileSizeBytes", "cutoffEpochMillis");
+
+  /**
+   * One task's outcomes on several tables (a routed pipeline's): the summaries each after its
+   * table's name, the figures added up.
+   */
+  static TaskOutcome combine(java.util.List<String> tables, java.util.List<TaskOutcome> outcomes) {
+    StringBuilder summary = new StringBuilder();
+    Map<String, Long> figures = new LinkedHashMap<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (i > 0) {
+        summary.append("; ");
+      }
+      summary.append(tables.get(i)).append(": ").append(outcomes.get(i).summary());
+      outcomes
+          .get(i)
+          .figures()
+          .forEach(
+              (name, value) ->
+                  figures.merge(name, value, SETTINGS.contains(name) ? Math::max : Long::sum));
+    }
+    return new TaskOutcome(summary.toString(), figures);
+  }
 }

@@ -12,6 +12,7 @@ import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.Setting;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
+import io.floe.loader.settings.UnknownFields;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +142,15 @@ public final class LoaderSettingsRenderer {
         pairs(parsing.metadataColumns(), SpecFields.PARSING_METADATA_COLUMNS, problems));
     put(settings, ParseSettings.MAX_MESSAGE_BYTES, parsing.maxMessageSize());
     put(settings, ParseSettings.UNKNOWN_FIELDS, parsing.unknownFields());
+    if (UnknownFields.ADD.name().equalsIgnoreCase(parsing.unknownFields())
+        && spec.table() != null
+        && spec.table().schemaChangeMode() != SchemaChanges.LIVE) {
+      problems.add(
+          new FieldProblem(
+              SpecFields.PARSING_UNKNOWN_FIELDS,
+              "add needs table.schemaChanges live: the loader adds the columns and goes on"
+                  + " writing without a restart"));
+    }
     PipelineSpec.BadMessages badMessages = spec.badMessages();
     put(settings, BadMessageSettings.POLICY, badMessages.policy());
     put(settings, BadMessageSettings.DEAD_LETTER_TOPIC, badMessages.deadLetterTopic());

@@ -359,8 +359,11 @@ public record PipelineSpec(
               description =
                   "A JSON field that matches no column, at any depth: ignore skips it; reject makes"
                       + " the message a bad message (UNKNOWN_FIELD), so that nothing a producer sends"
-                      + " is dropped unseen and a redrive loads it once the column exists",
-              allowableValues = {"ignore", "reject"},
+                      + " is dropped unseen and a redrive loads it once the column exists; add makes"
+                      + " it a new optional column of the type its value suggests (string, long,"
+                      + " double, boolean, struct, list), added by the loader, which goes on without"
+                      + " a restart (needs table.schemaChanges live)",
+              allowableValues = {"ignore", "reject", "add"},
               defaultValue = "ignore")
           String unknownFields) {
     /** No section given: every field its default. */

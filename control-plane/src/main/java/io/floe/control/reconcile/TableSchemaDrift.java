@@ -2,10 +2,13 @@ package io.floe.control.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.catalog.CommitHistory;
 import io.floe.control.catalog.Tables;
 import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
+import io.floe.control.model.SchemaChanges;
+import io.floe.control.store.Events;
 import io.floe.control.store.PipelineStore;
 import io.floe.loader.settings.TableSettings;
 import java.time.Clock;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -32,7 +36,9 @@ public class TableSchemaDrift implements SchemaDrift {
   private final Tables tables;
   private final Clock clock;
   private final Duration checkInterval;
+  private final Events events;
   private final Map<String, Check> checks = new ConcurrentHashMap<>();
+  private final Map<String, Integer> seenSchemaIds = new ConcurrentHashMap<>();
 
   /** What the table said when last read. */
   private record Check(Instant at, Optional<Drift> drift) {}
@@ -42,12 +48,14 @@ public class TableSchemaDrift implements SchemaDrift {
       LoaderSettingsRenderer renderer,
       Tables tables,
       Clock clock,
-      ReconcileProperties properties) {
+      ReconcileProperties properties,
+      Events events) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
     this.renderer = requireNonNull(renderer, "renderer is null");
     this.tables = requireNonNull(tables, "tables is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.checkInterval = requireNonNull(properties, "properties is null").schemaCheckInterval();
+    this.events = requireNonNull(events, "events is null");
   }
 
   @Override
@@ -62,6 +70,37 @@ public class TableSchemaDrift implements SchemaDrift {
     return check.drift();
   }
 
+  /**
+   * Records a SCHEMA_CHANGED event, with what changed, when the table's schema is another than at
+   * the last check: every change, whoever made it (another engine, or the loader growing the table
+   * from the data under {@code parsing.unknownFields: add}), shows among the pipeline's events.
+   */
+  private void reportSchemaChange(Pipeline pipeline, TableSettings table, int schemaId) {
+    Integer seen = seenSchemaIds.put(pipeline.name(), schemaId);
+    if (seen == null || seen == schemaId) {
+      return;
+    }
+    Map<Integer, Schema> schemas = tables.load(table).schemas();
+    Schema before = schemas.get(seen);
+    Schema after = schemas.get(schemaId);
+    String what = before == null || after == null ? "" : ": " + SchemaDiff.describe(before, after);
+    SchemaChanges mode = pipeline.spec().table().schemaChangeMode();
+    events.record(
+        pipeline.name(),
+        "SCHEMA_CHANGED",
+        "the table's schema changed from "
+            + seen
+            + " to "
+            + schemaId
+            + what
+            + (mode == SchemaChanges.LIVE
+                ? "; the loader follows it without a restart"
+                : mode == SchemaChanges.MANUAL ? "; restart the loader to write it" : ""),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of("schema-watcher"));
+  }
+
   /** The drift the table shows now; none when the table cannot be read (health reports that). */
   private Optional<Drift> read(String name, Instant now) {
     Optional<Pipeline> pipeline = pipelines.find(name);
@@ -71,8 +110,9 @@ public class TableSchemaDrift implements SchemaDrift {
     }
     try {
       TableSettings table = renderer.settings(pipeline.get()).table();
-      return tables
-          .commits(name, table, now)
+      CommitHistory history = tables.commits(name, table, now);
+      reportSchemaChange(pipeline.get(), table, history.tableSchemaId());
+      return history
           .schemaDrift(runId.get())
           .map(description -> new Drift(runId.get(), description));
     } catch (RuntimeException e) {

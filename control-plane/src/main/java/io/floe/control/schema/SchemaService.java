@@ -62,12 +62,15 @@ public class SchemaService {
     this.events = requireNonNull(events, "events is null");
   }
 
-  public SchemaView schema(String name) {
-    return SchemaView.of(tables.schema(tableSettings(pipeline(name))));
+  /** The schema of the pipeline's table, or of one of its routed tables. */
+  public SchemaView schema(String name, Optional<String> routedTable) {
+    return SchemaView.of(tables.schema(tableSettings(pipeline(name), routedTable)));
   }
 
-  public SchemaChangeView addColumn(String name, AddColumnRequest request, RequestContext context) {
+  public SchemaChangeView addColumn(
+      String name, Optional<String> routedTable, AddColumnRequest request, RequestContext context) {
     Pipeline pipeline = pipeline(name);
+    TableSettings settings = tableSettings(pipeline, routedTable);
     if (request.name() == null || request.name().isBlank()) {
       throw new InvalidPipelineException("name", "is required");
     }
@@ -77,7 +80,7 @@ public class SchemaService {
     } catch (IllegalArgumentException e) {
       throw new InvalidPipelineException("type", e.getMessage());
     }
-    Table table = table(pipeline);
+    Table table = tables.load(settings);
     if (table.schema().findField(request.name()) != null) {
       throw new InvalidPipelineException(
           "name", "the table already has a column " + request.name());
@@ -111,12 +114,18 @@ public class SchemaService {
           }
           return update;
         });
-    return changed(pipeline, table, "Added column " + request.name() + " " + type, context);
+    return changed(
+        pipeline,
+        table,
+        "Added column " + request.name() + " " + type + in(pipeline, settings),
+        context);
   }
 
-  public SchemaChangeView dropColumn(String name, String column, RequestContext context) {
+  public SchemaChangeView dropColumn(
+      String name, Optional<String> routedTable, String column, RequestContext context) {
     Pipeline pipeline = pipeline(name);
-    Table table = table(pipeline);
+    TableSettings target = tableSettings(pipeline, routedTable);
+    Table table = tables.load(target);
     if (table.schema().findField(column) == null) {
       throw new InvalidPipelineException("column", "the table has no column " + column);
     }
@@ -128,7 +137,7 @@ public class SchemaService {
     }
     commitWithRetries(
         table, "drop column " + column, current -> current.updateSchema().deleteColumn(column));
-    return changed(pipeline, table, "Dropped column " + column, context);
+    return changed(pipeline, table, "Dropped column " + column + in(pipeline, target), context);
   }
 
   /**
@@ -190,11 +199,31 @@ public class SchemaService {
     return pipelines.find(name).orElseThrow(() -> new PipelineNotFoundException(name));
   }
 
-  private Table table(Pipeline pipeline) {
-    return tables.load(tableSettings(pipeline));
+  /**
+   * The pipeline's table, or the routed table named: one of its namespace that the pipeline's route
+   * can name (a 400 otherwise).
+   */
+  private TableSettings tableSettings(Pipeline pipeline, Optional<String> routedTable) {
+    LoaderSettings settings = renderer.settings(pipeline);
+    TableSettings own = settings.table();
+    if (routedTable.isEmpty() || routedTable.get().equals(own.name())) {
+      return own;
+    }
+    if (settings.routing().isEmpty()) {
+      throw new InvalidPipelineException(
+          "table", "the pipeline routes to no other table than " + own.name());
+    }
+    if (!settings.routing().get().canName(routedTable.get())) {
+      throw new InvalidPipelineException(
+          "table", "the pipeline's route names no table " + routedTable.get());
+    }
+    return own.withName(routedTable.get());
   }
 
-  private TableSettings tableSettings(Pipeline pipeline) {
-    return renderer.settings(pipeline).table();
+  /** " in <table>" for a routed table, "" for the pipeline's own. */
+  private String in(Pipeline pipeline, TableSettings table) {
+    return table.name().equals(renderer.settings(pipeline).table().name())
+        ? ""
+        : " in " + table.qualifiedName();
   }
 }

@@ -87,6 +87,7 @@ class MaintenanceIT {
             .initializer(withSteeredRuntime(steered))
             .topic("events", 2)
             .topic("daily", 1)
+            .topic("routed", 1)
             .start();
     topics = stack.topics();
     api = stack.api();
@@ -432,6 +433,89 @@ class MaintenanceIT {
     assertThat(ids.keySet()).containsAll(pending.ids());
     assertThat(ids.values()).as("exactly once").containsOnly(1);
     assertThat(jobExceptions("events")).isEmpty();
+  }
+
+  /**
+   * A pipeline routed through the API into two tables it creates, by a field of its messages: each
+   * table holds its own ids exactly once, and a compaction of the pipeline compacts each table.
+   */
+  @Test
+  @Order(8)
+  void aRoutedPipelinesTablesAreCreatedFilledExactlyOnceAndEachCompacted() {
+    Map<String, Object> body = stack.pipeline("routed", "routed_all").runtime(1, "1s").body();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> table = (Map<String, Object>) body.get("table");
+    table.put("routing", Map.of("template", "routed_${kind}", "createTables", true));
+    ApiClient.Response created = api.put("/pipelines/routed", body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    api.awaitState("routed", "RUNNING", LONG);
+
+    // Six rounds, each committed before the next: six small files per routed table.
+    long id = 0;
+    for (int round = 1; round <= 6; round++) {
+      for (int i = 0; i < 20; i++) {
+        id++;
+        String json =
+            "{\"id\": "
+                + id
+                + ", \"name\": \"r\", \"kind\": \""
+                + (id % 2 == 0 ? "a" : "b")
+                + "\"}";
+        topics.sendRaw("routed", json.getBytes(StandardCharsets.UTF_8));
+      }
+      topics.flush();
+      long sent = id;
+      await(
+          "round " + round + " in the routed tables",
+          MaintenanceIT::routedIds,
+          ids -> ids.size() >= sent,
+          LONG);
+    }
+    Map<Long, Integer> a = TestTables.idCounts(warehouse.table("db", "routed_a"));
+    Map<Long, Integer> b = TestTables.idCounts(warehouse.table("db", "routed_b"));
+    assertThat(a.keySet()).allSatisfy(even -> assertThat(even % 2).isZero()).hasSize(60);
+    assertThat(b.keySet()).allSatisfy(odd -> assertThat(odd % 2).isOne()).hasSize(60);
+    assertThat(a.values()).containsOnly(1);
+    assertThat(b.values()).containsOnly(1);
+    assertThat(TestTables.idCounts(warehouse.table("db", "routed_all"))).isEmpty();
+
+    JsonNode run = requestAndAwait("routed", "compaction");
+    assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(run.path("summary").asString())
+        .as(run.toString())
+        .contains("routed_all: compaction")
+        .contains("routed_a: compaction")
+        .contains("routed_b: compaction");
+    assertThat(run.path("figures").path("filesRewritten").asLong())
+        .as(run.toString())
+        .isGreaterThanOrEqualTo(12);
+    assertThat(TestTables.idCounts(warehouse.table("db", "routed_a"))).isEqualTo(a);
+    assertThat(TestTables.idCounts(warehouse.table("db", "routed_b"))).isEqualTo(b);
+
+    // The schema endpoints take a routed table by name.
+    assertThat(api.get("/pipelines/routed/schema?table=routed_a").body().path("columns").size())
+        .isEqualTo(3);
+    ApiClient.Response added =
+        api.post(
+            "/pipelines/routed/schema/columns?table=routed_b",
+            Map.of("name", "kind", "type", "string"));
+    assertThat(added.status()).as(added.toString()).isEqualTo(202);
+    assertThat(warehouse.table("db", "routed_b").schema().findField("kind")).isNotNull();
+    assertThat(warehouse.table("db", "routed_a").schema().findField("kind")).isNull();
+    ApiClient.Response unknown = api.get("/pipelines/routed/schema?table=events");
+    assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+    assertThat(unknown.body().path("errors").get(0).path("field").asString()).isEqualTo("table");
+    awaitOperation(added.body().path("restart"));
+  }
+
+  private static Map<Long, Integer> routedIds() {
+    Map<Long, Integer> ids = new java.util.HashMap<>();
+    for (String name : List.of("routed_a", "routed_b")) {
+      if (warehouse.exists("db", name)) {
+        ids.putAll(TestTables.idCounts(warehouse.table("db", name)));
+      }
+    }
+    return ids;
   }
 
   // Helpers

@@ -167,6 +167,38 @@ class LoaderSettingsRendererTest {
   }
 
   @Test
+  void columnsGrownFromTheDataNeedALiveTable() {
+    PipelineSpec.Parsing add = new PipelineSpec.Parsing(null, null, null, null, null, "add");
+    PipelineSpec live = withParsing(spec(runtime(1), table("live")), add);
+    assertThat(renderer.settings("orders", live).parsing().unknownFields())
+        .isEqualTo(io.floe.loader.settings.UnknownFields.ADD);
+
+    assertThatThrownBy(
+            () -> renderer.settings("orders", withParsing(spec(runtime(1), table("auto")), add)))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(
+                        problem -> {
+                          assertThat(problem.field()).isEqualTo("parsing.unknownFields");
+                          assertThat(problem.message()).contains("needs table.schemaChanges live");
+                        }));
+  }
+
+  private static PipelineSpec withParsing(PipelineSpec spec, PipelineSpec.Parsing parsing) {
+    return new PipelineSpec(
+        spec.source(),
+        spec.table(),
+        spec.badMessages(),
+        parsing,
+        spec.runtime(),
+        spec.health(),
+        spec.maintenance());
+  }
+
+  @Test
   void routingRendersIntoTheLoadersRouteSettings() {
     LoaderSettings template =
         renderer.settings(

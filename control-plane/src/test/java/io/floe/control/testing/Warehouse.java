@@ -24,6 +24,10 @@ public final class Warehouse {
         new HadoopCatalog(new Configuration(), dir.resolve("warehouse").toUri().toString());
   }
 
+  public boolean exists(String namespace, String name) {
+    return catalog.tableExists(TableIdentifier.of(namespace, name));
+  }
+
   public Table table(String namespace, String name) {
     return catalog.loadTable(TableIdentifier.of(namespace, name));
   }

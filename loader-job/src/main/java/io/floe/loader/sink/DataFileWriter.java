@@ -3,15 +3,19 @@ package io.floe.loader.sink;
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.RowDataTaskWriterFactory;
 import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.Type;
 
 /**
  * The data files one writer subtask writes between two checkpoints: rows go into an Iceberg task
@@ -29,6 +33,7 @@ final class DataFileWriter implements AutoCloseable {
   private Schema schema;
   private int specId;
   private TaskWriter<RowData> writer;
+  private final List<WriteResult> held = new ArrayList<>();
 
   private DataFileWriter(
       TableLoader tableLoader,
@@ -106,6 +111,38 @@ final class DataFileWriter implements AutoCloseable {
     start();
   }
 
+  /**
+   * Adds an optional column to the table (unless another writer just did) and writes the new schema
+   * from now on. The files written so far are completed and kept for the next {@link #flush()}, so
+   * that one checkpoint's files may have two schemas, each file one.
+   *
+   * @throws IllegalArgumentException when Iceberg refuses the column (an ambiguous name, or a field
+   *     of that name with another type)
+   */
+  void addColumn(List<String> parent, String name, Type type) throws IOException {
+    held.add(writer.complete());
+    table.refresh();
+    String path = parent.isEmpty() ? name : String.join(".", parent) + "." + name;
+    if (table.schema().findField(path) == null) {
+      try {
+        UpdateSchema update = table.updateSchema();
+        if (parent.isEmpty()) {
+          update.addColumn(name, type);
+        } else {
+          update.addColumn(String.join(".", parent), name, type);
+        }
+        update.commit();
+      } catch (IllegalArgumentException e) {
+        table.refresh();
+        if (table.schema().findField(path) == null) {
+          start();
+          throw e;
+        }
+      }
+    }
+    start();
+  }
+
   void write(RowData row) throws IOException {
     writer.write(row);
   }
@@ -114,7 +151,13 @@ final class DataFileWriter implements AutoCloseable {
   WriteResult flush() throws IOException {
     WriteResult result = writer.complete();
     writer = factory.create();
-    return result;
+    if (held.isEmpty()) {
+      return result;
+    }
+    WriteResult.Builder all = WriteResult.builder();
+    held.forEach(all::add);
+    held.clear();
+    return all.add(result).build();
   }
 
   @Override

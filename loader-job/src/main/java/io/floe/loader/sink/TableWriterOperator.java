@@ -3,6 +3,7 @@ package io.floe.loader.sink;
 import io.floe.loader.deadletter.DeadLetter;
 import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.parse.BadMessageException;
+import io.floe.loader.parse.NewColumnException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.route.MessageRouter;
 import io.floe.loader.settings.BadMessagePolicy;
@@ -50,10 +51,14 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   /** At most this many tables per writer subtask: a route that names more is refused. */
   static final int MAX_ROUTED_TABLES = 1000;
 
+  /** At most this many columns one message adds (parse.unknown-fields add); more is refused. */
+  static final int MAX_NEW_COLUMNS_PER_MESSAGE = 100;
+
   private transient RowParser parser;
   private transient MessageRouter router;
   private transient Map<String, RoutedTarget> routed;
   private transient Map<String, String> missingTables;
+  private transient Map<String, String> refusedColumns;
   private transient BadMessagePolicy policy;
   private transient LoaderMetrics metrics;
   private transient PartitionOffsets offsets;
@@ -92,6 +97,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     router = loaderSettings.routing().map(MessageRouter::new).orElse(null);
     routed = new HashMap<>();
     missingTables = new HashMap<>();
+    refusedColumns = new HashMap<>();
   }
 
   @Override
@@ -116,7 +122,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
           return;
         }
       }
-      row = target == null ? parser.parse(message) : target.parser.parse(message);
+      row = parse(message, target);
     } catch (BadMessageException e) {
       handleBadMessage(message, e);
       offsets.record(message.topic(), message.partition(), message.offset());
@@ -137,6 +143,52 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     }
     metrics.recordsWritten().inc();
     offsets.record(message.topic(), message.partition(), message.offset());
+  }
+
+  /**
+   * Parses the message for its table; under {@code parse.unknown-fields: add} a field the table
+   * lacks first becomes a new optional column, and the message is parsed again with it.
+   */
+  private RowData parse(KafkaMessage message, RoutedTarget target)
+      throws BadMessageException, IOException {
+    for (int added = 0; ; added++) {
+      RowParser current = target == null ? parser : target.parser;
+      try {
+        return current.parse(message);
+      } catch (NewColumnException e) {
+        DataFileWriter writer = target == null ? files : target.files;
+        String column = writer.table().name() + ":" + e.path();
+        String refusal = refusedColumns.get(column);
+        if (refusal == null && added >= MAX_NEW_COLUMNS_PER_MESSAGE) {
+          refusal = "more than " + MAX_NEW_COLUMNS_PER_MESSAGE + " new columns in one message";
+        }
+        if (refusal != null) {
+          throw new BadMessageException(
+              BadMessageException.Reason.UNKNOWN_FIELD, e.path(), "cannot be added: " + refusal);
+        }
+        try {
+          writer.addColumn(e.parent(), e.name(), e.type());
+        } catch (IllegalArgumentException refused) {
+          refusedColumns.put(column, String.valueOf(refused.getMessage()));
+          throw new BadMessageException(
+              BadMessageException.Reason.UNKNOWN_FIELD,
+              e.path(),
+              "cannot be added: " + refused.getMessage());
+        }
+        RowParser grown = RowParser.create(writer.schema(), loaderSettings.parsing());
+        if (target == null) {
+          parser = grown;
+        } else {
+          target.parser = grown;
+        }
+        LOG.info(
+            "{} has the column {} {} from the data now (schema {})",
+            writer.table().name(),
+            e.path(),
+            e.type(),
+            writer.schemaId());
+      }
+    }
   }
 
   /**

@@ -39,6 +39,8 @@ final class ListReader implements ValueReader {
         values.add(element.read(parser));
       } catch (ValueException e) {
         throw e.inElement(Integer.toString(index));
+      } catch (NewColumnException e) {
+        throw e.under("element");
       }
     }
     return new GenericArrayData(values.toArray());

@@ -47,6 +47,8 @@ final class MapReader implements ValueReader {
         entries.put(mapKey, value.read(parser));
       } catch (ValueException e) {
         throw e.inElement(name);
+      } catch (NewColumnException e) {
+        throw e.under("value");
       }
     }
     return new GenericMapData(entries);

@@ -182,6 +182,7 @@ public final class RowParser {
    * Parses one message.
    *
    * @throws BadMessageException naming the reason and the failing column or position
+   * @throws NewColumnException under {@code parse.unknown-fields: add}, for a field the table lacks
    */
   public RowData parse(KafkaMessage message) throws BadMessageException {
     byte[] value = message.value();

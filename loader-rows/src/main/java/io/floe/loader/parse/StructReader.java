@@ -28,6 +28,7 @@ final class StructReader implements ValueReader {
   private final Map<String, Integer> positions;
   private final FieldNameCase nameCase;
   private final boolean rejectUnknown;
+  private final boolean addUnknown;
   private final Set<String> filledElsewhere;
   private final Map<String, Integer> convertedPositions = new HashMap<>();
 
@@ -51,6 +52,7 @@ final class StructReader implements ValueReader {
     this.positions = new HashMap<>();
     this.nameCase = nameCase;
     this.rejectUnknown = unknownFields == UnknownFields.REJECT;
+    this.addUnknown = unknownFields == UnknownFields.ADD;
     this.filledElsewhere = Set.copyOf(excluded);
     List<Integer> required = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
@@ -100,6 +102,13 @@ final class StructReader implements ValueReader {
                   "field is not a column of the table (parsing.unknownFields is reject)")
               .inField(name);
         }
+        if (addUnknown && !filledElsewhere.contains(converted(name))) {
+          org.apache.iceberg.types.Type type = InferredTypes.infer(parser, nameCase);
+          if (type != null) {
+            throw new NewColumnException(converted(name), type);
+          }
+          continue;
+        }
         parser.skipChildren();
         continue;
       }
@@ -111,6 +120,8 @@ final class StructReader implements ValueReader {
         row.setField(pos, readers[pos].read(parser));
       } catch (ValueException e) {
         throw e.inField(names[pos]);
+      } catch (NewColumnException e) {
+        throw e.under(names[pos]);
       }
     }
     for (int pos : requiredPositions) {

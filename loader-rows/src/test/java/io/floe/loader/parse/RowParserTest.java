@@ -326,6 +326,79 @@ class RowParserTest {
   }
 
   @Test
+  void underAddAFieldThatMatchesNoColumnIsANewColumnOfTheTypeItsValueSuggests() throws Exception {
+    Schema schema =
+        new Schema(
+            required(id(), "id", Types.LongType.get()),
+            optional(
+                id(),
+                "nested",
+                Types.StructType.of(optional(id(), "value", Types.IntegerType.get()))),
+            optional(
+                id(),
+                "items",
+                Types.ListType.ofOptional(
+                    id(), Types.StructType.of(optional(id(), "sku", Types.StringType.get())))),
+            optional(
+                id(),
+                "attributes",
+                Types.MapType.ofOptional(
+                    id(),
+                    id(),
+                    Types.StringType.get(),
+                    Types.StructType.of(optional(id(), "x", Types.LongType.get())))));
+    ParseSettings add =
+        new ParseSettings(
+                Optional.empty(), Map.of(), FieldNameCase.LOWER_UNDERSCORE, Map.of(), ONE_MIB)
+            .withUnknownFields(UnknownFields.ADD);
+    RowParser parser = RowParser.create(schema, add);
+
+    Map<String, String> added = new java.util.LinkedHashMap<>();
+    added.put("{\"id\": 1, \"Country\": \"DE\"}", "country string");
+    added.put("{\"id\": 1, \"count\": 3}", "count long");
+    added.put("{\"id\": 1, \"price\": 2.5}", "price double");
+    added.put("{\"id\": 1, \"ok\": true}", "ok boolean");
+    added.put(
+        "{\"id\": 1, \"geo\": {\"Lat\": 1.5, \"tags\": [\"a\"], \"none\": null}}",
+        "geo struct<2: lat: optional double, 3: tags: optional list<string>>");
+    added.put(
+        "{\"id\": 1, \"points\": [null, {\"x\": 1}, \"later elements are not read\"]}",
+        "points list<struct<1: x: optional long>>");
+    added.put("{\"id\": 1, \"nested\": {\"value\": 2, \"unit\": \"m\"}}", "nested.unit string");
+    added.put("{\"id\": 1, \"items\": [{\"sku\": \"a\"}, {\"qty\": 3}]}", "items.element.qty long");
+    added.put("{\"id\": 1, \"attributes\": {\"k\": {\"y\": \"v\"}}}", "attributes.value.y string");
+    added.forEach(
+        (json, column) -> {
+          NewColumnException e =
+              catchThrowableOfType(() -> parser.parse(message(json)), NewColumnException.class);
+          assertThat(e).as(json).isNotNull();
+          assertThat(e.path() + " " + e.type()).as(json).isEqualTo(column);
+        });
+    NewColumnException nested =
+        catchThrowableOfType(
+            () -> parser.parse(message("{\"id\": 1, \"items\": [{\"qty\": 3}]}")),
+            NewColumnException.class);
+    assertThat(nested.parent()).containsExactly("items", "element");
+    assertThat(nested.name()).isEqualTo("qty");
+
+    for (String nothingToAdd :
+        List.of(
+            "{\"id\": 1, \"later\": null}",
+            "{\"id\": 1, \"later\": []}",
+            "{\"id\": 1, \"later\": {}}",
+            "{\"id\": 1, \"later\": [null]}")) {
+      assertThat(parser.parse(message(nothingToAdd)).getLong(0))
+          .as("a value that suggests no type is skipped: " + nothingToAdd)
+          .isEqualTo(1L);
+    }
+    BadMessageException broken =
+        catchThrowableOfType(
+            () -> parser.parse(message("{\"id\": 1, \"new\": {\"a\": ")),
+            BadMessageException.class);
+    assertThat(broken.reason()).isEqualTo(BadMessageException.Reason.MALFORMED_JSON);
+  }
+
+  @Test
   void aFieldGivenTwiceTakesTheLastValue() throws Exception {
     Schema schema =
         new Schema(

@@ -43,7 +43,8 @@ public final class ParseSettings {
           enumValue(UnknownFields.class),
           "ignore",
           "A JSON field that matches no column (at any depth): ignore skips it, reject makes the"
-              + " message a bad message (UNKNOWN_FIELD)");
+              + " message a bad message (UNKNOWN_FIELD), add makes it a new optional column of the"
+              + " type its value suggests");
   public static final Setting<Long> MAX_MESSAGE_BYTES =
       Setting.withDefault(
           "parse.max-message-bytes",

@@ -241,6 +241,17 @@ public final class RouteSettings {
     return TABLE_NAME.matcher(table).matches() ? Optional.of(table) : Optional.empty();
   }
 
+  /** Whether some routing value names this table: the tables a routed pipeline may write. */
+  public boolean canName(String table) {
+    if (prefix.isEmpty()) {
+      return tables.containsValue(table) || defaultTable.filter(table::equals).isPresent();
+    }
+    return table.length() > prefix.get().length() + suffix.length()
+        && table.startsWith(prefix.get())
+        && table.endsWith(suffix)
+        && TABLE_NAME.matcher(table).matches();
+  }
+
   /** Why {@link #tableFor} named no table for the value. */
   public String whyNoTable(String value) {
     if (prefix.isEmpty()) {

@@ -43,6 +43,20 @@ class RouteSettingsTest {
   }
 
   @Test
+  void theTablesARouteCanName() {
+    RouteSettings template = route("route.table", "events_${type}_raw");
+    assertThat(template.canName("events_click_raw")).isTrue();
+    assertThat(template.canName("events__raw")).isFalse();
+    assertThat(template.canName("events_raw")).isFalse();
+    assertThat(template.canName("other_click_raw")).isFalse();
+    RouteSettings map =
+        route("route.by", "type", "route.tables.a", "table_a", "route.default", "other");
+    assertThat(map.canName("table_a")).isTrue();
+    assertThat(map.canName("other")).isTrue();
+    assertThat(map.canName("table_b")).isFalse();
+  }
+
+  @Test
   void sourcesAreAFieldPathAHeaderOrTheTopic() {
     assertThat(route("route.table", "${payload.kind}_raw").fieldPath())
         .containsExactly("payload", "kind");

@@ -15,19 +15,26 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Names the table a message goes to from its routing value (a JSON field, a header or the topic),
  * before the message is parsed into a row of that table. A field is found by a streaming read that
- * skips everything else, so routing costs a fraction of a parse.
+ * skips everything else, and the table of a value seen before is remembered. Not thread-safe: one
+ * per writer subtask.
  */
 public final class MessageRouter {
   private static final JsonFactory JSON = new JsonFactory();
 
+  /** Routing values seen, with their tables: most topics route by a handful of values. */
+  private static final int MAX_CACHED_VALUES = 10_000;
+
   private final RouteSettings route;
   private final List<String> path;
+  private final Map<String, Optional<String>> tables = new HashMap<>();
 
   public MessageRouter(RouteSettings route) {
     this.route = requireNonNull(route, "route is null");
@@ -37,7 +44,14 @@ public final class MessageRouter {
   /** The table's name (in the pipeline's namespace). */
   public String tableFor(KafkaMessage message) throws BadMessageException {
     String value = value(message);
-    Optional<String> table = route.tableFor(value);
+    Optional<String> table = tables.get(value);
+    if (table == null) {
+      table = route.tableFor(value);
+      if (tables.size() >= MAX_CACHED_VALUES) {
+        tables.clear();
+      }
+      tables.put(value, table);
+    }
     if (table.isEmpty()) {
       throw noRoute(route.whyNoTable(value));
     }

@@ -24,8 +24,8 @@ import java.util.function.IntFunction;
  * API traffic at a steady rate from several clients while the control plane works: each client
  * sends its share of the rate on a fixed schedule, cycling through a mix of requests, and each
  * latency runs from the moment the request was due (a late client does not hide a slow server). A
- * client that falls behind sends back to back until the window ends; what it could not send is
- * left out, so the requests answered per second say what the server sustained.
+ * client that falls behind sends back to back until the window ends; what it could not send is left
+ * out, so the requests answered per second say what the server sustained.
  */
 final class ApiLoad {
   /** One kind of request: its name in the report and how it is made for the i-th pipeline. */

@@ -121,6 +121,7 @@ class ControlPlaneScaleBenchmark {
       // The production defaults, not the tests' short ones.
       properties.put("floe.reconcile.interval", "1s");
       properties.put("floe.reconcile.lease", "30s");
+      properties.put("floe.reconcile.instance-id", "replica-a");
       properties.put("logging.level.io.floe", "WARN");
       properties.put("logging.level.org.apache.kafka", "WARN");
 
@@ -140,6 +141,7 @@ class ControlPlaneScaleBenchmark {
         List<SteadyCommits.Target> targets = new ArrayList<>();
         SteadyCommits writer = null;
         int created = 0;
+        String report = "";
         try {
           for (int size : sizes) {
             log("creating pipelines " + (created + 1) + ".." + size);
@@ -225,7 +227,7 @@ class ControlPlaneScaleBenchmark {
                     result.sent(),
                     List.of());
             runs.add(figures);
-            String partial =
+            report =
                 ScaleReport.render(
                     runs,
                     RECONCILE_INTERVAL,
@@ -233,9 +235,24 @@ class ControlPlaneScaleBenchmark {
                     command(),
                     machine(loadBefore),
                     setup(minLatency, maxLatency, commitEvery, window, warmUp, postgresSettings));
-            System.out.println(partial);
+            System.out.println(report);
             Files.createDirectories(reportFile.toAbsolutePath().getParent());
-            Files.writeString(reportFile, partial, StandardCharsets.UTF_8);
+            Files.writeString(reportFile, report, StandardCharsets.UTF_8);
+          }
+          if (Boolean.parseBoolean(System.getProperty("floe.scale.replicas", "true"))) {
+            log("a second replica joins the " + created + " pipelines");
+            Replicas.Outcome outcome =
+                Replicas.measure(
+                    properties,
+                    controlPlane,
+                    storeUrl,
+                    dir.resolve("control-plane-b"),
+                    created,
+                    Duration.ofSeconds(30),
+                    window);
+            report = report + Replicas.render(outcome);
+            System.out.println(Replicas.render(outcome));
+            Files.writeString(reportFile, report, StandardCharsets.UTF_8);
           }
         } finally {
           if (writer != null) {

@@ -379,13 +379,34 @@ class ControlPlaneScaleBenchmark {
     return String.join(", ", settings);
   }
 
+  /** The command that made this report, with the options that were given. */
   private static String command() {
-    return "./mvnw -B -ntp -pl control-plane -am verify -Pscale -Djib.skip"
-        + " -Dfloe.scale.pipelines="
-        + System.getProperty("floe.scale.pipelines", "100,300,1000")
-        + " -Dfloe.scale.window="
-        + System.getProperty("floe.scale.window", "60s")
-        + " -Dfloe.scale.report=$PWD/docs/benchmarks/control-plane.md";
+    StringBuilder command =
+        new StringBuilder("./mvnw -B -ntp -pl control-plane -am verify -Pscale -Djib.skip");
+    for (String option :
+        List.of(
+            "pipelines",
+            "window",
+            "warm-up",
+            "commit-every",
+            "flink-latency-min-ms",
+            "flink-latency-max-ms",
+            "replicas")) {
+      String value = System.getProperty("floe.scale." + option);
+      if (value != null) {
+        command.append(" -Dfloe.scale.").append(option).append('=').append(value);
+      }
+    }
+    String report = System.getProperty("floe.scale.report");
+    if (report != null) {
+      // Failsafe runs in control-plane/: the repository is its parent.
+      Path root = Path.of("").toAbsolutePath().getParent();
+      Path file = Path.of(report).toAbsolutePath();
+      command
+          .append(" -Dfloe.scale.report=")
+          .append(file.startsWith(root) ? "$PWD/" + root.relativize(file) : report);
+    }
+    return command.toString();
   }
 
   private static String machine(String loadBefore) {

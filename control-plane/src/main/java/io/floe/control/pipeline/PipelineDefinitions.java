@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.SerializationFeature;
@@ -250,9 +251,8 @@ public class PipelineDefinitions {
     }
     PipelineChecks.TableToCreate table = findings.tableToCreate().get();
     Catalog catalog = catalogs.catalog(table.catalog());
-    if (catalog instanceof SupportsNamespaces namespaces
-        && !namespaces.namespaceExists(table.identifier().namespace())) {
-      namespaces.createNamespace(table.identifier().namespace());
+    if (catalog instanceof SupportsNamespaces namespaces) {
+      ensureNamespace(namespaces, table.identifier().namespace());
     }
     if (!catalog.tableExists(table.identifier())) {
       catalog.createTable(table.identifier(), table.schema(), table.spec(), table.properties());
@@ -263,6 +263,24 @@ public class PipelineDefinitions {
           Optional.empty(),
           Optional.of(context.requestId()),
           context.actor());
+    }
+  }
+
+  /**
+   * Creates the namespace unless it exists, also when another request creates it at the same time:
+   * a JDBC catalog fails the second insert with a duplicate key, not AlreadyExistsException, so
+   * only a namespace still missing afterwards is a failure.
+   */
+  static void ensureNamespace(SupportsNamespaces namespaces, Namespace namespace) {
+    if (namespaces.namespaceExists(namespace)) {
+      return;
+    }
+    try {
+      namespaces.createNamespace(namespace);
+    } catch (RuntimeException e) {
+      if (!namespaces.namespaceExists(namespace)) {
+        throw e;
+      }
     }
   }
 

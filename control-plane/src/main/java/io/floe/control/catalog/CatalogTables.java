@@ -75,7 +75,9 @@ public class CatalogTables implements Tables, TablePositions {
           new CommitHistory.Commit(
               Instant.ofEpochMilli(snapshot.timestampMillis()),
               summary.get(CommitSummary.FLINK_JOB_ID),
-              number(summary, CommitSummary.RECORDS_WRITTEN),
+              // A routed pipeline's own table counts the rows of its routed tables too.
+              number(summary, CommitSummary.RECORDS_WRITTEN)
+                  + number(summary, CommitSummary.RECORDS_ROUTED),
               number(summary, CommitSummary.RECORDS_DEAD_LETTERED),
               number(summary, CommitSummary.RECORDS_SKIPPED),
               number(summary, SnapshotSummary.ADDED_FILES_PROP),

@@ -479,6 +479,12 @@ class MaintenanceIT {
     assertThat(a.values()).containsOnly(1);
     assertThat(b.values()).containsOnly(1);
     assertThat(TestTables.idCounts(warehouse.table("db", "routed_all"))).isEmpty();
+    // Health is judged on the pipeline's table, whose commits count the routed tables' rows.
+    await(
+        "health counting the routed rows",
+        () -> api.get("/pipelines/routed/health").body().path("commits"),
+        commits -> commits.path("recordsPerMinute").asDouble(0) > 0,
+        LONG);
 
     JsonNode run = requestAndAwait("routed", "compaction");
     assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("SUCCEEDED");

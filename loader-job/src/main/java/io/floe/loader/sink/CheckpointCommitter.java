@@ -130,6 +130,7 @@ final class CheckpointCommitter {
     AppendFiles append = table.newAppend();
     int fileCount = 0;
     long written = 0;
+    long routed = 0;
     long deadLettered = 0;
     long skipped = 0;
     long ruleViolations = 0;
@@ -140,6 +141,9 @@ final class CheckpointCommitter {
       fileCount += files.appendTo(append, commit);
       deadLetterFiles.addAll(commit.deadLetterFiles());
       written += commit.recordsWritten();
+      for (PendingCommit routedTable : commit.routed().values()) {
+        routed += routedTable.recordsWritten();
+      }
       deadLettered += commit.recordsDeadLettered();
       skipped += commit.recordsSkipped();
       ruleViolations += commit.recordsRuleViolations();
@@ -158,6 +162,9 @@ final class CheckpointCommitter {
     append.set(CommitSummary.LOADER_VERSION, loaderVersion);
     append.set(CommitSummary.SCHEMA_ID, Integer.toString(schemaId));
     append.set(CommitSummary.RECORDS_WRITTEN, Long.toString(written));
+    if (routed > 0) {
+      append.set(CommitSummary.RECORDS_ROUTED, Long.toString(routed));
+    }
     append.set(CommitSummary.RECORDS_DEAD_LETTERED, Long.toString(deadLettered));
     append.set(CommitSummary.RECORDS_SKIPPED, Long.toString(skipped));
     append.set(CommitSummary.RECORDS_RULE_VIOLATIONS, Long.toString(ruleViolations));

@@ -135,11 +135,12 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     if (target == null) {
       files.write(row);
       recordsWritten++;
-      if (message.timestamp() > maxRecordTimestamp) {
-        maxRecordTimestamp = message.timestamp();
-      }
     } else {
       target.write(row, message.timestamp());
+    }
+    // The pipeline's table records the newest row of every table: its commits speak for all.
+    if (message.timestamp() > maxRecordTimestamp) {
+      maxRecordTimestamp = message.timestamp();
     }
     metrics.recordsWritten().inc();
     offsets.record(message.topic(), message.partition(), message.offset());

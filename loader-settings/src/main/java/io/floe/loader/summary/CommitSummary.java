@@ -57,6 +57,13 @@ public final class CommitSummary {
   /** Rows written by this commit. */
   public static final String RECORDS_WRITTEN = "floe.records-written";
 
+  /**
+   * In a routed pipeline's own table: rows its checkpoints committed to the routed tables (each of
+   * which records its own in {@link #RECORDS_WRITTEN}), so that this table's commits tell how many
+   * rows the whole pipeline loaded.
+   */
+  public static final String RECORDS_ROUTED = "floe.records-routed";
+
   /** Bad messages sent to the dead-letter topic in the checkpoints of this commit. */
   public static final String RECORDS_DEAD_LETTERED = "floe.records-dead-lettered";
 

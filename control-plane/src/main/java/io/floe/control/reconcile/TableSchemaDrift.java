@@ -75,9 +75,14 @@ public class TableSchemaDrift implements SchemaDrift {
    * the last check: every change, whoever made it (another engine, or the loader growing the table
    * from the data under {@code parsing.unknownFields: add}), shows among the pipeline's events.
    */
-  private void reportSchemaChange(Pipeline pipeline, TableSettings table, int schemaId) {
+  private void reportSchemaChange(
+      Pipeline pipeline, TableSettings table, String runId, int schemaId) {
     Integer seen = seenSchemaIds.put(pipeline.name(), schemaId);
-    if (seen == null || seen == schemaId) {
+    if (seen == null) {
+      // First look since this control plane started: changes since the run's first commit count.
+      seen = firstSchemaOfRun(pipeline.name(), table, runId).orElse(schemaId);
+    }
+    if (seen == schemaId) {
       return;
     }
     Map<Integer, Schema> schemas = tables.load(table).schemas();
@@ -101,6 +106,15 @@ public class TableSchemaDrift implements SchemaDrift {
         Optional.of("schema-watcher"));
   }
 
+  /** The schema id the run's first commit still in the table was written with. */
+  private Optional<Integer> firstSchemaOfRun(String pipeline, TableSettings table, String runId) {
+    return tables.commits(pipeline, table, Instant.EPOCH).commits().stream()
+        .filter(commit -> runId.equals(commit.jobId()))
+        .map(CommitHistory.Commit::schemaId)
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
   /** The drift the table shows now; none when the table cannot be read (health reports that). */
   private Optional<Drift> read(String name, Instant now) {
     Optional<Pipeline> pipeline = pipelines.find(name);
@@ -111,7 +125,7 @@ public class TableSchemaDrift implements SchemaDrift {
     try {
       TableSettings table = renderer.settings(pipeline.get()).table();
       CommitHistory history = tables.commits(name, table, now);
-      reportSchemaChange(pipeline.get(), table, history.tableSchemaId());
+      reportSchemaChange(pipeline.get(), table, runId.get(), history.tableSchemaId());
       return history
           .schemaDrift(runId.get())
           .map(description -> new Drift(runId.get(), description));

@@ -2,8 +2,11 @@ package io.floe.control.maintenance;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one maintenance task did: a sentence for the pipeline's events and its figures by name
@@ -12,18 +15,17 @@ import java.util.Map;
 public record TaskOutcome(String summary, Map<String, Long> figures) {
   public TaskOutcome {
     requireNonNull(summary, "summary is null");
-    figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
   }
 
   /** Figures that are a setting or an instant, the same for every table: kept, never added up. */
-  private static final java.util.Set<String> SETTINGS =
-      java.util.Set.of("targetFileSizeBytes", "cutoffEpochMillis");
+  private static final Set<String> SETTINGS = Set.of("targetFileSizeBytes", "cutoffEpochMillis");
 
   /**
    * One task's outcomes on several tables (a routed pipeline's): the summaries each after its
    * table's name, the figures added up.
    */
-  static TaskOutcome combine(java.util.List<String> tables, java.util.List<TaskOutcome> outcomes) {
+  static TaskOutcome combine(List<String> tables, List<TaskOutcome> outcomes) {
     StringBuilder summary = new StringBuilder();
     Map<String, Long> figures = new LinkedHashMap<>();
     for (int i = 0; i < outcomes.size(); i++) {

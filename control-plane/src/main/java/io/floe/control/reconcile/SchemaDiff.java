@@ -34,17 +34,17 @@ final class SchemaDiff {
             }
             return;
           }
-          String before0 = before.findColumnName(id);
-          String after0 = after.findColumnName(id);
-          if (!before0.equals(after0)) {
-            changes.add("renamed " + before0 + " to " + after0);
+          String oldName = before.findColumnName(id);
+          String newName = after.findColumnName(id);
+          if (!oldName.equals(newName)) {
+            changes.add("renamed " + oldName + " to " + newName);
           }
           if (field.type().isPrimitiveType() && !field.type().equals(was.type())) {
             changes.add(
-                "changed " + after0 + " from " + name(was.type()) + " to " + name(field.type()));
+                "changed " + newName + " from " + name(was.type()) + " to " + name(field.type()));
           }
           if (was.isRequired() && field.isOptional()) {
-            changes.add("made " + after0 + " optional");
+            changes.add("made " + newName + " optional");
           }
         });
     old.forEach(

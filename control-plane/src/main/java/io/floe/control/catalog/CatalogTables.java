@@ -5,17 +5,22 @@ import static java.util.Objects.requireNonNull;
 import io.floe.loader.settings.RouteSettings;
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.summary.CommitSummary;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -26,24 +31,70 @@ import org.springframework.stereotype.Component;
 /**
  * {@link Tables} and {@link TablePositions} in the pipeline's Iceberg table, through the configured
  * catalogs: the one place a table is loaded for a pipeline; commits are read from the snapshot
- * summaries the loader writes.
+ * summaries the loader writes. The commit reads of health and the schema check share one table per
+ * identifier, refreshed at most every {@code floe.tables.refresh-interval}: a refresh asks the
+ * catalog for the metadata location and reads the metadata file only when that changed.
  */
 @Component
 public class CatalogTables implements Tables, TablePositions {
   private final Catalogs catalogs;
+  private final Clock clock;
+  private final Duration refreshInterval;
+  private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
 
-  public CatalogTables(Catalogs catalogs) {
+  /** A table kept for reading, and when it was last refreshed (guarded by itself). */
+  private static final class Cached {
+    private Table table;
+    private Instant refreshedAt;
+  }
+
+  public CatalogTables(Catalogs catalogs, Clock clock, TableReadProperties properties) {
     this.catalogs = requireNonNull(catalogs, "catalogs is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.refreshInterval = requireNonNull(properties, "properties is null").refreshInterval();
   }
 
   @Override
   public Table load(TableSettings table) {
-    return catalogs
-        .catalog(table.catalogName())
-        .loadTable(
-            TableIdentifier.of(
-                Namespace.of(table.namespace().toArray(new String[0])), table.name()));
+    // Whoever loads a table may change it: the next read asks the catalog again.
+    cache.remove(key(table));
+    return catalogs.catalog(table.catalogName()).loadTable(identifier(table));
   }
+
+  /**
+   * The table's metadata as of at most {@code floe.tables.refresh-interval} ago: one immutable
+   * version, so that every figure read from it agrees.
+   */
+  private TableMetadata read(TableSettings settings) {
+    Key key = key(settings);
+    Cached cached = cache.computeIfAbsent(key, k -> new Cached());
+    synchronized (cached) {
+      Instant now = clock.instant();
+      try {
+        if (cached.table == null) {
+          cached.table = catalogs.catalog(settings.catalogName()).loadTable(identifier(settings));
+          cached.refreshedAt = now;
+        } else if (!now.isBefore(cached.refreshedAt.plus(refreshInterval))) {
+          cached.table.refresh();
+          cached.refreshedAt = now;
+        }
+      } catch (RuntimeException e) {
+        cache.remove(key, cached);
+        throw e;
+      }
+      return ((HasTableOperations) cached.table).operations().current();
+    }
+  }
+
+  private static TableIdentifier identifier(TableSettings table) {
+    return TableIdentifier.of(Namespace.of(table.namespace().toArray(new String[0])), table.name());
+  }
+
+  private static Key key(TableSettings table) {
+    return new Key(table.catalogName(), identifier(table));
+  }
+
+  private record Key(String catalog, TableIdentifier table) {}
 
   @Override
   public List<TableSettings> routedTables(TableSettings table, RouteSettings route) {
@@ -63,7 +114,7 @@ public class CatalogTables implements Tables, TablePositions {
 
   @Override
   public CommitHistory commits(String pipeline, TableSettings settings, Instant since) {
-    Table table = load(settings);
+    TableMetadata table = read(settings);
     List<CommitHistory.Commit> commits = new ArrayList<>();
     CommitHistory.Commit latestBefore = null;
     for (Snapshot snapshot : table.snapshots()) {

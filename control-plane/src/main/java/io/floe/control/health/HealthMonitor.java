@@ -10,6 +10,7 @@ import io.floe.control.model.LoaderSettingsRenderer;
 import io.floe.control.model.MaintenancePolicy;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineStatus;
+import io.floe.control.runtime.RecentRuns;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.store.PipelineStore;
@@ -33,10 +34,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -45,10 +50,11 @@ import org.springframework.stereotype.Component;
 /**
  * Checks every pipeline's health on a schedule from its three sources (the table's commits, Kafka's
  * offsets, the runtime) and keeps the latest result for the API, the actuator and Prometheus. Only
- * reads and reports: acting on a schema change is the reconciler's job.
+ * reads and reports: acting on a schema change is the reconciler's job. Checks run side by side on
+ * {@code floe.health.threads} threads, since each mostly waits on the systems it reads.
  */
 @Component
-public class HealthMonitor implements SchedulingConfigurer {
+public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
   private final PipelineStore pipelines;
@@ -57,6 +63,7 @@ public class HealthMonitor implements SchedulingConfigurer {
   private final KafkaTopics kafka;
   private final CredentialsResolver credentials;
   private final RuntimeRegistry runtimes;
+  private final RecentRuns recentRuns;
   private final MeterRegistry meters;
   private final Clock clock;
   private final HealthProperties properties;
@@ -64,6 +71,7 @@ public class HealthMonitor implements SchedulingConfigurer {
   private final Map<String, Deque<HealthAssessor.LagSample>> lagHistory = new ConcurrentHashMap<>();
   private final Map<String, Deque<Sample>> restartHistory = new ConcurrentHashMap<>();
   private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
+  private final ExecutorService executor;
 
   public HealthMonitor(
       PipelineStore pipelines,
@@ -72,6 +80,7 @@ public class HealthMonitor implements SchedulingConfigurer {
       KafkaTopics kafka,
       CredentialsResolver credentials,
       RuntimeRegistry runtimes,
+      RecentRuns recentRuns,
       MeterRegistry meters,
       Clock clock,
       HealthProperties properties) {
@@ -81,9 +90,18 @@ public class HealthMonitor implements SchedulingConfigurer {
     this.kafka = requireNonNull(kafka, "kafka is null");
     this.credentials = requireNonNull(credentials, "credentials is null");
     this.runtimes = requireNonNull(runtimes, "runtimes is null");
+    this.recentRuns = requireNonNull(recentRuns, "recentRuns is null");
     this.meters = requireNonNull(meters, "meters is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.properties = requireNonNull(properties, "properties is null");
+    this.executor =
+        Executors.newFixedThreadPool(
+            properties.threads(),
+            r -> {
+              Thread thread = new Thread(r, "floe-health");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   private record Sample(Instant at, String runId, long restarts) {}
@@ -95,16 +113,27 @@ public class HealthMonitor implements SchedulingConfigurer {
         new FixedDelayTask(this::checkAll, properties.interval(), properties.interval()));
   }
 
-  /** Checks every pipeline; forgets the deleted ones. */
+  /** Checks every pipeline, side by side; forgets the deleted ones. */
   public void checkAll() {
     Set<String> names = new HashSet<>();
+    List<Callable<Void>> checks = new ArrayList<>();
     for (Pipeline pipeline : pipelines.list()) {
       names.add(pipeline.name());
-      try {
-        check(pipeline);
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
-      }
+      checks.add(
+          () -> {
+            try {
+              check(pipeline);
+            } catch (RuntimeException e) {
+              LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
+            }
+            return null;
+          });
+    }
+    try {
+      executor.invokeAll(checks);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
     for (String gone : new HashSet<>(latest.keySet())) {
       if (!names.contains(gone)) {
@@ -175,7 +204,12 @@ public class HealthMonitor implements SchedulingConfigurer {
       try {
         String target =
             pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
-        run = runtimes.forTarget(target).observe(status.runId().get());
+        String runId = status.runId().get();
+        run = recentRuns.recent(name, runId, properties.runRefreshInterval());
+        if (run.isEmpty()) {
+          run = runtimes.forTarget(target).observe(runId);
+          run.ifPresent(observation -> recentRuns.record(name, observation));
+        }
       } catch (RuntimeException e) {
         LOG.debug("No run observation for {}: {}", name, e.getMessage());
       }
@@ -332,8 +366,14 @@ public class HealthMonitor implements SchedulingConfigurer {
     return number == null ? Double.NaN : number.doubleValue();
   }
 
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+
   private void forget(String name) {
     latest.remove(name);
+    recentRuns.forget(name);
     lagHistory.remove(name);
     restartHistory.remove(name);
     List<Meter> registered = gauges.remove(name);

@@ -61,16 +61,38 @@ public class PipelineQueries {
     if (size < 1 || size > 500) {
       throw new InvalidPipelineException("size", "must be between 1 and 500");
     }
-    List<PipelineView> matching =
-        store.list().stream()
-            .map(pipeline -> view(pipeline, statusOf(pipeline.name())))
-            .filter(view -> state.map(s -> s == view.status().observedState()).orElse(true))
-            .filter(view -> desired.map(d -> d == view.desiredState()).orElse(true))
-            .filter(view -> view.labels().entrySet().containsAll(labels.entrySet()))
-            .collect(Collectors.toList());
+    // One query for the pipelines with their status, one for the last operations of the page.
+    List<PipelineStore.Listed> matching =
+        store.listWithStatus().stream()
+            .filter(listed -> state.map(s -> s == statusOf(listed).observedState()).orElse(true))
+            .filter(listed -> desired.map(d -> d == listed.pipeline().desiredState()).orElse(true))
+            .filter(listed -> listed.pipeline().labels().entrySet().containsAll(labels.entrySet()))
+            .toList();
     int from = Math.min(page * size, matching.size());
     int to = Math.min(from + size, matching.size());
-    return new Page(matching.subList(from, to), page, size, matching.size());
+    List<PipelineStore.Listed> onPage = matching.subList(from, to);
+    Map<String, Operation> last =
+        operations.findAll(
+            onPage.stream()
+                .map(listed -> statusOf(listed).lastOperationId())
+                .flatMap(Optional::stream)
+                .toList());
+    List<PipelineView> items =
+        onPage.stream()
+            .map(
+                listed -> {
+                  PipelineStatus status = statusOf(listed);
+                  return PipelineView.of(
+                      listed.pipeline(), status, status.lastOperationId().map(last::get));
+                })
+            .toList();
+    return new Page(items, page, size, matching.size());
+  }
+
+  private PipelineStatus statusOf(PipelineStore.Listed listed) {
+    return listed
+        .status()
+        .orElseGet(() -> PipelineStatus.pending(listed.pipeline().name(), clock.instant()));
   }
 
   public List<OperationView> operations(String name, int limit) {

@@ -9,7 +9,15 @@ import org.springframework.boot.convert.DurationStyle;
 /**
  * How the reconciler runs.
  *
- * @param interval how often every pipeline is looked at
+ * @param interval how often the reconciler makes a pass: a pipeline with an operation to carry out,
+ *     or on the move (starting, stopping, failing, recovering), is looked at in every pass; a pass
+ *     costs four queries to the store and one run listing per runtime target that can list its runs
+ *     in one call (a Flink cluster's {@code GET /jobs/overview}), whatever the number of pipelines
+ * @param steadyInterval how often a pipeline that holds still (running as it should, or stopped) is
+ *     looked at: about six store queries, one table read for the schema check and one observation
+ *     of its run (three Flink REST calls; on Managed Flink a {@code DescribeApplication}). On a
+ *     Flink cluster a change of its run's state is seen in the next pass anyway, through the run
+ *     listing
  * @param lease how long a replica holds a pipeline without renewing
  * @param threads how many pipelines are reconciled at once
  * @param startTimeout how long a submitted run may take to be RUNNING before the start fails
@@ -32,8 +40,10 @@ public record ReconcileProperties(
     @DefaultValue("10s") Duration goneAfter,
     @DefaultValue("10s") Duration recoveryBackoff,
     @DefaultValue("5m") Duration recoveryMaxBackoff,
-    @DefaultValue(ReconcileProperties.SCHEMA_CHECK_INTERVAL) Duration schemaCheckInterval) {
+    @DefaultValue(ReconcileProperties.SCHEMA_CHECK_INTERVAL) Duration schemaCheckInterval,
+    @DefaultValue(ReconcileProperties.STEADY_INTERVAL) Duration steadyInterval) {
   static final String SCHEMA_CHECK_INTERVAL = "10s";
+  static final String STEADY_INTERVAL = "60s";
 
   @ConstructorBinding
   public ReconcileProperties {
@@ -61,9 +71,15 @@ public record ReconcileProperties(
       throw new IllegalArgumentException(
           "floe.reconcile.schema-check-interval must not be negative");
     }
+    if (steadyInterval.compareTo(interval) < 0) {
+      throw new IllegalArgumentException(
+          "floe.reconcile.steady-interval must be at least floe.reconcile.interval");
+    }
   }
 
-  /** The same with the default schema-check interval (for callers that predate it). */
+  /**
+   * The same with the default schema-check and steady intervals (for callers that predate them).
+   */
   public ReconcileProperties(
       Duration interval,
       Duration lease,
@@ -82,7 +98,8 @@ public record ReconcileProperties(
         goneAfter,
         recoveryBackoff,
         recoveryMaxBackoff,
-        DurationStyle.detectAndParse(SCHEMA_CHECK_INTERVAL));
+        DurationStyle.detectAndParse(SCHEMA_CHECK_INTERVAL),
+        DurationStyle.detectAndParse(STEADY_INTERVAL));
   }
 
   /** The wait before the attempt after {@code attempts} attempts: doubling, bounded. */

@@ -12,6 +12,7 @@ import io.floe.control.model.Recovery;
 import io.floe.control.model.RequestContext;
 import io.floe.control.model.SchemaChanges;
 import io.floe.control.runtime.PipelineRuntime;
+import io.floe.control.runtime.RecentRuns;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.runtime.RuntimeUnavailableException;
@@ -25,6 +26,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +48,8 @@ import org.springframework.stereotype.Component;
  * Keeps every pipeline where its user wants it: observe the runtime, compare with the desired state
  * and the queued operations, act through the runtime. Each pipeline is reconciled on its own thread
  * under a database lease, so one slow pipeline never holds up another, and of several replicas only
- * one acts on a pipeline at a time.
+ * one acts on a pipeline at a time. A pass each {@code floe.reconcile.interval} costs a few queries
+ * whatever the number of pipelines; a pipeline is looked at when its {@link LookSchedule} says.
  */
 @Component
 public class Reconciler implements DisposableBean, SchedulingConfigurer {
@@ -59,12 +64,15 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
   private final OperationQueue queue;
   private final SchemaDrift schemaDrift;
   private final RunProgress progress;
+  private final RecentRuns recentRuns;
+  private final LookSchedule schedule;
   private final Clock clock;
   private final ReconcileProperties properties;
   private final String owner;
   private final ExecutorService executor;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<String, Missing> gone = new ConcurrentHashMap<>();
+  private volatile Instant leasesRenewedAt = Instant.MIN;
 
   /** A schema drift of a live pipeline: since when the loader writes the old schema. */
   private record LiveDrift(SchemaDrift.Drift drift, Instant since) {}
@@ -89,6 +97,7 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
       OperationQueue queue,
       SchemaDrift schemaDrift,
       RunProgress progress,
+      RecentRuns recentRuns,
       Clock clock,
       ReconcileProperties properties) {
     this.pipelines = requireNonNull(pipelines, "pipelines is null");
@@ -100,8 +109,10 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     this.queue = requireNonNull(queue, "queue is null");
     this.schemaDrift = requireNonNull(schemaDrift, "schemaDrift is null");
     this.progress = requireNonNull(progress, "progress is null");
+    this.recentRuns = requireNonNull(recentRuns, "recentRuns is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.properties = requireNonNull(properties, "properties is null");
+    this.schedule = new LookSchedule(properties.steadyInterval());
     this.owner =
         properties.instanceId() != null
             ? properties.instanceId()
@@ -123,10 +134,58 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
         new FixedDelayTask(this::reconcileAll, properties.interval(), Duration.ZERO));
   }
 
-  /** Looks at every pipeline; the ones already being reconciled are skipped this round. */
+  /**
+   * One pass: renews this replica's leases, then looks at the pipelines that are due (see {@link
+   * LookSchedule}) and not leased by another replica; the ones already being reconciled are
+   * skipped. Costs four queries and one run listing per runtime target, whatever the number of
+   * pipelines.
+   */
   public void reconcileAll() {
-    for (Pipeline pipeline : pipelines.list()) {
-      wake(pipeline.name());
+    due().forEach(this::wake);
+  }
+
+  /** The pipelines to look at in this pass, after renewing the leases when due. */
+  List<String> due() {
+    Instant now = clock.instant();
+    renewLeases(now);
+    Set<String> withOperations = operations.pipelinesWithUnfinished();
+    Set<String> leasedElsewhere = leases.heldByOthers(owner);
+    List<String> names = pipelines.names();
+    schedule.retain(names);
+    Map<String, Optional<Map<String, String>>> runStates = new HashMap<>();
+    List<String> due = new ArrayList<>();
+    for (String name : names) {
+      if (leasedElsewhere.contains(name)) {
+        schedule.forget(name);
+        continue;
+      }
+      Optional<Map<String, String>> listed =
+          schedule
+              .steadyTarget(name)
+              .flatMap(target -> runStates.computeIfAbsent(target, this::runStates));
+      if (schedule.due(name, now, withOperations.contains(name), listed)) {
+        due.add(name);
+      }
+    }
+    return due;
+  }
+
+  /** Renews every lease this replica holds in one statement, three times per lease. */
+  private void renewLeases(Instant now) {
+    if (now.isBefore(leasesRenewedAt.plus(properties.lease().dividedBy(3)))) {
+      return;
+    }
+    leases.renewAll(owner, properties.lease());
+    leasesRenewedAt = now;
+  }
+
+  /** The target's runs with their states; none listed when the listing failed. */
+  private Optional<Map<String, String>> runStates(String target) {
+    try {
+      return runtimes.find(target).flatMap(PipelineRuntime::runStates);
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot list the runs of {}: {}", target, e.getMessage());
+      return Optional.of(Map.of());
     }
   }
 
@@ -148,6 +207,7 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
 
   /** One round for one pipeline, under its lease. */
   void reconcile(String name) {
+    schedule.forget(name);
     if (!leases.tryAcquire(name, owner, properties.lease())) {
       return;
     }
@@ -186,10 +246,14 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     }
     if (status.runId().isEmpty() || !isActive(status.observedState())) {
       gone.remove(pipeline.name());
+      if (holdsStill(pipeline, status)) {
+        looked(pipeline, status, Optional.empty());
+      }
       return;
     }
     String runId = status.runId().get();
     Optional<RunObservation> run = runtime(pipeline).observe(runId);
+    run.ifPresent(observation -> recentRuns.record(pipeline.name(), observation));
     if (run.isEmpty()) {
       if (confirmedGone(pipeline.name(), runId)) {
         ended(
@@ -252,7 +316,40 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
             Optional.of(ACTOR));
       }
     }
-    save(pipeline, status, next, error);
+    boolean changed = save(pipeline, status, next, error);
+    if (!changed
+        && observed == ObservedState.RUNNING
+        && next.recovery().attempts() == 0
+        && !liveDrifts.containsKey(pipeline.name())) {
+      looked(pipeline, next, Optional.of(observation.runtimeState()));
+    }
+  }
+
+  /**
+   * Whether a pipeline without an active run holds still: stopped, never started, or failed and not
+   * to be recovered. (A failed one that should run is looked at every pass until recovered.)
+   */
+  private static boolean holdsStill(Pipeline pipeline, PipelineStatus status) {
+    return switch (status.observedState()) {
+      case STOPPED, PENDING -> true;
+      case FAILED -> status.recovery().halted() || pipeline.desiredState() == DesiredState.STOPPED;
+      default -> false;
+    };
+  }
+
+  /**
+   * Schedules the pipeline's next look a steady interval away (or when its run's state changes).
+   */
+  private void looked(Pipeline pipeline, PipelineStatus status, Optional<String> runtimeState) {
+    String target = pipeline.spec().runtime() == null ? null : pipeline.spec().runtime().target();
+    schedule.looked(
+        pipeline.name(),
+        new LookSchedule.Look(
+            clock.instant(),
+            true,
+            target == null ? runtimes.defaultTarget() : target,
+            status.runId(),
+            runtimeState));
   }
 
   /**
@@ -273,13 +370,14 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     save(pipeline, status, next, Optional.of(reason));
   }
 
-  private void save(
+  /** Saves the next status when it differs from the last; whether it did. */
+  private boolean save(
       Pipeline pipeline, PipelineStatus status, PipelineStatus next, Optional<String> error) {
     if (next.observedState().equals(status.observedState())
         && next.lastError().equals(status.lastError())
         && next.parallelism().equals(status.parallelism())
         && next.recovery().equals(status.recovery())) {
-      return;
+      return false;
     }
     pipelines.saveStatus(next);
     if (!next.observedState().equals(status.observedState())) {
@@ -294,6 +392,7 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
           Optional.empty(),
           Optional.of(ACTOR));
     }
+    return true;
   }
 
   /**

@@ -15,6 +15,18 @@ public interface PipelineRuntime {
   Optional<RunObservation> observe(String runId);
 
   /**
+   * Every run the runtime holds, by id, with its state in the runtime's own words ({@link
+   * RunObservation#runtimeState()}), when it can list them all in one call: the reconciler watches
+   * this list and observes a steady run only when its state changed. Empty by default: the runtime
+   * cannot.
+   *
+   * @throws RuntimeException when the listing failed (the reconciler then looks at every run)
+   */
+  default Optional<Map<String, String>> runStates() {
+    return Optional.empty();
+  }
+
+  /**
    * Starts the loader under the caller-chosen run id. Submitting a run id that already exists
    * leaves that run alone.
    */

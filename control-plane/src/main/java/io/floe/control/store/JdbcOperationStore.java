@@ -11,9 +11,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -95,6 +99,28 @@ public class JdbcOperationStore implements OperationStore {
         .param(pipeline)
         .query(this::operation)
         .optional();
+  }
+
+  @Override
+  public Set<String> pipelinesWithUnfinished() {
+    return Set.copyOf(
+        jdbc.sql("select distinct pipeline from operation where state in ('PENDING', 'RUNNING')")
+            .query(String.class)
+            .list());
+  }
+
+  @Override
+  public Map<String, Operation> findAll(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Operation> found = new HashMap<>();
+    jdbc.sql("select * from operation where id in (:ids)")
+        .param("ids", List.copyOf(new HashSet<>(ids)))
+        .query(this::operation)
+        .list()
+        .forEach(operation -> found.put(operation.id(), operation));
+    return found;
   }
 
   @Override

@@ -58,6 +58,34 @@ public class JdbcPipelineStore implements PipelineStore {
   }
 
   @Override
+  public List<Listed> listWithStatus() {
+    return jdbc
+        .sql(
+            "select p.*, "
+                + String.join(
+                    ", ", STATUS_COLUMNS.stream().map(c -> "s." + c + " as s_" + c).toList())
+                + " from pipeline p left join pipeline_status s on s.name = p.name")
+        .query(
+            (rs, row) ->
+                new Listed(
+                    pipeline(rs, row),
+                    rs.getString("s_name") == null
+                        ? Optional.empty()
+                        : Optional.of(status(rs, "s_"))))
+        .list()
+        .stream()
+        .sorted(Comparator.comparing(listed -> listed.pipeline().name()))
+        .toList();
+  }
+
+  @Override
+  public List<String> names() {
+    return jdbc.sql("select name from pipeline").query(String.class).list().stream()
+        .sorted()
+        .toList();
+  }
+
+  @Override
   @Transactional
   public void insert(Pipeline pipeline, PipelineStatus status) {
     try {
@@ -115,7 +143,7 @@ public class JdbcPipelineStore implements PipelineStore {
   public Optional<PipelineStatus> status(String name) {
     return jdbc.sql("select * from pipeline_status where name = ?")
         .param(name)
-        .query(JdbcPipelineStore::status)
+        .query((rs, row) -> status(rs, ""))
         .optional();
   }
 
@@ -201,23 +229,42 @@ public class JdbcPipelineStore implements PipelineStore {
         instant(rs, "updated_at"));
   }
 
-  private static PipelineStatus status(ResultSet rs, int row) throws SQLException {
+  /** The columns of {@code pipeline_status}. */
+  private static final List<String> STATUS_COLUMNS =
+      List.of(
+          "name",
+          "observed_state",
+          "job_id",
+          "parallelism",
+          "running_generation",
+          "restore_path",
+          "restore_source",
+          "started_from",
+          "last_operation_id",
+          "last_error",
+          "recovery_attempts",
+          "recovery_next_at",
+          "recovery_halted",
+          "updated_at");
+
+  /** The status in the row's columns named with {@code prefix}. */
+  private static PipelineStatus status(ResultSet rs, String prefix) throws SQLException {
     return new PipelineStatus(
-        rs.getString("name"),
-        ObservedState.valueOf(rs.getString("observed_state")),
-        Optional.ofNullable(rs.getString("job_id")),
-        Optional.ofNullable((Integer) rs.getObject("parallelism", Integer.class)),
-        Optional.ofNullable((Long) rs.getObject("running_generation", Long.class)),
-        Optional.ofNullable(rs.getString("restore_path")),
-        Optional.ofNullable(rs.getString("restore_source")),
-        Optional.ofNullable(rs.getString("started_from")),
-        Optional.ofNullable(rs.getString("last_operation_id")),
-        Optional.ofNullable(rs.getString("last_error")),
+        rs.getString(prefix + "name"),
+        ObservedState.valueOf(rs.getString(prefix + "observed_state")),
+        Optional.ofNullable(rs.getString(prefix + "job_id")),
+        Optional.ofNullable((Integer) rs.getObject(prefix + "parallelism", Integer.class)),
+        Optional.ofNullable((Long) rs.getObject(prefix + "running_generation", Long.class)),
+        Optional.ofNullable(rs.getString(prefix + "restore_path")),
+        Optional.ofNullable(rs.getString(prefix + "restore_source")),
+        Optional.ofNullable(rs.getString(prefix + "started_from")),
+        Optional.ofNullable(rs.getString(prefix + "last_operation_id")),
+        Optional.ofNullable(rs.getString(prefix + "last_error")),
         new Recovery(
-            rs.getInt("recovery_attempts"),
-            Optional.ofNullable(instant(rs, "recovery_next_at")),
-            rs.getBoolean("recovery_halted")),
-        instant(rs, "updated_at"));
+            rs.getInt(prefix + "recovery_attempts"),
+            Optional.ofNullable(instant(rs, prefix + "recovery_next_at")),
+            rs.getBoolean(prefix + "recovery_halted")),
+        instant(rs, prefix + "updated_at"));
   }
 
   /**

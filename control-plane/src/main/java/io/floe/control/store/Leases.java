@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -19,6 +20,8 @@ public final class Leases {
   private final String update;
   private final String insert;
   private final String delete;
+  private final String renewAll;
+  private final String heldByOthers;
 
   /**
    * @param table the lease table (a constant of the caller, never user input)
@@ -36,6 +39,9 @@ public final class Leases {
     this.insert =
         "insert into " + table + " (" + keyColumn + ", owner, expires_at) values (?, ?, ?)";
     this.delete = "delete from " + table + " where " + keyColumn + " = ? and owner = ?";
+    this.renewAll = "update " + table + " set expires_at = ? where owner = ? and expires_at >= ?";
+    this.heldByOthers =
+        "select " + keyColumn + " from " + table + " where owner <> ? and expires_at >= ?";
   }
 
   /** Takes or renews the lease; false when another owner holds an unexpired one. */
@@ -59,6 +65,23 @@ public final class Leases {
     } catch (DuplicateKeyException e) {
       return false;
     }
+  }
+
+  /** Renews every unexpired lease of the owner, in one statement. */
+  public void renewAll(String owner, Duration duration) {
+    Instant now = clock.instant();
+    jdbc.sql(renewAll)
+        .params(now.plus(duration).atOffset(ZoneOffset.UTC), owner, now.atOffset(ZoneOffset.UTC))
+        .update();
+  }
+
+  /** The keys other owners hold unexpired leases on. */
+  public Set<String> heldByOthers(String owner) {
+    return Set.copyOf(
+        jdbc.sql(heldByOthers)
+            .params(owner, clock.instant().atOffset(ZoneOffset.UTC))
+            .query(String.class)
+            .list());
   }
 
   public void release(String key, String owner) {

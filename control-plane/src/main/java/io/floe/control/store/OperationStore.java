@@ -2,8 +2,11 @@ package io.floe.control.store;
 
 import io.floe.control.model.Event;
 import io.floe.control.model.Operation;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where operations and events live. */
 public interface OperationStore {
@@ -18,6 +21,12 @@ public interface OperationStore {
 
   /** The oldest operation of the pipeline that has not finished, if any. */
   Optional<Operation> nextUnfinished(String pipeline);
+
+  /** The pipelines with an operation that has not finished: one query for every pipeline. */
+  Set<String> pipelinesWithUnfinished();
+
+  /** The operations with these ids that exist, by id: one query for a page of pipelines. */
+  Map<String, Operation> findAll(Collection<String> ids);
 
   void append(Event event);
 

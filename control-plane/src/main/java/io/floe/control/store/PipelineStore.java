@@ -14,6 +14,15 @@ public interface PipelineStore {
   /** Every pipeline, by name. */
   List<Pipeline> list();
 
+  /** Every pipeline with its status, by name, in one query: what a page of the API lists. */
+  List<Listed> listWithStatus();
+
+  /** Every pipeline's name, sorted: the cheapest look at which pipelines exist. */
+  List<String> names();
+
+  /** A pipeline with its observed status, empty when none was saved yet. */
+  record Listed(Pipeline pipeline, Optional<PipelineStatus> status) {}
+
   /**
    * Stores a new pipeline with its initial status.
    *

@@ -2,6 +2,8 @@ package io.floe.control.health;
 
 import static io.floe.control.testing.ConfigurationRecords.assertDefaults;
 import static io.floe.control.testing.ConfigurationRecords.assertFullMapping;
+import static io.floe.control.testing.ConfigurationRecords.bind;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +13,26 @@ class HealthPropertiesTest {
   @Test
   void defaults() {
     assertDefaults(
-        "floe.health", HealthProperties.class, new HealthProperties(Duration.ofSeconds(10)));
+        "floe.health",
+        HealthProperties.class,
+        new HealthProperties(Duration.ofSeconds(10), 8, Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void badValuesAreRefused() {
+    assertThatThrownBy(
+            () -> bind("floe.health", HealthProperties.class, Map.of("floe.health.interval", "0s")))
+        .hasRootCauseMessage("floe.health.interval must be positive");
+    assertThatThrownBy(
+            () -> bind("floe.health", HealthProperties.class, Map.of("floe.health.threads", "0")))
+        .hasRootCauseMessage("floe.health.threads must be at least 1");
+    assertThatThrownBy(
+            () ->
+                bind(
+                    "floe.health",
+                    HealthProperties.class,
+                    Map.of("floe.health.run-refresh-interval", "-1s")))
+        .hasRootCauseMessage("floe.health.run-refresh-interval must not be negative");
   }
 
   @Test
@@ -19,7 +40,10 @@ class HealthPropertiesTest {
     assertFullMapping(
         "floe.health",
         HealthProperties.class,
-        Map.of("floe.health.interval", "3s"),
-        new HealthProperties(Duration.ofSeconds(3)));
+        Map.of(
+            "floe.health.interval", "3s",
+            "floe.health.threads", "2",
+            "floe.health.run-refresh-interval", "5s"),
+        new HealthProperties(Duration.ofSeconds(3), 2, Duration.ofSeconds(5)));
   }
 }

@@ -8,6 +8,7 @@ import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineSpec;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.model.RequestContext;
+import io.floe.control.runtime.RecentRuns;
 import io.floe.control.runtime.RuntimeRegistry;
 import io.floe.control.store.Events;
 import io.floe.control.store.OperationQueue;
@@ -38,6 +39,7 @@ final class ReconcileFixture {
   final InMemoryOperationStore operations = new InMemoryOperationStore();
   final TestingRuntime runtime = new TestingRuntime(clock);
   final InMemoryTablePositions positions = new InMemoryTablePositions();
+  final RecentRuns recentRuns = new RecentRuns(clock);
   final Events events = new Events(operations, clock);
   final OperationQueue queue = new OperationQueue(operations, events, clock);
   final ReconcileProperties properties =
@@ -90,6 +92,7 @@ final class ReconcileFixture {
         queue,
         drifts,
         new RunProgress(operations, positions, renderer),
+        recentRuns,
         clock,
         properties);
   }

@@ -25,7 +25,8 @@ class ReconcilePropertiesTest {
             Duration.ofSeconds(10),
             Duration.ofSeconds(10),
             Duration.ofMinutes(5),
-            Duration.ofSeconds(10)));
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60)));
   }
 
   @Test
@@ -42,7 +43,8 @@ class ReconcilePropertiesTest {
             "floe.reconcile.gone-after", "2s",
             "floe.reconcile.recovery-backoff", "1s",
             "floe.reconcile.recovery-max-backoff", "8s",
-            "floe.reconcile.schema-check-interval", "0s"),
+            "floe.reconcile.schema-check-interval", "0s",
+            "floe.reconcile.steady-interval", "7s"),
         new ReconcileProperties(
             Duration.ofMillis(200),
             Duration.ofSeconds(5),
@@ -52,7 +54,8 @@ class ReconcilePropertiesTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(1),
             Duration.ofSeconds(8),
-            Duration.ZERO));
+            Duration.ZERO,
+            Duration.ofSeconds(7)));
   }
 
   @Test
@@ -69,6 +72,20 @@ class ReconcilePropertiesTest {
                 defaults.recoveryBackoff(),
                 defaults.recoveryMaxBackoff()))
         .isEqualTo(defaults);
+  }
+
+  @Test
+  void aSteadyIntervalBelowTheIntervalIsRefused() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    "floe.reconcile",
+                    ReconcileProperties.class,
+                    Map.of(
+                        "floe.reconcile.interval", "2s",
+                        "floe.reconcile.steady-interval", "1s")))
+        .hasRootCauseMessage(
+            "floe.reconcile.steady-interval must be at least floe.reconcile.interval");
   }
 
   @Test

@@ -110,6 +110,67 @@ class ReconcilerTest {
   }
 
   @Test
+  void aSteadyRunIsObservedOnlyWhenTheRunListingShowsAChangeOrTheSteadyIntervalPassed() {
+    String run = running();
+    round(); // the look after it became RUNNING changed nothing: the pipeline holds still
+    int observations = runtime.calls("observe").size();
+
+    assertThat(reconciler.due()).as("steady, its run listed RUNNING as last seen").isEmpty();
+    fixture.clock.advance(Duration.ofSeconds(58)); // 59 s after the look (a round is 1 s)
+    assertThat(reconciler.due()).as("within the steady interval (60 s)").isEmpty();
+    assertThat(runtime.calls("observe")).hasSize(observations);
+    assertThat(runtime.calls("runStates")).as("one listing per pass").hasSize(2);
+
+    fixture.clock.advance(Duration.ofSeconds(1));
+    assertThat(reconciler.due()).as("the steady interval passed").containsExactly(PIPELINE);
+    round();
+    assertThat(reconciler.due()).isEmpty();
+
+    runtime.fail(run, "boom");
+    assertThat(reconciler.due()).as("the listing shows the run FAILED").containsExactly(PIPELINE);
+    round();
+    assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
+    assertThat(reconciler.due()).as("failed, to be recovered: looked at every pass").hasSize(1);
+  }
+
+  @Test
+  void aSteadyPipelineIsLookedAtAtOnceForAnOperationAFailedListingOrAMissingRun() {
+    String run = running();
+    round();
+    assertThat(reconciler.due()).isEmpty();
+
+    fixture.enqueue(OperationType.RESTART, Map.of());
+    assertThat(reconciler.due()).as("an operation to carry out").containsExactly(PIPELINE);
+    awaitRunning();
+    round();
+    assertThat(reconciler.due()).isEmpty();
+
+    runtime.listing(TestingRuntime.Listing.FAILS);
+    assertThat(reconciler.due()).as("the listing failed").containsExactly(PIPELINE);
+    runtime.listing(TestingRuntime.Listing.LISTS);
+    assertThat(reconciler.due()).isEmpty();
+
+    runtime.hide(fixture.status().runId().orElseThrow(), 1);
+    assertThat(reconciler.due()).as("the run is not listed").containsExactly(PIPELINE);
+    runtime.listing(TestingRuntime.Listing.UNSUPPORTED);
+    assertThat(reconciler.due()).as("no listing: the steady interval decides").isEmpty();
+    assertThat(run).isNotEqualTo(fixture.status().runId().orElseThrow());
+  }
+
+  @Test
+  void aPipelineLeasedByAnotherReplicaIsLeftToIt() {
+    running();
+    round();
+    fixture.clock.advance(Duration.ofMinutes(2));
+    jdbc.sql("update pipeline_lease set owner = 'other', expires_at = ?")
+        .param(fixture.clock.instant().plusSeconds(30).atOffset(java.time.ZoneOffset.UTC))
+        .update();
+    assertThat(reconciler.due()).as("its lease is the other replica's").isEmpty();
+    fixture.clock.advance(Duration.ofSeconds(31));
+    assertThat(reconciler.due()).as("the other's lease lapsed").containsExactly(PIPELINE);
+  }
+
+  @Test
   void aFailedRunIsRecoveredFromItsCheckpointAndAgainOnlyAfterTheBackoff() {
     String first = running();
     String checkpoint = runtime.checkpoint(first);

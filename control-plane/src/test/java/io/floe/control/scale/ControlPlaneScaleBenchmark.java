@@ -58,6 +58,7 @@ class ControlPlaneScaleBenchmark {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration STEADY_INTERVAL = Duration.ofSeconds(60);
 
   @TempDir static Path dir;
 
@@ -119,6 +120,8 @@ class ControlPlaneScaleBenchmark {
       properties.put("floe.runtime.default-target", "flink-cluster");
       properties.put("floe.runtime.flink-cluster.rest-url", flink.url().toString());
       // The production defaults, not the tests' short ones.
+      properties.remove("floe.reconcile.steady-interval");
+      properties.remove("floe.tables.refresh-interval");
       properties.put("floe.reconcile.interval", "1s");
       properties.put("floe.reconcile.lease", "30s");
       properties.put("floe.reconcile.instance-id", "replica-a");
@@ -177,7 +180,7 @@ class ControlPlaneScaleBenchmark {
             CallCounts.Snapshot quietStart = calls.snapshot();
             CpuMeter.Reading quietCpuStart = cpu.read();
             long quietFrom = System.nanoTime();
-            pause(window);
+            List<Double> reactions = failRunsDuring(api, flink, size, window);
             long quietTo = System.nanoTime();
             CpuMeter.Reading quietCpuEnd = cpu.read();
             CallCounts.Snapshot quietCalls = calls.snapshot().since(quietStart);
@@ -225,12 +228,14 @@ class ControlPlaneScaleBenchmark {
                     result.throughput(),
                     result.failures(),
                     result.sent(),
+                    reactions,
                     List.of());
             runs.add(figures);
             report =
                 ScaleReport.render(
                     runs,
                     RECONCILE_INTERVAL,
+                    STEADY_INTERVAL,
                     HEALTH_INTERVAL,
                     command(),
                     machine(loadBefore),
@@ -434,8 +439,10 @@ class ControlPlaneScaleBenchmark {
     return String.format(
         Locale.ROOT,
         "Setup: one control-plane replica in the benchmark's JVM (the production defaults:"
-            + " `floe.reconcile.interval` 1 s, `floe.reconcile.threads` 4, `floe.health.interval`"
-            + " 10 s, `floe.maintenance.interval` 10 s, Spring's one scheduling thread) on an"
+            + " `floe.reconcile.interval` 1 s, `floe.reconcile.steady-interval` 60 s,"
+            + " `floe.reconcile.threads` 4, `floe.health.interval` 10 s, `floe.health.threads` 8,"
+            + " `floe.health.run-refresh-interval` 60 s, `floe.tables.refresh-interval` 60 s,"
+            + " `floe.maintenance.interval` 10 s, three scheduling threads) on an"
             + " embedded PostgreSQL (%s) holding the store and the JDBC Iceberg catalog in two"
             + " databases; the warehouse on local disk; a Kafka broker (its own process) with one"
             + " topic of 2 partitions that every pipeline reads with its own consumer group; a fake"
@@ -443,7 +450,9 @@ class ControlPlaneScaleBenchmark {
             + " pipeline. Each table receives one loader-like commit every %s (summary with the"
             + " loader's keys), spread evenly. Pipelines are created through `PUT"
             + " /pipelines/{name}` (4 at a time) and added to the ones before; after all are"
-            + " RUNNING, %s of warm-up, a quiet window of %s, then a window of %s with API traffic.",
+            + " RUNNING, %s of warm-up, a quiet window of %s (in which five runs fail, one at each"
+            + " sixth of it, and are recovered by the control plane), then a window of %s with API"
+            + " traffic.",
         postgres,
         minLatency,
         maxLatency,
@@ -463,6 +472,44 @@ class ControlPlaneScaleBenchmark {
   }
 
   /** Waits out a measurement window: the benchmark measures what happens during it. */
+  /**
+   * Waits out the quiet window while failing five pipelines' runs at even times in it (as jobs
+   * whose restarts ran out), each timed from the failure until the API shows the pipeline no longer
+   * RUNNING: how soon the control plane sees a change. Polls every 50 ms.
+   */
+  private static List<Double> failRunsDuring(
+      ApiClient api, FlinkRestFake flink, int size, Duration window) throws InterruptedException {
+    long start = System.nanoTime();
+    List<Double> millis = new ArrayList<>();
+    for (int k = 1; k <= 5; k++) {
+      pauseUntil(start + window.toNanos() * k / 6);
+      String pipeline = name(k * size / 6);
+      flink.failRunningJob(pipeline);
+      long failedAt = System.nanoTime();
+      long giveUp = failedAt + Duration.ofMinutes(5).toNanos();
+      while (System.nanoTime() < giveUp
+          && "RUNNING"
+              .equals(
+                  api.get("/pipelines/" + pipeline)
+                      .body()
+                      .path("status")
+                      .path("observedState")
+                      .asString())) {
+        Thread.sleep(50);
+      }
+      millis.add((System.nanoTime() - failedAt) / 1_000_000.0);
+    }
+    pauseUntil(start + window.toNanos());
+    return millis;
+  }
+
+  private static void pauseUntil(long nanos) throws InterruptedException {
+    long left = nanos - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+
   private static void pause(Duration duration) throws InterruptedException {
     Thread.sleep(duration.toMillis());
   }

@@ -44,6 +44,7 @@ final class FlinkRestFake implements AutoCloseable {
   private final int maxLatencyMillis;
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> jars = new ConcurrentHashMap<>();
+  private final Map<String, String> failed = new ConcurrentHashMap<>();
 
   private FlinkRestFake(
       HttpServer server,
@@ -56,6 +57,21 @@ final class FlinkRestFake implements AutoCloseable {
     this.calls = calls;
     this.minLatencyMillis = minLatencyMillis;
     this.maxLatencyMillis = maxLatencyMillis;
+  }
+
+  /** Fails the pipeline's running job (as a job whose restarts ran out): its id. */
+  String failRunningJob(String pipeline) {
+    Job job =
+        jobs.values().stream()
+            .filter(j -> j.name().equals("floe-" + pipeline) && !failed.containsKey(j.id()))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no running job of " + pipeline));
+    failed.put(job.id(), "FAILED");
+    return job.id();
+  }
+
+  private String state(Job job) {
+    return failed.getOrDefault(job.id(), "RUNNING");
   }
 
   /** Serves on a free port; each call waits between the two latencies before it answers. */
@@ -123,7 +139,7 @@ final class FlinkRestFake implements AutoCloseable {
       }
       String rest = job.group(2) == null ? "" : job.group(2);
       return switch (rest) {
-        case "" -> new Answer(200, details(known));
+        case "" -> new Answer(200, details(known, state(known)));
         case "/exceptions" ->
             new Answer(200, "{\"exceptionHistory\":{\"entries\":[],\"truncated\":false}}");
         case "/checkpoints" -> new Answer(200, checkpoints(known));
@@ -172,7 +188,9 @@ final class FlinkRestFake implements AutoCloseable {
                           + j.id()
                           + "\",\"name\":\""
                           + j.name()
-                          + "\",\"state\":\"RUNNING\"}")
+                          + "\",\"state\":\""
+                          + state(j)
+                          + "\"}")
               .collect(Collectors.joining(",", "{\"jobs\":[", "]}")));
     }
     if (method.equals("GET") && path.equals("/jobmanager/config")) {
@@ -189,12 +207,14 @@ final class FlinkRestFake implements AutoCloseable {
     return new Answer(404, "{\"errors\":[\"Not found: " + path + "\"]}");
   }
 
-  private static String details(Job job) {
+  private static String details(Job job, String state) {
     return "{\"jid\":\""
         + job.id()
         + "\",\"name\":\""
         + job.name()
-        + "\",\"state\":\"RUNNING\",\"vertices\":[{\"id\":\"cbc357ccb763df2852fee8c4fc7d55f2\","
+        + "\",\"state\":\""
+        + state
+        + "\",\"vertices\":[{\"id\":\"cbc357ccb763df2852fee8c4fc7d55f2\","
         + "\"name\":\"Source: kafka -> parse -> iceberg\",\"parallelism\":"
         + job.parallelism()
         + ",\"maxParallelism\":128,\"status\":\"RUNNING\"}],\"status-counts\":{\"RUNNING\":1}}";

@@ -87,7 +87,8 @@ final class Instrumentation
     if (method.getDeclaringClass() == Object.class) {
       return method.invoke(bean, args);
     }
-    if (seam.equals("store") && method.getName().equals("list")) {
+    if (seam.equals("store")
+        && (method.getName().equals("list") || method.getName().equals("names"))) {
       Caller task = classifyByStack();
       if (task != Caller.API && task != Caller.OTHER) {
         scheduledTask.set(task);
@@ -109,6 +110,8 @@ final class Instrumentation
       long end = System.nanoTime();
       if (caller == Caller.HEALTH) {
         passes.healthCallEnded(end);
+      } else if (caller == Caller.RECONCILE) {
+        passes.reconcileCallEnded(end);
       }
       if (caller == Caller.RECONCILE
           && seam.equals("runtime")
@@ -133,6 +136,9 @@ final class Instrumentation
     String thread = Thread.currentThread().getName();
     if (thread.startsWith("floe-reconciler")) {
       return Caller.RECONCILE;
+    }
+    if (thread.startsWith("floe-health")) {
+      return Caller.HEALTH;
     }
     if (thread.startsWith("http-nio")) {
       return Caller.API;

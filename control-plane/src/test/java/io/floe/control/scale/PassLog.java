@@ -9,18 +9,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When the control plane's passes began and what they did, as the benchmark's wrappers saw it, and
- * the pass times computed from that: a reconcile pass runs from the reconciler listing the
- * pipelines until every running pipeline was observed in the runtime after it; a health pass from
- * the health monitor listing them until the last call it made before its next pass.
+ * the pass times computed from that: a pass (the reconciler's or the health monitor's) runs from
+ * its listing of the pipelines until the last call made for it before its next pass; the
+ * reconciler's looks at pipelines run on its own threads, so they count to the pass that woke them.
  */
 final class PassLog {
   private final List<Long> reconcileStarts = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> reconcileCalls = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, List<Long>> observed = new ConcurrentHashMap<>();
   private final List<Long> healthStarts = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> healthCalls = Collections.synchronizedList(new ArrayList<>());
 
   void reconcilePassStarted(long nanos) {
     reconcileStarts.add(nanos);
+  }
+
+  /** A call of the reconciler's (its pass or a look it woke) ended at {@code nanos}. */
+  void reconcileCallEnded(long nanos) {
+    reconcileCalls.add(nanos);
   }
 
   /** The reconciler finished observing run {@code runId} at {@code nanos}. */
@@ -55,38 +61,24 @@ final class PassLog {
       observations.put(runId, copy(observed.getOrDefault(runId, List.of())));
     }
     return compute(
-        copy(reconcileStarts), observations, copy(healthStarts), copy(healthCalls), from, to);
+        copy(reconcileStarts),
+        copy(reconcileCalls),
+        observations,
+        copy(healthStarts),
+        copy(healthCalls),
+        from,
+        to);
   }
 
   static Passes compute(
       List<Long> reconcileStarts,
+      List<Long> reconcileCalls,
       Map<String, List<Long>> observations,
       List<Long> healthStarts,
       List<Long> healthCalls,
       long from,
       long to) {
-    List<Double> reconcilePasses = new ArrayList<>();
-    int reconcileUnfinished = 0;
-    for (long start : reconcileStarts) {
-      if (start < from || start >= to) {
-        continue;
-      }
-      long end = start;
-      boolean finished = true;
-      for (List<Long> times : observations.values()) {
-        long first = firstAtOrAfter(times, start);
-        if (first < 0 || first > to) {
-          finished = false;
-          break;
-        }
-        end = Math.max(end, first);
-      }
-      if (finished) {
-        reconcilePasses.add(millis(end - start));
-      } else {
-        reconcileUnfinished++;
-      }
-    }
+    PassTimes reconcile = passTimes(reconcileStarts, reconcileCalls, from, to);
     List<Double> gaps = new ArrayList<>();
     for (List<Long> times : observations.values()) {
       long previous = -1;
@@ -99,44 +91,43 @@ final class PassLog {
         }
       }
     }
-    List<Double> healthPasses = new ArrayList<>();
-    int healthUnfinished = 0;
+    PassTimes health = passTimes(healthStarts, healthCalls, from, to);
+    return new Passes(
+        reconcile.finished(),
+        reconcile.unfinished(),
+        gaps,
+        health.finished(),
+        health.unfinished(),
+        health.longestUnfinished());
+  }
+
+  private record PassTimes(List<Double> finished, int unfinished, double longestUnfinished) {}
+
+  /** Each pass from its start to its last call before the next start; unfinished without one. */
+  private static PassTimes passTimes(List<Long> starts, List<Long> calls, long from, long to) {
+    List<Double> finished = new ArrayList<>();
+    int unfinished = 0;
     double longestUnfinished = 0;
-    for (int i = 0; i < healthStarts.size(); i++) {
-      long start = healthStarts.get(i);
+    for (int i = 0; i < starts.size(); i++) {
+      long start = starts.get(i);
       if (start < from || start >= to) {
         continue;
       }
-      long next = i + 1 < healthStarts.size() ? healthStarts.get(i + 1) : Long.MAX_VALUE;
+      long next = i + 1 < starts.size() ? starts.get(i + 1) : Long.MAX_VALUE;
       if (next > to) {
-        healthUnfinished++;
+        unfinished++;
         longestUnfinished = Math.max(longestUnfinished, millis(to - start));
         continue;
       }
       long end = start;
-      for (long call : healthCalls) {
+      for (long call : calls) {
         if (call >= start && call < next) {
           end = Math.max(end, call);
         }
       }
-      healthPasses.add(millis(end - start));
+      finished.add(millis(end - start));
     }
-    return new Passes(
-        reconcilePasses,
-        reconcileUnfinished,
-        gaps,
-        healthPasses,
-        healthUnfinished,
-        longestUnfinished);
-  }
-
-  private static long firstAtOrAfter(List<Long> sortedTimes, long start) {
-    for (long time : sortedTimes) {
-      if (time >= start) {
-        return time;
-      }
-    }
-    return -1;
+    return new PassTimes(finished, unfinished, longestUnfinished);
   }
 
   private static List<Long> copy(List<Long> list) {

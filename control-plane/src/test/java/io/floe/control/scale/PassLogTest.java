@@ -10,22 +10,22 @@ class PassLogTest {
   private static final long MS = 1_000_000;
 
   @Test
-  void aReconcilePassEndsWhenEveryRunWasObservedAfterItsStart() {
-    // Passes start at 0, 1000 and 2000 ms; run a is observed at 300, 1300, 2300; run b at 900,
-    // 1950 and 3100 (falling behind); the window is 0..2500 ms.
-    Map<String, List<Long>> observations =
-        Map.of(
-            "a", List.of(300 * MS, 1300 * MS, 2300 * MS),
-            "b", List.of(900 * MS, 1950 * MS, 3100 * MS));
-
+  void aReconcilePassEndsWithTheLastLookItWokeAndRunsAreObservedAtTheirGaps() {
+    // Passes start at 0, 1000 and 2000 ms; its calls end at 100, 400, 1200 and 2100 ms; run a is
+    // observed at 300 and 2300, run b at 900 and 3100 (after the window of 0..2500 ms).
     PassLog.Passes passes =
         PassLog.compute(
-            List.of(0L, 1000 * MS, 2000 * MS), observations, List.of(), List.of(), 0, 2500 * MS);
+            List.of(0L, 1000 * MS, 2000 * MS),
+            List.of(100 * MS, 400 * MS, 1200 * MS, 2100 * MS),
+            Map.of("a", List.of(300 * MS, 2300 * MS), "b", List.of(900 * MS, 3100 * MS)),
+            List.of(),
+            List.of(),
+            0,
+            2500 * MS);
 
-    assertThat(passes.reconcilePassMillis()).containsExactly(900.0, 950.0);
+    assertThat(passes.reconcilePassMillis()).containsExactly(400.0, 200.0);
     assertThat(passes.reconcilePassesUnfinished()).isEqualTo(1);
-    // a: 1000, 1000; b: 1050 (3100 is after the window).
-    assertThat(passes.observeGapMillis()).containsExactlyInAnyOrder(1000.0, 1000.0, 1050.0);
+    assertThat(passes.observeGapMillis()).containsExactly(2000.0);
   }
 
   @Test
@@ -34,6 +34,7 @@ class PassLogTest {
     // window is 0..30000 ms, so the second pass has not been followed by a third.
     PassLog.Passes passes =
         PassLog.compute(
+            List.of(),
             List.of(),
             Map.of(),
             List.of(0L, 15_000 * MS),
@@ -50,7 +51,8 @@ class PassLogTest {
   void passesThatBeganBeforeTheWindowAreLeftOut() {
     PassLog.Passes passes =
         PassLog.compute(
-            List.of(0L, 5000 * MS),
+            List.of(0L, 5000 * MS, 9000 * MS),
+            List.of(200 * MS, 5200 * MS),
             Map.of("a", List.of(200 * MS, 5200 * MS)),
             List.of(0L, 20_000 * MS, 40_000 * MS),
             List.of(3000 * MS, 21_000 * MS),
@@ -66,7 +68,9 @@ class PassLogTest {
   void theLogGivesTheSameForTheRunsAskedFor() {
     PassLog log = new PassLog();
     log.reconcilePassStarted(0);
+    log.reconcileCallEnded(400 * MS);
     log.reconcileObserved("a", 400 * MS);
+    log.reconcilePassStarted(1000 * MS);
     log.reconcileObserved("other", 900 * MS);
     log.healthPassStarted(0);
     log.healthCallEnded(2000 * MS);

@@ -25,4 +25,5 @@ record ScaleFigures(
     double apiThroughput,
     Map<String, Long> apiFailures,
     long apiSent,
+    List<Double> reactionMillis,
     List<String> notes) {}

@@ -16,35 +16,46 @@ final class ScaleReport {
   static String render(
       List<ScaleFigures> runs,
       Duration reconcileInterval,
+      Duration steadyInterval,
       Duration healthInterval,
       String command,
       String machine,
       String setup) {
     StringBuilder out = new StringBuilder();
-    out.append("# Control plane at scale: the cost per pipeline (before)\n\n");
+    out.append(
+        "# Control plane at scale: the cost per pipeline ("
+            + System.getProperty("floe.scale.title", "after")
+            + ")\n\n");
     out.append("Command:\n\n```\n").append(command).append("\n```\n\n");
     out.append(machine).append("\n\n");
     out.append(setup).append("\n\n");
 
     out.append("## Passes\n\n");
     out.append(
-        "A reconcile pass runs from the reconciler listing the pipelines until every running"
-            + " pipeline was observed in the runtime after it; a health pass from the health"
-            + " monitor listing them until its last call. `floe.reconcile.interval` = "
+        "A pass (the reconciler's or the health monitor's) runs from its listing of the"
+            + " pipelines until the last call made for it (the looks a reconcile pass woke"
+            + " included) before its next pass. A run that holds still is observed every"
+            + " `floe.reconcile.steady-interval` = "
+            + seconds(steadyInterval)
+            + "; a change of its state is to be seen in the next pass, `floe.reconcile.interval` = "
             + seconds(reconcileInterval)
-            + ", `floe.health.interval` = "
+            + " later: \"a failed run seen after\" runs from the fake runtime failing a job until"
+            + " the API shows its pipeline no longer RUNNING. `floe.health.interval` = "
             + seconds(healthInterval)
             + ". Quiet: no API traffic; loaded: 200 requests/s.\n\n");
     out.append(
         "| pipelines | window | reconcile pass p50 / p99 (s) | passes done (unfinished) |"
             + " runs observed by the reconciler per s (every run each … s) |"
-            + " time between two observations of a run p50 / p99 (s) | keeps up with "
+            + " time between two observations of a run p50 / p99 (s) |"
+            + " a failed run seen after p50 / max (s) | keeps up with "
             + seconds(reconcileInterval)
+            + " and "
+            + seconds(steadyInterval)
             + "? | pipelines health-checked per s (each checked every … s) |"
             + " health pass p50 / p99 (s) | passes done (unfinished) | keeps up with "
             + seconds(healthInterval)
             + "? |\n");
-    out.append("|---:|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("|---:|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ScaleFigures run : runs) {
       row(
           out,
@@ -53,7 +64,9 @@ final class ScaleReport {
           run.quietPasses(),
           run.quietCalls(),
           run.quietWindow(),
+          run.reactionMillis(),
           reconcileInterval,
+          steadyInterval,
           healthInterval);
       row(
           out,
@@ -62,11 +75,14 @@ final class ScaleReport {
           run.loadPasses(),
           run.loadCalls(),
           run.loadWindow(),
+          List.of(),
           reconcileInterval,
+          steadyInterval,
           healthInterval);
     }
     out.append(
-        "\nKeeps up: the reconciler if a run's p99 time between two observations is at most 1.5"
+        "\nKeeps up: the reconciler if a failed run was seen within two reconcile intervals at"
+            + " most and a steady run's p99 time between two observations is at most 1.5 steady"
             + " intervals; the health monitor if its pass p99 is at most its interval (its next pass"
             + " begins one interval after the last one ended). \"Every run each … s\" and \"each checked"
             + " every … s\" divide the pipelines by the rate counted in the window (passes and the"
@@ -228,10 +244,13 @@ final class ScaleReport {
       PassLog.Passes passes,
       CallCounts.Snapshot calls,
       Duration length,
+      List<Double> reactionMillis,
       Duration reconcileInterval,
+      Duration steadyInterval,
       Duration healthInterval) {
     Percentiles reconcile = Percentiles.of(passes.reconcilePassMillis());
     Percentiles gaps = Percentiles.of(passes.observeGapMillis());
+    Percentiles reactions = Percentiles.of(reactionMillis);
     Percentiles health = Percentiles.of(passes.healthPassMillis());
     String healthCell =
         health.count() == 0 && passes.healthPassesUnfinished() > 0
@@ -243,7 +262,8 @@ final class ScaleReport {
     out.append(
         String.format(
             Locale.ROOT,
-            "| %d | %s | %s | %d (%d) | %.1f (%s) | %s | %s | %.1f (%s) | %s | %d (%d) | %s |%n",
+            "| %d | %s | %s | %d (%d) | %.1f (%s) | %s | %s | %s | %.1f (%s) | %s | %d (%d) | %s"
+                + " |%n",
             run.pipelines(),
             window,
             pair(reconcile),
@@ -252,7 +272,14 @@ final class ScaleReport {
             observed,
             observed == 0 ? "–" : String.format(Locale.ROOT, "%.1f", run.pipelines() / observed),
             pair(gaps),
-            keepsUp(gaps, reconcileInterval, 1.5),
+            reactions.count() == 0
+                ? "–"
+                : secondsOf(reactions.p50()) + " / " + secondsOf(reactions.max()),
+            reactions.count() == 0
+                ? keepsUp(gaps, steadyInterval, 1.5)
+                : reactions.max() <= 2 * reconcileInterval.toMillis()
+                    ? keepsUp(gaps, steadyInterval, 1.5)
+                    : "no",
             checked,
             checked == 0 ? "–" : String.format(Locale.ROOT, "%.0f", run.pipelines() / checked),
             healthCell,

@@ -210,6 +210,26 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
   }
 
   @Test
+  void renewAllRenewsTheOwnersUnexpiredLeasesAndOthersSeeThemHeld() {
+    assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(leases.tryAcquire("refunds", "replica-a", LEASE)).isTrue();
+    assertThat(leases.tryAcquire("payments", "replica-b", LEASE)).isTrue();
+    assertThat(leases.heldByOthers("replica-a")).containsExactly("payments");
+    assertThat(leases.heldByOthers("replica-b")).containsExactlyInAnyOrder("orders", "refunds");
+
+    clock.advance(Duration.ofSeconds(20)); // orders expired 10 s ago; refunds holds 10 s more
+    leases.renewAll("replica-a", LEASE);
+    assertThat(leases.heldByOthers("replica-b"))
+        .as("an expired lease is not renewed")
+        .containsExactly("refunds");
+    clock.advance(Duration.ofSeconds(25));
+    assertThat(leases.heldByOthers("replica-b")).as("renewed for 30 s").containsExactly("refunds");
+    assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isTrue();
+    assertThat(leases.tryAcquire("refunds", "replica-b", LEASE)).isFalse();
+  }
+
+  @Test
   void anExpiredLeaseIsTakenOver() {
     assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
 

@@ -140,6 +140,53 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void listWithStatusReadsEveryPipelineWithItsStatusOrderedByName() {
+    List<String> names = List.of("b", "a-c", "ab", "a1", "a");
+    for (String name : names) {
+      pipelines.insert(pipeline(name, 1, T0), PipelineStatus.pending(name, T0));
+    }
+    PipelineStatus running =
+        PipelineStatus.pending("ab", T0)
+            .withRun("job-1", 2, 1, T0)
+            .withState(ObservedState.RUNNING, Optional.of("slow"), T0)
+            .withLastOperation("op-1", T0);
+    pipelines.saveStatus(running);
+
+    List<String> sorted = new ArrayList<>(names);
+    Collections.sort(sorted);
+    assertThat(pipelines.names()).containsExactlyElementsOf(sorted);
+    List<PipelineStore.Listed> listed = pipelines.listWithStatus();
+    assertThat(listed).extracting(l -> l.pipeline().name()).containsExactlyElementsOf(sorted);
+    assertThat(listed).extracting(PipelineStore.Listed::pipeline).contains(pipeline("a-c", 1, T0));
+    assertThat(listed)
+        .filteredOn(l -> l.pipeline().name().equals("ab"))
+        .singleElement()
+        .satisfies(l -> assertThat(l.status()).contains(running));
+    assertThat(listed)
+        .filteredOn(l -> l.pipeline().name().equals("b"))
+        .singleElement()
+        .satisfies(l -> assertThat(l.status()).contains(PipelineStatus.pending("b", T0)));
+  }
+
+  @Test
+  void theUnfinishedOperationsPipelinesAndOperationsByIdAreReadAtOnce() {
+    operations.insert(operation("op-1", "orders", T0));
+    operations.insert(operation("op-2", "refunds", T0));
+    Operation done = operation("op-3", "payments", T0);
+    operations.insert(done);
+    operations.update(done.finished(OperationState.SUCCEEDED, "done", T0));
+    Operation running = operation("op-4", "refunds", T0);
+    operations.insert(running);
+    operations.update(running.started(T0));
+
+    assertThat(operations.pipelinesWithUnfinished()).containsExactlyInAnyOrder("orders", "refunds");
+    assertThat(operations.findAll(List.of("op-1", "op-3", "missing", "op-1")))
+        .containsOnlyKeys("op-1", "op-3")
+        .containsEntry("op-1", operation("op-1", "orders", T0));
+    assertThat(operations.findAll(List.of())).isEmpty();
+  }
+
+  @Test
   void listOfNoPipelinesIsEmpty() {
     assertThat(pipelines.list()).isEmpty();
   }

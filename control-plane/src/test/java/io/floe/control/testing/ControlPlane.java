@@ -43,6 +43,8 @@ public final class ControlPlane implements AutoCloseable {
     properties.put("floe.catalogs.default.warehouse", dir.resolve("warehouse").toUri().toString());
     properties.put("floe.reconcile.interval", "300ms");
     properties.put("floe.reconcile.lease", "5s");
+    properties.put("floe.reconcile.steady-interval", "3s");
+    properties.put("floe.tables.refresh-interval", "1s");
     token(properties, 0, "admin", "admin", ADMIN);
     token(properties, 1, "operator", "operator", OPERATOR);
     token(properties, 2, "viewer", "viewer", VIEWER);

@@ -4,8 +4,11 @@ import io.floe.control.model.Event;
 import io.floe.control.model.Operation;
 import io.floe.control.model.OperationType;
 import io.floe.control.store.OperationStore;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -72,6 +75,16 @@ public final class FreezeAfterRedriveCommit
     @Override
     public Optional<Operation> nextUnfinished(String pipeline) {
       return delegate.nextUnfinished(pipeline);
+    }
+
+    @Override
+    public Set<String> pipelinesWithUnfinished() {
+      return delegate.pipelinesWithUnfinished();
+    }
+
+    @Override
+    public Map<String, Operation> findAll(Collection<String> ids) {
+      return delegate.findAll(ids);
     }
 
     @Override

@@ -5,10 +5,14 @@ import io.floe.control.model.Operation;
 import io.floe.control.model.OperationState;
 import io.floe.control.store.OperationStore;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.dao.DuplicateKeyException;
 
@@ -94,6 +98,30 @@ public final class InMemoryOperationStore implements OperationStore {
                 operation.state() == OperationState.PENDING
                     || operation.state() == OperationState.RUNNING)
         .findFirst();
+  }
+
+  @Override
+  public synchronized Set<String> pipelinesWithUnfinished() {
+    Set<String> pipelines = new HashSet<>();
+    for (Operation operation : operations.values()) {
+      if (operation.state() == OperationState.PENDING
+          || operation.state() == OperationState.RUNNING) {
+        pipelines.add(operation.pipeline());
+      }
+    }
+    return pipelines;
+  }
+
+  @Override
+  public synchronized Map<String, Operation> findAll(Collection<String> ids) {
+    Map<String, Operation> found = new HashMap<>();
+    for (String id : ids) {
+      Operation operation = operations.get(id);
+      if (operation != null) {
+        found.put(id, operation);
+      }
+    }
+    return found;
   }
 
   @Override

@@ -42,6 +42,18 @@ public final class InMemoryPipelineStore implements PipelineStore {
   }
 
   @Override
+  public synchronized List<Listed> listWithStatus() {
+    return pipelines.values().stream()
+        .map(pipeline -> new Listed(pipeline, status(pipeline.name())))
+        .toList();
+  }
+
+  @Override
+  public synchronized List<String> names() {
+    return pipelines.keySet().stream().sorted().toList();
+  }
+
+  @Override
   public void insert(Pipeline pipeline, PipelineStatus status) {
     synchronized (this) {
       if (pipelines.containsKey(pipeline.name())) {

@@ -7,6 +7,7 @@ import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.runtime.SavepointOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -263,6 +264,40 @@ public final class TestingRuntime implements PipelineRuntime {
   /** Someone cancels the run with the runtime's own tools. */
   public void cancelOutside(String runId) {
     run(runId).phase = Phase.CANCELED;
+  }
+
+  /** Whether {@link #runStates()} lists the runs (by default), fails, or cannot list them. */
+  public enum Listing {
+    LISTS,
+    FAILS,
+    UNSUPPORTED
+  }
+
+  private volatile Listing listing = Listing.LISTS;
+
+  public void listing(Listing listing) {
+    this.listing = listing;
+  }
+
+  /** The runs it holds and has not lost or hidden, in one call, as a Flink cluster lists them. */
+  @Override
+  public Optional<Map<String, String>> runStates() {
+    calls.add(new Call("runStates", List.of()));
+    switch (listing) {
+      case FAILS:
+        throw new RuntimeUnavailableException("the run listing failed");
+      case UNSUPPORTED:
+        return Optional.empty();
+      default:
+        Map<String, String> states = new HashMap<>();
+        runs.forEach(
+            (id, run) -> {
+              if (!run.lost && run.hidden.get() == 0) {
+                states.put(id, run.phase().name());
+              }
+            });
+        return Optional.of(states);
+    }
   }
 
   @Override

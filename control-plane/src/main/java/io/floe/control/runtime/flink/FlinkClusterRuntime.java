@@ -108,6 +108,16 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             OptionalLong.of(checkpoints.map(CheckpointStatistics::failedStarted).orElse(0L))));
   }
 
+  /** One {@code GET /jobs/overview} for every job of the cluster. */
+  @Override
+  public Optional<Map<String, String>> runStates() {
+    Map<String, String> states = new HashMap<>();
+    for (JobSummary job : jobs.jobs()) {
+      states.put(job.jobId(), job.state());
+    }
+    return Optional.of(states);
+  }
+
   @Override
   public void submit(RunSubmission submission) {
     requireNonNull(submission, "submission is null");

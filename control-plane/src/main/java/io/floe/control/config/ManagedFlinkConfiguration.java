@@ -5,6 +5,7 @@ import io.floe.control.artifact.ArtifactService;
 import io.floe.control.catalog.TablePositions;
 import io.floe.control.model.RuntimeTargets;
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.runtime.managed.AwsRetries;
 import io.floe.control.runtime.managed.CloudWatchApplicationMetrics;
 import io.floe.control.runtime.managed.IamPolicies;
 import io.floe.control.runtime.managed.ManagedFlinkRuntime;
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -30,9 +32,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The managed-flink target, when {@code floe.runtime.managed-flink.region} is set: the
- * kinesisanalyticsv2, S3 and CloudWatch clients (the SDK's default credentials), the artifact
- * bucket, the applications' metrics and the runtime, which judges restore points against the
- * tables' commits.
+ * kinesisanalyticsv2, S3 and CloudWatch clients (the SDK's default credentials, {@link AwsRetries}
+ * with {@code floe.runtime.managed-flink.max-attempts}), the artifact bucket, the applications'
+ * metrics and the runtime, which judges restore points against the tables' commits.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "floe.runtime.managed-flink", name = "region")
@@ -44,7 +46,8 @@ public class ManagedFlinkConfiguration {
         KinesisAnalyticsV2Client.builder()
             .region(Region.of(config.region()))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClient(httpClient(properties.httpTimeout()));
+            .httpClient(httpClient(properties.httpTimeout()))
+            .overrideConfiguration(retries(config));
     if (config.endpoint() != null) {
       builder.endpointOverride(config.endpoint());
     }
@@ -58,7 +61,8 @@ public class ManagedFlinkConfiguration {
         S3Client.builder()
             .region(Region.of(config.region()))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClient(httpClient(Duration.ofMinutes(10)));
+            .httpClient(httpClient(Duration.ofMinutes(10)))
+            .overrideConfiguration(retries(config));
     if (config.s3Endpoint() != null) {
       builder.endpointOverride(config.s3Endpoint()).forcePathStyle(true);
     }
@@ -72,7 +76,8 @@ public class ManagedFlinkConfiguration {
         CloudWatchClient.builder()
             .region(Region.of(config.region()))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClient(httpClient(properties.httpTimeout()));
+            .httpClient(httpClient(properties.httpTimeout()))
+            .overrideConfiguration(retries(config));
     if (config.cloudwatch().endpoint() != null) {
       builder.endpointOverride(config.cloudwatch().endpoint());
     }
@@ -109,6 +114,13 @@ public class ManagedFlinkConfiguration {
   @Bean
   IamPolicies iamPolicies(RuntimeProperties properties) {
     return new IamPolicies(properties.managedFlink());
+  }
+
+  /** The SDK's standard retries with full jitter, Managed Flink's rate LimitExceeded included. */
+  private static ClientOverrideConfiguration retries(RuntimeProperties.ManagedFlink config) {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetries.standard(config.maxAttempts()))
+        .build();
   }
 
   private static UrlConnectionHttpClient httpClient(Duration timeout) {

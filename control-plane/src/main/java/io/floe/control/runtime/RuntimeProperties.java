@@ -1,10 +1,13 @@
 package io.floe.control.runtime;
 
+import static java.util.Objects.requireNonNull;
+
 import io.floe.control.model.RuntimeTargets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -16,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param flinkCluster the Flink session cluster of the flink-cluster target, if any
  * @param httpTimeout how long one call to a runtime may take
  * @param managedFlink Amazon Managed Service for Apache Flink, the managed-flink target, if any
+ * @param throttleBackoff how long a target's calls are held back after its service throttled one
+ *     (beyond the client's own retries), before jitter; doubled with each throttled answer in a row
+ * @param throttleMaxBackoff the longest a target's calls are held back after throttled answers
  */
 @ConfigurationProperties("floe.runtime")
 public record RuntimeProperties(
@@ -23,7 +29,40 @@ public record RuntimeProperties(
     Path loaderJar,
     FlinkCluster flinkCluster,
     @DefaultValue("30s") Duration httpTimeout,
-    ManagedFlink managedFlink) {
+    ManagedFlink managedFlink,
+    @DefaultValue(THROTTLE_BACKOFF) Duration throttleBackoff,
+    @DefaultValue(THROTTLE_MAX_BACKOFF) Duration throttleMaxBackoff) {
+  static final String THROTTLE_BACKOFF = "2s"; // Duration.ofSeconds(2) below
+  static final String THROTTLE_MAX_BACKOFF = "60s"; // Duration.ofSeconds(60) below
+
+  @ConstructorBinding
+  public RuntimeProperties {
+    new ThrottleBackoff(
+        requireNonNull(throttleBackoff, "floe.runtime.throttle-backoff is null"),
+        requireNonNull(throttleMaxBackoff, "floe.runtime.throttle-max-backoff is null"));
+  }
+
+  /** With the default throttle back-off. */
+  public RuntimeProperties(
+      String defaultTarget,
+      Path loaderJar,
+      FlinkCluster flinkCluster,
+      Duration httpTimeout,
+      ManagedFlink managedFlink) {
+    this(
+        defaultTarget,
+        loaderJar,
+        flinkCluster,
+        httpTimeout,
+        managedFlink,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(60));
+  }
+
+  /** How long a target's calls are held back after its service throttled them. */
+  public ThrottleBackoff throttle() {
+    return new ThrottleBackoff(throttleBackoff, throttleMaxBackoff);
+  }
 
   /** A Flink session cluster reached through its REST API. */
   public record FlinkCluster(URI restUrl) {}
@@ -47,6 +86,9 @@ public record RuntimeProperties(
    * @param steadyStateTimeout how long one call waits for an application in transition before it
    *     lets the reconciler come back later
    * @param cloudwatch where the applications' metrics are read (defaults when absent)
+   * @param maxAttempts how often the control plane's kinesisanalyticsv2, S3 and CloudWatch clients
+   *     attempt one call that failed for a reason worth repeating (throttling, a server error, no
+   *     answer), with exponential back-off and full jitter between attempts
    */
   public record ManagedFlink(
       String region,
@@ -61,9 +103,18 @@ public record RuntimeProperties(
       String logGroup,
       @DefaultValue("floe-") String applicationPrefix,
       @DefaultValue("20s") Duration steadyStateTimeout,
-      @DefaultValue CloudWatch cloudwatch) {
+      @DefaultValue CloudWatch cloudwatch,
+      @DefaultValue("" + DEFAULT_MAX_ATTEMPTS) int maxAttempts) {
+    /** The AWS SDK's own default for its standard retry mode. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    @ConstructorBinding
     public ManagedFlink {
       cloudwatch = cloudwatch == null ? CloudWatch.DEFAULTS : cloudwatch;
+      require(
+          maxAttempts >= 1 && maxAttempts <= 10,
+          "max-attempts",
+          "must be between 1 and 10, was " + maxAttempts);
       require(region != null && !region.isBlank(), "region", "is required");
       require(
           serviceRoleArn != null && serviceRoleArn.startsWith("arn:aws"),
@@ -117,6 +168,38 @@ public record RuntimeProperties(
             "cloudwatch.lookback",
             "must be between 1 min and 15 days (CloudWatch keeps one-minute data for 15 days)");
       }
+    }
+
+    /** With the default attempts per AWS call. */
+    public ManagedFlink(
+        String region,
+        URI endpoint,
+        URI s3Endpoint,
+        String serviceRoleArn,
+        String artifactBucket,
+        int snapshotsToKeep,
+        int kpuLimit,
+        int parallelismPerKpu,
+        boolean autoscaling,
+        String logGroup,
+        String applicationPrefix,
+        Duration steadyStateTimeout,
+        CloudWatch cloudwatch) {
+      this(
+          region,
+          endpoint,
+          s3Endpoint,
+          serviceRoleArn,
+          artifactBucket,
+          snapshotsToKeep,
+          kpuLimit,
+          parallelismPerKpu,
+          autoscaling,
+          logGroup,
+          applicationPrefix,
+          steadyStateTimeout,
+          cloudwatch,
+          DEFAULT_MAX_ATTEMPTS);
     }
 
     /** The most parallelism the account's KPU limit allows an application. */

@@ -143,6 +143,9 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   // Guarded by this.
   private final Map<String, Application> applications = new TreeMap<>();
   private final Map<String, Integer> lostResponses = new LinkedHashMap<>();
+  private final Map<String, Integer> throttledCalls = new LinkedHashMap<>();
+  private final Map<String, Integer> received = new TreeMap<>();
+  private Instant throttledUntil = Instant.MIN;
   private final Map<String, String> failures = new LinkedHashMap<>();
   private final Set<String> racedUpdates = new java.util.HashSet<>();
   private int snapshotLimit = DEFAULT_SNAPSHOT_LIMIT;
@@ -261,6 +264,38 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   }
 
   /**
+   * The next {@code times} calls of the operation are throttled: they take no effect and answer
+   * HTTP 400 {@code LimitExceededException} with the message {@code Rate exceeded}, as the service
+   * does when the account's request rate is exceeded.
+   */
+  public synchronized void throttle(String operation, int times) {
+    requireNonNull(operation, "operation is null");
+    if (times < 0) {
+      throw new IllegalArgumentException("times must not be negative, was " + times);
+    }
+    throttledCalls.put(operation, times);
+  }
+
+  /**
+   * Every call is throttled for this long on the fake's clock (as {@link #throttle}); {@code
+   * Duration.ZERO} ends it.
+   */
+  public synchronized void throttleFor(Duration duration) {
+    requireNonNull(duration, "duration is null");
+    throttledUntil = now().plus(duration);
+  }
+
+  /** How many calls of the operation the fake received, throttled ones included. */
+  public synchronized int received(String operation) {
+    return received.getOrDefault(requireNonNull(operation, "operation is null"), 0);
+  }
+
+  /** How many calls the fake received, of every operation, throttled ones included. */
+  public synchronized int received() {
+    return received.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
    * Another writer changes the application's configuration (a new version and ConditionalToken), as
    * a concurrent console edit would.
    */
@@ -361,6 +396,8 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
   private AwsJsonOperation guarded(String name, AwsJsonOperation operation) {
     return input -> {
       synchronized (this) {
+        received.merge(name, 1, Integer::sum);
+        throttle(name);
         applications.values().forEach(this::advance);
         applications.values().removeIf(app -> app.deleted);
         ObjectNode response = operation.handle(input);
@@ -373,6 +410,18 @@ public final class FakeKinesisAnalyticsV2 implements AwsJsonService {
         return response;
       }
     };
+  }
+
+  private void throttle(String operation) {
+    Integer left = throttledCalls.get(operation);
+    boolean counted = left != null && left > 0;
+    if (counted) {
+      throttledCalls.put(operation, left - 1);
+    }
+    if (counted || now().isBefore(throttledUntil)) {
+      throw new AwsJsonError(
+          "LimitExceededException", "Rate exceeded for " + operation + " (injected)");
+    }
   }
 
   private ObjectNode createApplication(AwsJsonInput input) {

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.ApplicationStatu
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ConcurrentModificationException;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ConfigurationType;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesisanalyticsv2.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.OperationStatus;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.PropertyGroup;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.ResourceInUseException;
@@ -330,6 +331,49 @@ class FakeKinesisAnalyticsV2Test {
     assertThatThrownBy(() -> describe(name))
         .isInstanceOf(ResourceNotFoundException.class)
         .hasMessageContaining("not found");
+  }
+
+  @Test
+  void theNextCallsOfAnOperationAreThrottledWithoutTakingEffect() {
+    fake.throttle("CreateApplication", 1);
+    int creates = fake.received("CreateApplication");
+    int applications = client.listApplications(r -> r.limit(50)).applicationSummaries().size();
+    assertThatThrownBy(FakeKinesisAnalyticsV2Test::create)
+        .isInstanceOfSatisfying(
+            LimitExceededException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("LimitExceededException");
+              assertThat(e.awsErrorDetails().errorMessage()).startsWith("Rate exceeded");
+            });
+    assertThat(fake.received("CreateApplication")).isEqualTo(creates + 1);
+    assertThat(client.listApplications(r -> r.limit(50)).applicationSummaries())
+        .hasSize(applications);
+
+    String name = create();
+    fake.throttle("DescribeApplication", 2);
+    int describes = fake.received("DescribeApplication");
+    assertThatThrownBy(() -> describe(name)).isInstanceOf(LimitExceededException.class);
+    assertThatThrownBy(() -> describe(name)).isInstanceOf(LimitExceededException.class);
+    assertThat(describe(name).applicationName()).isEqualTo(name);
+    assertThat(fake.received("DescribeApplication")).isEqualTo(describes + 3);
+  }
+
+  @Test
+  void everyCallIsThrottledForAWhileOnTheFakesClock() {
+    String name = create();
+    int before = fake.received();
+    fake.throttleFor(STEP);
+    try {
+      assertThatThrownBy(() -> describe(name)).isInstanceOf(LimitExceededException.class);
+      assertThatThrownBy(() -> client.listApplications(r -> r.limit(5)))
+          .isInstanceOf(LimitExceededException.class);
+      clock.advance(STEP);
+      assertThat(describe(name).applicationName()).isEqualTo(name);
+      assertThat(fake.received()).isEqualTo(before + 3);
+    } finally {
+      fake.throttleFor(Duration.ZERO);
+    }
   }
 
   private static void createWithoutRetries() {

@@ -2,6 +2,7 @@ package io.floe.control.runtime.flink;
 
 import static java.util.Objects.requireNonNull;
 
+import io.floe.control.runtime.RuntimeThrottledException;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One HTTP exchange with a Flink REST API, with a timeout, and its failures typed: no answer or a
  * server error is a {@link FlinkUnavailableException}, a client error a {@link
- * FlinkRejectedException}, both with Flink's {@code errors} text.
+ * FlinkRejectedException}, both with Flink's {@code errors} text; a 429, or a 503 with Retry-After
+ * (a rate limiter in front of the JobManager: Flink itself sends neither, bar a 503 without
+ * Retry-After during a leader election), is a {@link RuntimeThrottledException}.
  */
 final class FlinkHttp {
   static final String JSON = "application/json";
@@ -111,10 +114,25 @@ final class FlinkHttp {
       return Optional.empty();
     }
     FlinkErrors errors = errors(response.body());
-    if (status >= 500 || status == 408 || status == 429) {
+    Optional<Duration> retryAfter = retryAfter(response);
+    if (status == 429 || (status == 503 && retryAfter.isPresent())) {
+      throw new RuntimeThrottledException(
+          call + " failed with HTTP " + status + ": " + errors.summary(), retryAfter, null);
+    }
+    if (status >= 500 || status == 408) {
       throw new FlinkUnavailableException(call, status, errors);
     }
     throw new FlinkRejectedException(call, status, errors);
+  }
+
+  /** The Retry-After header in seconds, when the answer has one (its HTTP-date form is ignored). */
+  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(String::strip)
+        .filter(value -> value.matches("\\d{1,9}"))
+        .map(value -> Duration.ofSeconds(Long.parseLong(value)));
   }
 
   private JsonNode parse(String call, String body) {

@@ -3,6 +3,7 @@ package io.floe.control.runtime.managed;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.runtime.RuntimeProperties;
+import io.floe.control.runtime.RuntimeThrottledException;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,6 +59,9 @@ final class RecentJobMetrics {
       Instant from = periodStart(started);
       Instant to = periodStart(now).plusSeconds(ApplicationMetrics.PERIOD_SECONDS);
       figures = JobMetrics.of(metrics.periodMaxima(application, JobMetrics.METRICS, from, to));
+    } catch (RuntimeThrottledException e) {
+      // Managed Flink's own API throttled: the observation waits, as the runtime's gate does.
+      throw e;
     } catch (MetricsUnavailableException
         | RuntimeUnavailableException
         | ResourceNotFoundException e) {

@@ -3,6 +3,7 @@ package io.floe.control.runtime.managed;
 import static java.util.Objects.requireNonNull;
 
 import io.floe.control.runtime.RunRejectedException;
+import io.floe.control.runtime.RuntimeThrottledException;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +38,9 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.TooManyTagsExcep
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.UnsupportedOperationException;
 
 /**
- * The Managed Flink applications of kinesisanalyticsv2, through the SDK's client (whose own retries
- * cover throttling and lost responses): what each call sends, and which errors it surfaces how.
+ * The Managed Flink applications of kinesisanalyticsv2, through the SDK's client (whose own
+ * retries, {@link AwsRetries}, cover throttling and lost responses): what each call sends, and
+ * which errors it surfaces how.
  */
 public final class SdkManagedFlinkApplications implements ManagedFlinkApplications {
   private static final int PAGE = 50;
@@ -213,30 +215,44 @@ public final class SdkManagedFlinkApplications implements ManagedFlinkApplicatio
   }
 
   /**
-   * Makes a call: validation errors become RunRejectedException (surfaced, never retried); failures
-   * to reach the service RuntimeUnavailableException; concurrency and state errors pass to the
-   * caller, which decides.
+   * Makes a call: throttling that outlasted the client's retries becomes RuntimeThrottledException;
+   * validation errors and quotas RunRejectedException (surfaced, never retried); failures to reach
+   * the service RuntimeUnavailableException; concurrency and state errors pass to the caller, which
+   * decides.
    */
   private static <T> T call(Supplier<T> request) {
     try {
       return request.get();
-    } catch (ConcurrentModificationException
-        | ResourceInUseException
-        | ResourceNotFoundException e) {
-      throw e;
-    } catch (InvalidArgumentException
-        | InvalidApplicationConfigurationException
-        | InvalidRequestException
-        | CodeValidationException
-        | LimitExceededException
-        | TooManyTagsException
-        | UnsupportedOperationException e) {
-      throw new RunRejectedException(
-          "Managed Flink refused the request: " + e.awsErrorDetails().errorMessage(), e);
-    } catch (KinesisAnalyticsV2Exception e) {
-      throw new RuntimeUnavailableException("Managed Flink failed: " + e.getMessage(), e);
     } catch (SdkException e) {
-      throw new RuntimeUnavailableException("Managed Flink is not reachable: " + e.getMessage(), e);
+      throw classified(e);
     }
+  }
+
+  private static RuntimeException classified(SdkException e) {
+    if (AwsRetries.isThrottling(e)) {
+      return new RuntimeThrottledException(
+          "Managed Flink throttled the request: " + e.getMessage(), e);
+    }
+    if (e instanceof ConcurrentModificationException
+        || e instanceof ResourceInUseException
+        || e instanceof ResourceNotFoundException) {
+      return e;
+    }
+    if (e instanceof InvalidArgumentException
+        || e instanceof InvalidApplicationConfigurationException
+        || e instanceof InvalidRequestException
+        || e instanceof CodeValidationException
+        || e instanceof LimitExceededException
+        || e instanceof TooManyTagsException
+        || e instanceof UnsupportedOperationException) {
+      return new RunRejectedException(
+          "Managed Flink refused the request: "
+              + ((KinesisAnalyticsV2Exception) e).awsErrorDetails().errorMessage(),
+          e);
+    }
+    if (e instanceof KinesisAnalyticsV2Exception) {
+      return new RuntimeUnavailableException("Managed Flink failed: " + e.getMessage(), e);
+    }
+    return new RuntimeUnavailableException("Managed Flink is not reachable: " + e.getMessage(), e);
   }
 }

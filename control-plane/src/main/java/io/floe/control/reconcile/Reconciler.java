@@ -15,6 +15,7 @@ import io.floe.control.runtime.PipelineRuntime;
 import io.floe.control.runtime.RecentRuns;
 import io.floe.control.runtime.RunObservation;
 import io.floe.control.runtime.RuntimeRegistry;
+import io.floe.control.runtime.RuntimeThrottledException;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.store.Events;
 import io.floe.control.store.OperationQueue;
@@ -179,10 +180,15 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     leasesRenewedAt = now;
   }
 
-  /** The target's runs with their states; none listed when the listing failed. */
+  /**
+   * The target's runs with their states; none listed when the listing failed (every run is looked
+   * at), no listing while the runtime is throttled (the steady interval decides).
+   */
   private Optional<Map<String, String>> runStates(String target) {
     try {
       return runtimes.find(target).flatMap(PipelineRuntime::runStates);
+    } catch (RuntimeThrottledException e) {
+      return Optional.empty();
     } catch (RuntimeException e) {
       LOG.debug("Cannot list the runs of {}: {}", target, e.getMessage());
       return Optional.of(Map.of());

@@ -37,6 +37,11 @@ public final class ThrottledRuntime implements PipelineRuntime {
   }
 
   @Override
+  public Optional<Map<String, String>> runStates() {
+    return call(runtime::runStates);
+  }
+
+  @Override
   public void submit(RunSubmission submission) {
     run(() -> runtime.submit(submission));
   }

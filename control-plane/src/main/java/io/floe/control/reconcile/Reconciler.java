@@ -74,6 +74,7 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<String, Missing> gone = new ConcurrentHashMap<>();
   private volatile Instant leasesRenewedAt = Instant.MIN;
+  private volatile int liveReplicas = 1;
 
   /** A schema drift of a live pipeline: since when the loader writes the old schema. */
   private record LiveDrift(SchemaDrift.Drift drift, Instant since) {}
@@ -138,8 +139,10 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
   /**
    * One pass: renews this replica's leases, then looks at the pipelines that are due (see {@link
    * LookSchedule}) and not leased by another replica; the ones already being reconciled are
-   * skipped. Costs four queries and one run listing per runtime target, whatever the number of
-   * pipelines.
+   * skipped. Replicas share the pipelines evenly: one takes a free pipeline only while it holds
+   * fewer than its share (the pipelines divided by the replicas alive), unless the pipeline has an
+   * operation to carry out, and gives steady ones back above its share. Costs three queries and one
+   * run listing per runtime target, whatever the number of pipelines.
    */
   public void reconcileAll() {
     due().forEach(this::wake);
@@ -150,33 +153,77 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     Instant now = clock.instant();
     renewLeases(now);
     Set<String> withOperations = operations.pipelinesWithUnfinished();
-    Set<String> leasedElsewhere = leases.heldByOthers(owner);
+    Map<String, String> holders = leases.holders();
     List<String> names = pipelines.names();
     schedule.retain(names);
+    int share = (names.size() + liveReplicas - 1) / liveReplicas;
+    long mine = holders.values().stream().filter(owner::equals).count();
+    mine -= giveBack(mine - share, holders, withOperations);
     Map<String, Optional<Map<String, String>>> runStates = new HashMap<>();
     List<String> due = new ArrayList<>();
     for (String name : names) {
-      if (leasedElsewhere.contains(name)) {
+      String holder = holders.get(name);
+      if (holder != null && !holder.equals(owner)) {
         schedule.forget(name);
         continue;
+      }
+      boolean free = holder == null;
+      boolean operationPending = withOperations.contains(name);
+      if (free && !operationPending && mine >= share) {
+        continue; // another replica's share; one with an operation is taken at once
       }
       Optional<Map<String, String>> listed =
           schedule
               .steadyTarget(name)
               .flatMap(target -> runStates.computeIfAbsent(target, this::runStates));
-      if (schedule.due(name, now, withOperations.contains(name), listed)) {
+      if (schedule.due(name, now, operationPending, listed)) {
         due.add(name);
+        if (free) {
+          mine++;
+        }
       }
     }
     return due;
   }
 
-  /** Renews every lease this replica holds in one statement, three times per lease. */
+  /**
+   * Releases up to {@code excess} of this replica's leases, of pipelines that hold still and have
+   * nothing to carry out, so that a replica that joined takes them: how many it released.
+   */
+  private int giveBack(long excess, Map<String, String> holders, Set<String> withOperations) {
+    List<String> released = new ArrayList<>();
+    for (Map.Entry<String, String> lease : holders.entrySet()) {
+      String name = lease.getKey();
+      if (released.size() < excess
+          && lease.getValue().equals(owner)
+          && !withOperations.contains(name)
+          && !inFlight.contains(name)
+          && schedule.steadyTarget(name).isPresent()) {
+        released.add(name);
+      }
+    }
+    for (String name : released) {
+      schedule.forget(name);
+      leases.release(name, owner);
+      holders.remove(name);
+    }
+    if (!released.isEmpty()) {
+      LOG.info(
+          "Gave {} pipelines back to the other replicas ({} alive)", released.size(), liveReplicas);
+    }
+    return released.size();
+  }
+
+  /**
+   * Renews every lease this replica holds in one statement, and its own row among the replicas,
+   * three times per lease.
+   */
   private void renewLeases(Instant now) {
     if (now.isBefore(leasesRenewedAt.plus(properties.lease().dividedBy(3)))) {
       return;
     }
     leases.renewAll(owner, properties.lease());
+    liveReplicas = leases.liveReplicas(owner, properties.lease());
     leasesRenewedAt = now;
   }
 

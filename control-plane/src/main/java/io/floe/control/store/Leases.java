@@ -6,7 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -21,7 +22,7 @@ public final class Leases {
   private final String insert;
   private final String delete;
   private final String renewAll;
-  private final String heldByOthers;
+  private final String holders;
 
   /**
    * @param table the lease table (a constant of the caller, never user input)
@@ -40,8 +41,7 @@ public final class Leases {
         "insert into " + table + " (" + keyColumn + ", owner, expires_at) values (?, ?, ?)";
     this.delete = "delete from " + table + " where " + keyColumn + " = ? and owner = ?";
     this.renewAll = "update " + table + " set expires_at = ? where owner = ? and expires_at >= ?";
-    this.heldByOthers =
-        "select " + keyColumn + " from " + table + " where owner <> ? and expires_at >= ?";
+    this.holders = "select " + keyColumn + ", owner from " + table + " where expires_at >= ?";
   }
 
   /** Takes or renews the lease; false when another owner holds an unexpired one. */
@@ -75,13 +75,14 @@ public final class Leases {
         .update();
   }
 
-  /** The keys other owners hold unexpired leases on. */
-  public Set<String> heldByOthers(String owner) {
-    return Set.copyOf(
-        jdbc.sql(heldByOthers)
-            .params(owner, clock.instant().atOffset(ZoneOffset.UTC))
-            .query(String.class)
-            .list());
+  /** The owner of every unexpired lease, by key. */
+  public Map<String, String> holders() {
+    Map<String, String> owners = new HashMap<>();
+    jdbc.sql(holders)
+        .param(clock.instant().atOffset(ZoneOffset.UTC))
+        .query((rs, row) -> owners.put(rs.getString(1), rs.getString(2)))
+        .list();
+    return owners;
   }
 
   public void release(String key, String owner) {

@@ -80,6 +80,33 @@ final class ReconcileFixture {
     return reconciler(leases, pipeline -> Optional.empty());
   }
 
+  /** A reconciler of another replica, named {@code instanceId}, on the same stores. */
+  Reconciler replica(PipelineLeases leases, String instanceId) {
+    ReconcileProperties replica =
+        new ReconcileProperties(
+            properties.interval(),
+            properties.lease(),
+            properties.threads(),
+            properties.startTimeout(),
+            instanceId,
+            properties.goneAfter(),
+            properties.recoveryBackoff(),
+            properties.recoveryMaxBackoff());
+    return new Reconciler(
+        pipelines,
+        operations,
+        runner(),
+        runtimes,
+        leases,
+        events,
+        queue,
+        pipeline -> Optional.empty(),
+        new RunProgress(operations, positions, renderer),
+        recentRuns,
+        clock,
+        replica);
+  }
+
   /** A reconciler as a control plane that just started builds it, seeing these drifts. */
   Reconciler reconciler(PipelineLeases leases, SchemaDrift drifts) {
     return new Reconciler(

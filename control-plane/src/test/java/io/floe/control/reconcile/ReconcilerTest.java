@@ -52,6 +52,7 @@ class ReconcilerTest {
   @BeforeEach
   void start() {
     jdbc.sql("delete from pipeline_lease").update();
+    jdbc.sql("delete from control_plane_replica").update();
     fixture = new ReconcileFixture();
     runtime = fixture.runtime;
     reconciler = fixture.reconciler(new PipelineLeases(jdbc, fixture.clock));
@@ -168,6 +169,62 @@ class ReconcilerTest {
     assertThat(reconciler.due()).as("its lease is the other replica's").isEmpty();
     fixture.clock.advance(Duration.ofSeconds(31));
     assertThat(reconciler.due()).as("the other's lease lapsed").containsExactly(PIPELINE);
+  }
+
+  @Test
+  void replicasShareThePipelinesEvenlyAndOneTakesThemAllWhenTheOtherIsGone() {
+    fixture.create(DesiredState.STOPPED, 1);
+    for (int i = 1; i < 6; i++) {
+      fixture.pipelines.insert(
+          new io.floe.control.model.Pipeline(
+              "stopped-" + i,
+              fixture.pipeline().spec(),
+              DesiredState.STOPPED,
+              Map.of(),
+              1,
+              fixture.clock.instant(),
+              fixture.clock.instant()),
+          PipelineStatus.pending("stopped-" + i, fixture.clock.instant()));
+    }
+    PipelineLeases leases = new PipelineLeases(jdbc, fixture.clock);
+    Reconciler other = fixture.replica(leases, "replica-other");
+    try {
+      pass(reconciler);
+      assertThat(holders())
+          .as("alone, it takes every pipeline")
+          .isEqualTo(Map.of("replica-test", 6L));
+
+      pass(other);
+      assertThat(holders()).as("nothing is free").isEqualTo(Map.of("replica-test", 6L));
+      fixture.clock.advance(Duration.ofSeconds(10)); // the next renewal sees two replicas
+      pass(reconciler);
+      pass(other);
+      assertThat(holders())
+          .as("half each")
+          .isEqualTo(Map.of("replica-test", 3L, "replica-other", 3L));
+
+      // replica-test is gone (killed: no pass any more); its row and leases expire.
+      fixture.clock.advance(Duration.ofSeconds(31));
+      pass(other);
+      assertThat(holders()).as("taken over").isEqualTo(Map.of("replica-other", 6L));
+    } finally {
+      other.destroy();
+    }
+  }
+
+  /** One pass of a replica, its looks made here one after the other. */
+  private static void pass(Reconciler replica) {
+    for (String name : replica.due()) {
+      replica.reconcile(name);
+    }
+  }
+
+  private static Map<String, Long> holders() {
+    Map<String, Long> owners = new java.util.TreeMap<>();
+    jdbc.sql("select owner, count(*) from pipeline_lease group by owner")
+        .query((rs, row) -> owners.put(rs.getString(1), rs.getLong(2)))
+        .list();
+    return owners;
   }
 
   @Test

@@ -103,7 +103,8 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
             "idempotency_key",
             "pipeline_lease",
             "maintenance_run",
-            "table_lease")) {
+            "table_lease",
+            "control_plane_replica")) {
       jdbc.sql("delete from " + table).update();
     }
     clock.set(T0);
@@ -210,23 +211,33 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
   }
 
   @Test
-  void renewAllRenewsTheOwnersUnexpiredLeasesAndOthersSeeThemHeld() {
+  void renewAllRenewsTheOwnersUnexpiredLeasesAndEveryHolderIsKnown() {
     assertThat(leases.tryAcquire("orders", "replica-a", LEASE)).isTrue();
     clock.advance(Duration.ofSeconds(20));
     assertThat(leases.tryAcquire("refunds", "replica-a", LEASE)).isTrue();
     assertThat(leases.tryAcquire("payments", "replica-b", LEASE)).isTrue();
-    assertThat(leases.heldByOthers("replica-a")).containsExactly("payments");
-    assertThat(leases.heldByOthers("replica-b")).containsExactlyInAnyOrder("orders", "refunds");
+    assertThat(leases.holders())
+        .isEqualTo(Map.of("orders", "replica-a", "refunds", "replica-a", "payments", "replica-b"));
 
     clock.advance(Duration.ofSeconds(20)); // orders expired 10 s ago; refunds holds 10 s more
     leases.renewAll("replica-a", LEASE);
-    assertThat(leases.heldByOthers("replica-b"))
+    assertThat(leases.holders())
         .as("an expired lease is not renewed")
-        .containsExactly("refunds");
+        .isEqualTo(Map.of("refunds", "replica-a", "payments", "replica-b"));
     clock.advance(Duration.ofSeconds(25));
-    assertThat(leases.heldByOthers("replica-b")).as("renewed for 30 s").containsExactly("refunds");
+    assertThat(leases.holders()).as("renewed for 30 s").isEqualTo(Map.of("refunds", "replica-a"));
     assertThat(leases.tryAcquire("orders", "replica-b", LEASE)).isTrue();
     assertThat(leases.tryAcquire("refunds", "replica-b", LEASE)).isFalse();
+  }
+
+  @Test
+  void replicasAreAliveWhileTheyRenewTheirRow() {
+    assertThat(leases.liveReplicas("replica-a", LEASE)).isEqualTo(1);
+    assertThat(leases.liveReplicas("replica-b", LEASE)).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(leases.liveReplicas("replica-a", LEASE)).as("renewed, not added").isEqualTo(2);
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(leases.liveReplicas("replica-a", LEASE)).as("replica-b's row expired").isEqualTo(1);
   }
 
   @Test

@@ -116,7 +116,6 @@ public final class LoaderSettings {
           WriteSettings.MODE.key(),
           "upsert does not route: give no route.* settings (each routed table would need the key)");
     }
-    reader.problem(WriteSettings.MODE.key(), "upsert is not supported by this loader version yet");
   }
 
   /** Every declared setting, in documentation order. Prefixed pass-through keys are not listed. */

@@ -193,9 +193,18 @@ class WriteSettingsTest {
   }
 
   @Test
-  void upsertIsRefusedUntilTheWriterSupportsIt() {
+  void upsertWithAnEnvelope() {
     Map<String, String> given = minimal();
     given.put("write.mode", "upsert");
-    assertProblem(given, "write.mode: upsert is not supported by this loader version yet");
+    given.put("write.key-columns", "id");
+    given.put("parse.envelope", "debezium");
+    given.put("parse.envelope.source-timestamp-column", "changed_at");
+
+    LoaderSettings settings = LoaderSettings.parse(given);
+
+    assertThat(settings.writing().upsert()).isTrue();
+    assertThat(settings.writing().keyColumns()).contains(List.of("id"));
+    assertThat(settings.parsing().envelope()).isEqualTo(Envelope.DEBEZIUM);
+    assertThat(settings.parsing().envelopeTimestampColumn()).contains("changed_at");
   }
 }

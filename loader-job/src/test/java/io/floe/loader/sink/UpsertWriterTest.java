@@ -161,6 +161,52 @@ class UpsertWriterTest {
   }
 
   @Test
+  void debeziumEventsUpsertAndDeleteWithTheirSourceTimestamp() throws Exception {
+    Schema schema =
+        new Schema(
+            List.of(
+                Types.NestedField.required(1, "id", Types.LongType.get()),
+                Types.NestedField.optional(2, "name", Types.StringType.get()),
+                Types.NestedField.optional(3, "changed_at", Types.TimestampType.withZone())),
+            Set.of(1));
+    Table table = tables.create("accounts", schema, PartitionSpec.unpartitioned());
+    settings.remove("write.delete-field");
+    settings.remove("write.delete-values");
+    settings.put("parse.envelope", "debezium");
+    settings.put("parse.envelope.source-timestamp-column", "changed_at");
+    try (Harnesses loader = new Harnesses(null)) {
+      loader.send("{\"id\": 1}", event("c", null, "{\"id\": 1, \"name\": \"a\"}", 1000));
+      loader.send("{\"id\": 2}", event("r", null, "{\"id\": 2, \"name\": \"b\"}", 2000));
+      loader.checkpoint(1);
+      loader.send(
+          "{\"id\": 1}",
+          event("u", "{\"id\": 1, \"name\": \"a\"}", "{\"id\": 1, \"name\": \"a2\"}", 3000));
+      loader.send("{\"id\": 2}", event("d", "{\"id\": 2, \"name\": \"b\"}", null, 4000));
+      loader.send("{\"id\": 2}", null); // Debezium's tombstone after a delete: deletes again
+      loader.checkpoint(2);
+    }
+
+    List<Record> rows = TestTables.rows(table);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).getField("id")).isEqualTo(1L);
+    assertThat(rows.get(0).getField("name")).isEqualTo("a2");
+    assertThat(rows.get(0).getField("changed_at"))
+        .isEqualTo(java.time.OffsetDateTime.parse("1970-01-01T00:00:03Z"));
+  }
+
+  private static String event(String op, String before, String after, long sourceMillis) {
+    return "{\"before\": "
+        + before
+        + ", \"after\": "
+        + after
+        + ", \"source\": {\"ts_ms\": "
+        + sourceMillis
+        + "}, \"op\": \""
+        + op
+        + "\"}";
+  }
+
+  @Test
   void theWriterRefusesTablesItCannotUpsert() {
     tables.create("accounts", new Schema(ACCOUNTS.columns()), PartitionSpec.unpartitioned());
     assertThat(rootMessage(() -> new Harnesses(null).close()))

@@ -9,6 +9,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ final class CheckpointCommitter {
   private final PendingCheckpoints files;
   private final DeadLetterOutbox outbox;
   private final Map<String, Long> committedOffsets;
+  private final boolean rowDeltas;
   private Counter commits;
   private volatile long lastCommitMillis;
 
@@ -40,8 +43,10 @@ final class CheckpointCommitter {
       String operatorId,
       String loaderVersion,
       PendingCheckpoints files,
-      DeadLetterOutbox outbox) {
+      DeadLetterOutbox outbox,
+      boolean rowDeltas) {
     this.table = table;
+    this.rowDeltas = rowDeltas;
     this.pipeline = pipeline;
     this.committerId = committerId;
     this.jobId = jobId;
@@ -122,13 +127,36 @@ final class CheckpointCommitter {
     LOG.info("Recorded where {} starts reading: {}", pipeline, offsets);
   }
 
-  /** Commits the checkpoints as one snapshot by the identity, then publishes their dead letters. */
+  /**
+   * Commits the checkpoints by the identity, then publishes their dead letters: appended files as
+   * one snapshot; row deltas (upsert mode) one snapshot per checkpoint, since a checkpoint's
+   * equality deletes apply only to rows committed before it, with a lower sequence number.
+   */
   void commit(NavigableMap<Long, PendingCommit> checkpoints, String identity, long upToCheckpointId)
+      throws IOException {
+    if (!rowDeltas || checkpoints.size() == 1) {
+      commitAsOne(checkpoints, identity, upToCheckpointId);
+      return;
+    }
+    long last = checkpoints.lastKey();
+    for (Map.Entry<Long, PendingCommit> checkpoint : checkpoints.entrySet()) {
+      NavigableMap<Long, PendingCommit> one = new TreeMap<>();
+      one.put(checkpoint.getKey(), checkpoint.getValue());
+      commitAsOne(
+          one, identity, checkpoint.getKey() == last ? upToCheckpointId : checkpoint.getKey());
+    }
+  }
+
+  private void commitAsOne(
+      NavigableMap<Long, PendingCommit> checkpoints, String identity, long upToCheckpointId)
       throws IOException {
     long start = System.currentTimeMillis();
     table.refresh();
-    AppendFiles append = table.newAppend();
+    AppendFiles append = rowDeltas ? null : table.newAppend();
+    RowDelta delta = rowDeltas ? table.newRowDelta() : null;
+    SnapshotUpdate<?> update = rowDeltas ? delta : append;
     int fileCount = 0;
+    long deleted = 0;
     long written = 0;
     long routed = 0;
     long deadLettered = 0;
@@ -138,7 +166,8 @@ final class CheckpointCommitter {
     int schemaId = -1;
     List<String> deadLetterFiles = new ArrayList<>();
     for (PendingCommit commit : checkpoints.values()) {
-      fileCount += files.appendTo(append, commit);
+      fileCount += rowDeltas ? files.addTo(delta, commit) : files.appendTo(append, commit);
+      deleted += commit.recordsDeleted();
       deadLetterFiles.addAll(commit.deadLetterFiles());
       written += commit.recordsWritten();
       for (PendingCommit routedTable : commit.routed().values()) {
@@ -154,38 +183,43 @@ final class CheckpointCommitter {
           .forEach((partition, next) -> committedOffsets.merge(partition, next, Math::max));
     }
     String checkpoint = Long.toString(upToCheckpointId);
-    append.set(CommitSummary.PIPELINE, pipeline);
-    append.set(CommitSummary.COMMITTER_ID, identity);
-    append.set(CommitSummary.FLINK_JOB_ID, jobId);
-    append.set(CommitSummary.FLINK_OPERATOR_ID, operatorId);
-    append.set(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID, checkpoint);
-    append.set(CommitSummary.LOADER_VERSION, loaderVersion);
-    append.set(CommitSummary.SCHEMA_ID, Integer.toString(schemaId));
-    append.set(CommitSummary.RECORDS_WRITTEN, Long.toString(written));
+    update.set(CommitSummary.PIPELINE, pipeline);
+    update.set(CommitSummary.COMMITTER_ID, identity);
+    update.set(CommitSummary.FLINK_JOB_ID, jobId);
+    update.set(CommitSummary.FLINK_OPERATOR_ID, operatorId);
+    update.set(CommitSummary.FLINK_MAX_COMMITTED_CHECKPOINT_ID, checkpoint);
+    update.set(CommitSummary.LOADER_VERSION, loaderVersion);
+    update.set(CommitSummary.SCHEMA_ID, Integer.toString(schemaId));
+    update.set(CommitSummary.RECORDS_WRITTEN, Long.toString(written));
+    if (rowDeltas) {
+      update.set(CommitSummary.RECORDS_DELETED, Long.toString(deleted));
+    }
     if (routed > 0) {
-      append.set(CommitSummary.RECORDS_ROUTED, Long.toString(routed));
+      update.set(CommitSummary.RECORDS_ROUTED, Long.toString(routed));
     }
-    append.set(CommitSummary.RECORDS_DEAD_LETTERED, Long.toString(deadLettered));
-    append.set(CommitSummary.RECORDS_SKIPPED, Long.toString(skipped));
-    append.set(CommitSummary.RECORDS_RULE_VIOLATIONS, Long.toString(ruleViolations));
-    append.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(committedOffsets));
-    append.set(CommitSummary.MAX_RECORD_TIMESTAMP, Long.toString(maxTimestamp));
-    append.set(CommitSummary.CHECKPOINTS, checkpoints.firstKey() + "-" + checkpoints.lastKey());
+    update.set(CommitSummary.RECORDS_DEAD_LETTERED, Long.toString(deadLettered));
+    update.set(CommitSummary.RECORDS_SKIPPED, Long.toString(skipped));
+    update.set(CommitSummary.RECORDS_RULE_VIOLATIONS, Long.toString(ruleViolations));
+    update.set(CommitSummary.KAFKA_OFFSETS, CommitSummary.formatOffsets(committedOffsets));
+    update.set(CommitSummary.MAX_RECORD_TIMESTAMP, Long.toString(maxTimestamp));
+    update.set(CommitSummary.CHECKPOINTS, checkpoints.firstKey() + "-" + checkpoints.lastKey());
     if (!deadLetterFiles.isEmpty()) {
-      append.set(CommitSummary.DEAD_LETTER_FILES, String.join(",", deadLetterFiles));
+      update.set(CommitSummary.DEAD_LETTER_FILES, String.join(",", deadLetterFiles));
     }
-    append.commit();
+    update.commit();
     lastCommitMillis = System.currentTimeMillis() - start;
     if (commits != null) {
       commits.inc();
     }
     LOG.info(
-        "Committed checkpoints {}-{} of {}: {} files, {} rows, {} dead-lettered, {} skipped in {} ms",
+        "Committed checkpoints {}-{} of {}: {} files, {} rows, {} deleted, {} dead-lettered, {}"
+            + " skipped in {} ms",
         checkpoints.firstKey(),
         checkpoints.lastKey(),
         pipeline,
         fileCount,
         written,
+        deleted,
         deadLettered,
         skipped,
         lastCommitMillis);

@@ -1,6 +1,7 @@
 package io.floe.loader.sink;
 
 import io.floe.loader.settings.TableSettings;
+import io.floe.loader.settings.WriteSettings;
 import io.floe.loader.table.TableAccess;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,11 +28,13 @@ final class DataFileWriter implements AutoCloseable {
   private final TableLoader tableLoader;
   private final Table table;
   private final Map<String, String> writeOverrides;
+  private final WriteSettings writing;
   private final int subtask;
   private final int attempt;
   private RowDataTaskWriterFactory factory;
   private Schema schema;
   private int specId;
+  private List<String> key;
   private TaskWriter<RowData> writer;
   private final List<WriteResult> held = new ArrayList<>();
 
@@ -39,11 +42,13 @@ final class DataFileWriter implements AutoCloseable {
       TableLoader tableLoader,
       Table table,
       Map<String, String> writeOverrides,
+      WriteSettings writing,
       int subtask,
       int attempt) {
     this.tableLoader = tableLoader;
     this.table = table;
     this.writeOverrides = writeOverrides;
+    this.writing = writing;
     this.subtask = subtask;
     this.attempt = attempt;
     start();
@@ -52,12 +57,21 @@ final class DataFileWriter implements AutoCloseable {
   private void start() {
     this.schema = table.schema();
     this.specId = table.spec().specId();
-    this.factory = TableWriterFactories.create(table, writeOverrides, subtask, attempt);
+    this.key = writing.upsert() ? TableKey.columns(table, writing) : List.of();
+    this.factory =
+        TableWriterFactories.create(
+            table, writeOverrides, subtask, attempt, TableKey.fieldIds(table, key));
     this.writer = factory.create();
   }
 
-  /** Loads the table and opens a writer for the subtask of {@code context}. */
-  static DataFileWriter open(TableSettings settings, RuntimeContext context) throws IOException {
+  /**
+   * Loads the table and opens a writer for the subtask of {@code context}: an appending one, or an
+   * upserting one by the table's key.
+   *
+   * @throws IllegalArgumentException when the table cannot be upserted (see {@link TableKey})
+   */
+  static DataFileWriter open(TableSettings settings, WriteSettings writing, RuntimeContext context)
+      throws IOException {
     TableLoader tableLoader = TableAccess.tableLoader(settings);
     try {
       tableLoader.open();
@@ -66,6 +80,7 @@ final class DataFileWriter implements AutoCloseable {
           tableLoader,
           table,
           settings.writeProperties(),
+          writing,
           context.getTaskInfo().getIndexOfThisSubtask(),
           context.getTaskInfo().getAttemptNumber());
     } catch (RuntimeException e) {
@@ -95,6 +110,20 @@ final class DataFileWriter implements AutoCloseable {
   boolean tableChanged() {
     table.refresh();
     return table.schema().schemaId() != schema.schemaId() || table.spec().specId() != specId;
+  }
+
+  /** The key rows are upserted by; empty when appending. */
+  List<String> key() {
+    return key;
+  }
+
+  /**
+   * The key of the table as last read, to be checked before {@link #follow()}.
+   *
+   * @throws IllegalArgumentException when the table can no longer be upserted
+   */
+  List<String> keyOfTable() {
+    return writing.upsert() ? TableKey.columns(table, writing) : List.of();
   }
 
   /** The table's schema as last read. */

@@ -37,7 +37,8 @@ abstract class DataFileWritingOperator<IN> extends AbstractStreamOperator<Writte
   public void open() throws Exception {
     super.open();
     loaderSettings = LoaderSettings.parse(settings);
-    files = DataFileWriter.open(loaderSettings.table(), getRuntimeContext());
+    files =
+        DataFileWriter.open(loaderSettings.table(), loaderSettings.writing(), getRuntimeContext());
   }
 
   /** Hands what the subtask wrote for a checkpoint to the committer. */

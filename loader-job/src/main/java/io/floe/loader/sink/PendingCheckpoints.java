@@ -10,11 +10,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.ManifestWriter;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.OutputFile;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ final class PendingCheckpoints {
    */
   PendingCommit toPending(List<WrittenFiles> results, long checkpointId) throws IOException {
     Map<Integer, List<DataFile>> filesBySpec = new TreeMap<>();
+    Map<Integer, List<DeleteFile>> deletesBySpec = new TreeMap<>();
+    long deleted = 0;
     List<DeadLetter> deadLetters = new ArrayList<>();
     long written = 0;
     long deadLettered = 0;
@@ -53,6 +57,10 @@ final class PendingCheckpoints {
       for (DataFile file : result.dataFiles()) {
         filesBySpec.computeIfAbsent(file.specId(), id -> new ArrayList<>()).add(file);
       }
+      for (DeleteFile file : result.deleteFiles()) {
+        deletesBySpec.computeIfAbsent(file.specId(), id -> new ArrayList<>()).add(file);
+      }
+      deleted += result.recordsDeleted();
       deadLetters.addAll(result.deadLetters());
       written += result.recordsWritten();
       deadLettered += result.recordsDeadLettered();
@@ -79,14 +87,33 @@ final class PendingCheckpoints {
       }
       manifests.add(ManifestFiles.encode(writer.toManifestFile()));
     }
+    List<byte[]> deleteManifests = new ArrayList<>();
+    for (Map.Entry<Integer, List<DeleteFile>> entry : deletesBySpec.entrySet()) {
+      OutputFile file =
+          newMetadataFile(
+              table,
+              CommitterFiles.pendingManifestName(
+                  committerId, checkpointId, entry.getKey(), UUID.randomUUID()));
+      ManifestWriter<DeleteFile> writer =
+          ManifestFiles.writeDeleteManifest(
+              TEMPORARY_MANIFEST_FORMAT, table.specs().get(entry.getKey()), file, 0L);
+      try {
+        writer.addAll(entry.getValue());
+      } finally {
+        writer.close();
+      }
+      deleteManifests.add(ManifestFiles.encode(writer.toManifestFile()));
+    }
     List<String> deadLetterFiles = new ArrayList<>();
     if (!deadLetters.isEmpty()) {
       deadLetterFiles.add(outbox.write(committerId, checkpointId, deadLetters));
     }
     return new PendingCommit(
         manifests,
+        deleteManifests,
         schemaId,
         written,
+        deleted,
         deadLettered,
         skipped,
         ruleViolations,
@@ -111,8 +138,37 @@ final class PendingCheckpoints {
     return files;
   }
 
-  boolean manifestsExist(PendingCommit commit) throws IOException {
+  /**
+   * Adds the data and delete files of a pending checkpoint's manifests to a row delta; returns how
+   * many.
+   */
+  int addTo(RowDelta delta, PendingCommit commit) throws IOException {
+    int files = 0;
     for (byte[] encoded : commit.manifests()) {
+      ManifestFile manifest = ManifestFiles.decode(encoded);
+      try (ManifestReader<DataFile> reader =
+          ManifestFiles.read(manifest, table.io(), table.specs())) {
+        for (DataFile file : reader) {
+          delta.addRows(file.copy());
+          files++;
+        }
+      }
+    }
+    for (byte[] encoded : commit.deleteManifests()) {
+      ManifestFile manifest = ManifestFiles.decode(encoded);
+      try (ManifestReader<DeleteFile> reader =
+          ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+        for (DeleteFile file : reader) {
+          delta.addDeletes(file.copy());
+          files++;
+        }
+      }
+    }
+    return files;
+  }
+
+  boolean manifestsExist(PendingCommit commit) throws IOException {
+    for (byte[] encoded : commit.allManifests()) {
       if (!table.io().newInputFile(ManifestFiles.decode(encoded).path()).exists()) {
         return false;
       }
@@ -122,7 +178,7 @@ final class PendingCheckpoints {
 
   void deleteManifests(Iterable<PendingCommit> commits) {
     for (PendingCommit commit : commits) {
-      for (byte[] encoded : commit.manifests()) {
+      for (byte[] encoded : commit.allManifests()) {
         try {
           table.io().deleteFile(ManifestFiles.decode(encoded).path());
         } catch (IOException | RuntimeException e) {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * the dead-letter file's location and the counters.
  */
 final class PendingCommit {
-  private static final int VERSION = 4;
+  /** 5: with delete manifests and deleted keys (upsert mode). */
+  private static final int VERSION = 5;
 
   private final List<byte[]> manifests;
   private final int schemaId;
@@ -30,6 +31,8 @@ final class PendingCommit {
   private final long maxRecordTimestamp;
   private final List<String> deadLetterFiles;
   private final Map<String, PendingCommit> routed;
+  private final List<byte[]> deleteManifests;
+  private final long recordsDeleted;
 
   PendingCommit(
       List<byte[]> manifests,
@@ -62,7 +65,36 @@ final class PendingCommit {
       Map<String, Long> nextOffsets,
       long maxRecordTimestamp,
       List<String> deadLetterFiles) {
+    this(
+        manifests,
+        List.of(),
+        schemaId,
+        recordsWritten,
+        0,
+        recordsDeadLettered,
+        recordsSkipped,
+        recordsRuleViolations,
+        nextOffsets,
+        maxRecordTimestamp,
+        deadLetterFiles);
+  }
+
+  /** With the delete manifests and the keys deleted of an upserting loader's checkpoint. */
+  PendingCommit(
+      List<byte[]> manifests,
+      List<byte[]> deleteManifests,
+      int schemaId,
+      long recordsWritten,
+      long recordsDeleted,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      long recordsRuleViolations,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<String> deadLetterFiles) {
     this.manifests = List.copyOf(manifests);
+    this.deleteManifests = List.copyOf(deleteManifests);
+    this.recordsDeleted = recordsDeleted;
     this.schemaId = schemaId;
     this.recordsWritten = recordsWritten;
     this.recordsDeadLettered = recordsDeadLettered;
@@ -76,6 +108,8 @@ final class PendingCommit {
 
   private PendingCommit(PendingCommit pipelineTable, Map<String, PendingCommit> routed) {
     this.manifests = pipelineTable.manifests;
+    this.deleteManifests = pipelineTable.deleteManifests;
+    this.recordsDeleted = pipelineTable.recordsDeleted;
     this.schemaId = pipelineTable.schemaId;
     this.recordsWritten = pipelineTable.recordsWritten;
     this.recordsDeadLettered = pipelineTable.recordsDeadLettered;
@@ -104,8 +138,24 @@ final class PendingCommit {
     return manifests;
   }
 
+  /** Manifests of the checkpoint's delete files (upsert mode); empty when appending. */
+  List<byte[]> deleteManifests() {
+    return deleteManifests;
+  }
+
+  /** Data and delete manifests. */
+  List<byte[]> allManifests() {
+    List<byte[]> all = new ArrayList<>(manifests);
+    all.addAll(deleteManifests);
+    return all;
+  }
+
   int schemaId() {
     return schemaId;
+  }
+
+  long recordsDeleted() {
+    return recordsDeleted;
   }
 
   long recordsWritten() {
@@ -178,6 +228,12 @@ final class PendingCommit {
       out.writeUTF(file);
     }
     out.writeLong(recordsRuleViolations);
+    out.writeInt(deleteManifests.size());
+    for (byte[] manifest : deleteManifests) {
+      out.writeInt(manifest.length);
+      out.write(manifest);
+    }
+    out.writeLong(recordsDeleted);
   }
 
   static TreeMap<Long, PendingCommit> deserialize(byte[] data) throws IOException {
@@ -206,13 +262,7 @@ final class PendingCommit {
   }
 
   private static PendingCommit read(DataInputStream in, int version) throws IOException {
-    int manifestCount = in.readInt();
-    List<byte[]> manifests = new ArrayList<>(manifestCount);
-    for (int m = 0; m < manifestCount; m++) {
-      byte[] manifest = new byte[in.readInt()];
-      in.readFully(manifest);
-      manifests.add(manifest);
-    }
+    List<byte[]> manifests = readManifests(in);
     int schemaId = in.readInt();
     long written = in.readLong();
     long deadLettered = in.readLong();
@@ -231,15 +281,30 @@ final class PendingCommit {
       }
     }
     long ruleViolations = version >= 3 ? in.readLong() : 0;
+    List<byte[]> deleteManifests = version >= 5 ? readManifests(in) : List.of();
+    long deleted = version >= 5 ? in.readLong() : 0;
     return new PendingCommit(
         manifests,
+        deleteManifests,
         schemaId,
         written,
+        deleted,
         deadLettered,
         skipped,
         ruleViolations,
         offsets,
         maxTimestamp,
         deadLetterFiles);
+  }
+
+  private static List<byte[]> readManifests(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    List<byte[]> manifests = new ArrayList<>(count);
+    for (int m = 0; m < count; m++) {
+      byte[] manifest = new byte[in.readInt()];
+      in.readFully(manifest);
+      manifests.add(manifest);
+    }
+    return manifests;
   }
 }

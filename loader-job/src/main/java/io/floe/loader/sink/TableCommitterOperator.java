@@ -120,7 +120,8 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
             getOperatorID().toString(),
             loaderVersion,
             files,
-            outbox);
+            outbox,
+            loaderSettings.writing().upsert());
     outbox.publishUnpublished();
     if (context.isRestored()) {
       commitRestored();
@@ -191,7 +192,8 @@ public final class TableCommitterOperator extends AbstractStreamOperator<Void>
               getOperatorID().toString(),
               loaderVersion,
               pendingFiles,
-              noDeadLetters);
+              noDeadLetters,
+              false);
       if (commits != null) {
         tableCommitter.countCommitsIn(commits);
       }

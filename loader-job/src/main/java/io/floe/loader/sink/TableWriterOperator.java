@@ -3,6 +3,8 @@ package io.floe.loader.sink;
 import io.floe.loader.deadletter.DeadLetter;
 import io.floe.loader.metrics.LoaderMetrics;
 import io.floe.loader.parse.BadMessageException;
+import io.floe.loader.parse.Change;
+import io.floe.loader.parse.ChangeParser;
 import io.floe.loader.parse.NewColumnException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.route.MessageRouter;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * for the pipeline is dropped unread: restored state older than the table's last commit (a stale
  * savepoint, say) never loads a message twice. With routing, each message is first routed to a
  * table and parsed against that table's schema; a message below the offsets its table recorded is
- * dropped in the same way.
+ * dropped in the same way. In upsert mode each message is a change by key (a row that replaces its
+ * key's row, or a delete), written by Iceberg's equality-delta writer: data files plus equality and
+ * position delete files, committed as one row delta per checkpoint.
  */
 public final class TableWriterOperator extends DataFileWritingOperator<KafkaMessage>
     implements BoundedOneInput {
@@ -55,6 +59,8 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
   static final int MAX_NEW_COLUMNS_PER_MESSAGE = 100;
 
   private transient RowParser parser;
+  private transient ChangeParser changes;
+  private transient long recordsDeleted;
   private transient MessageRouter router;
   private transient Map<String, RoutedTarget> routed;
   private transient Map<String, String> missingTables;
@@ -86,6 +92,11 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     policy = loaderSettings.badMessages().policy();
     Table table = files.table();
     parser = RowParser.create(table.schema(), loaderSettings.parsing());
+    if (loaderSettings.writing().upsert()) {
+      changes =
+          ChangeParser.create(
+              table.schema(), files.key(), loaderSettings.parsing(), loaderSettings.writing());
+    }
     followSchemaChanges = loaderSettings.job().followSchemaChanges();
     lastSchemaCheck = System.currentTimeMillis();
     metrics = LoaderMetrics.register(getMetricGroup(), loaderSettings.pipelineName());
@@ -111,9 +122,12 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     boolean sample = (seen++ & PARSE_TIME_SAMPLE_MASK) == 0;
     long start = sample ? System.nanoTime() : 0;
     RowData row;
+    Change change = null;
     RoutedTarget target = null;
     try {
-      if (router != null) {
+      if (changes != null) {
+        change = changes.parse(message);
+      } else if (router != null) {
         target = target(router.tableFor(message));
         if (target != null
             && target.committed.holds(message.topic(), message.partition(), message.offset())) {
@@ -122,7 +136,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
           return;
         }
       }
-      row = parse(message, target);
+      row = change != null ? change.row() : parse(message, target);
     } catch (BadMessageException e) {
       handleBadMessage(message, e);
       offsets.record(message.topic(), message.partition(), message.offset());
@@ -132,7 +146,10 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
       sampledParseNanos += System.nanoTime() - start;
       sampledRecords++;
     }
-    if (target == null) {
+    if (change != null && change.kind() == Change.Kind.DELETE) {
+      files.write(row);
+      recordsDeleted++;
+    } else if (target == null) {
       files.write(row);
       recordsWritten++;
     } else {
@@ -221,7 +238,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     TableSettings settings = loaderSettings.table().withName(table);
     DataFileWriter writer;
     try {
-      writer = DataFileWriter.open(settings, getRuntimeContext());
+      writer = DataFileWriter.open(settings, loaderSettings.writing(), getRuntimeContext());
     } catch (NoSuchTableException e) {
       if (!loaderSettings.routing().orElseThrow().createTables()) {
         // Until the next checkpoint: a table created meanwhile is found then.
@@ -236,7 +253,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
       }
       TableAccess.createLike(settings, files.table());
       LOG.info("Created {} like {} for the route", settings.qualifiedName(), files.table().name());
-      writer = DataFileWriter.open(settings, getRuntimeContext());
+      writer = DataFileWriter.open(settings, loaderSettings.writing(), getRuntimeContext());
     }
     RowParser tableParser;
     try {
@@ -329,6 +346,11 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     RowParser next = follow(files, parser);
     if (next != null) {
       parser = next;
+      if (changes != null) {
+        changes =
+            ChangeParser.create(
+                files.schema(), files.key(), loaderSettings.parsing(), loaderSettings.writing());
+      }
     }
     for (RoutedTarget target : routed.values()) {
       RowParser routedNext = follow(target.files, target.parser);
@@ -347,6 +369,13 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
     RowParser next;
     try {
       next = RowParser.create(writer.schemaOfTable(), loaderSettings.parsing());
+      if (changes != null) {
+        ChangeParser.create(
+            writer.schemaOfTable(),
+            writer.keyOfTable(),
+            loaderSettings.parsing(),
+            loaderSettings.writing());
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn(
           "The schema {} of {} cannot be followed without a restart; writing schema {}: {}",
@@ -374,6 +403,8 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
       sampledRecords = 0;
     }
     if (result.dataFiles().length == 0
+        && result.deleteFiles().length == 0
+        && recordsDeleted == 0
         && recordsDeadLettered == 0
         && recordsSkipped == 0
         && routedFiles.isEmpty()) {
@@ -384,7 +415,9 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
             checkpointId,
             files.schemaId(),
             result.dataFiles(),
+            result.deleteFiles(),
             recordsWritten,
+            recordsDeleted,
             recordsDeadLettered,
             recordsSkipped,
             recordsRuleViolations,
@@ -394,6 +427,7 @@ public final class TableWriterOperator extends DataFileWritingOperator<KafkaMess
             routedFiles));
     deadLetters = new ArrayList<>();
     recordsWritten = 0;
+    recordsDeleted = 0;
     recordsDeadLettered = 0;
     recordsSkipped = 0;
     recordsRuleViolations = 0;

@@ -14,11 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 
 /**
- * What one writer subtask produced for one checkpoint: its data files, dead letters and counters,
- * sent to the single committer. The files travel Java-serialized, as Iceberg's own task results do;
- * the dead letters in {@link DeadLetterCodec}'s encoding.
+ * What one writer subtask produced for one checkpoint: its data files (and delete files, when it
+ * upserts), dead letters and counters, sent to the single committer. The files travel
+ * Java-serialized, as Iceberg's own task results do; the dead letters in {@link DeadLetterCodec}'s
+ * encoding.
  */
 public final class WrittenFiles implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,6 +36,8 @@ public final class WrittenFiles implements Serializable {
   private final long maxRecordTimestamp;
   private final byte[] deadLetters;
   private final HashMap<String, RoutedFiles> routed;
+  private final byte[] deleteFiles;
+  private final long recordsDeleted;
 
   WrittenFiles(
       long checkpointId,
@@ -125,7 +129,43 @@ public final class WrittenFiles implements Serializable {
       long maxRecordTimestamp,
       List<DeadLetter> deadLetters,
       Map<String, RoutedFiles> routed) {
+    this(
+        checkpointId,
+        schemaId,
+        dataFiles,
+        new DeleteFile[0],
+        recordsWritten,
+        0,
+        recordsDeadLettered,
+        recordsSkipped,
+        recordsRuleViolations,
+        nextOffsets,
+        maxRecordTimestamp,
+        deadLetters,
+        routed);
+  }
+
+  /**
+   * Of an upserting writer: with the delete files (equality deletes of the keys written, position
+   * deletes of a key's rows written earlier in the checkpoint) and the keys deleted.
+   */
+  WrittenFiles(
+      long checkpointId,
+      int schemaId,
+      DataFile[] dataFiles,
+      DeleteFile[] deleteFiles,
+      long recordsWritten,
+      long recordsDeleted,
+      long recordsDeadLettered,
+      long recordsSkipped,
+      long recordsRuleViolations,
+      Map<String, Long> nextOffsets,
+      long maxRecordTimestamp,
+      List<DeadLetter> deadLetters,
+      Map<String, RoutedFiles> routed) {
     this.checkpointId = checkpointId;
+    this.deleteFiles = deleteFiles.length == 0 ? null : serialize(deleteFiles);
+    this.recordsDeleted = recordsDeleted;
     this.schemaId = schemaId;
     this.dataFiles = serialize(dataFiles);
     this.recordsWritten = recordsWritten;
@@ -150,8 +190,18 @@ public final class WrittenFiles implements Serializable {
     return deserialize(dataFiles);
   }
 
+  /** The checkpoint's delete files (upsert mode); empty when appending. */
+  List<DeleteFile> deleteFiles() {
+    return deleteFiles == null ? List.of() : deserialize(deleteFiles);
+  }
+
   long recordsWritten() {
     return recordsWritten;
+  }
+
+  /** Keys deleted (upsert mode). */
+  long recordsDeleted() {
+    return recordsDeleted;
   }
 
   long recordsDeadLettered() {
@@ -219,9 +269,10 @@ public final class WrittenFiles implements Serializable {
     }
   }
 
-  private static List<DataFile> deserialize(byte[] dataFiles) {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(dataFiles))) {
-      return Arrays.asList((DataFile[]) in.readObject());
+  @SuppressWarnings("unchecked")
+  private static <F> List<F> deserialize(byte[] files) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(files))) {
+      return Arrays.asList((F[]) in.readObject());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ClassNotFoundException e) {
@@ -229,7 +280,7 @@ public final class WrittenFiles implements Serializable {
     }
   }
 
-  private static byte[] serialize(DataFile[] files) {
+  private static byte[] serialize(Object[] files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(files);

@@ -23,7 +23,19 @@ public final class BadMessageException extends Exception {
     /** A field that matches no column, under {@code parse.unknown-fields: reject}. */
     UNKNOWN_FIELD,
     /** The pipeline routes messages to tables, and this one's value names no table. */
-    NO_ROUTE
+    NO_ROUTE,
+    /**
+     * Upserting: a tombstone without a record key, or a key column without a value: the message
+     * names no row.
+     */
+    MISSING_KEY,
+    /** Upserting: a tombstone's record key is not the key (a JSON object of it, or its value). */
+    MALFORMED_KEY,
+    /**
+     * A change event that does not say what changed: no or an unknown op, no after row to upsert,
+     * no before row to delete.
+     */
+    BAD_ENVELOPE
   }
 
   private final Reason reason;

@@ -1,7 +1,9 @@
 package io.floe.loader.sink;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -28,6 +30,23 @@ public final class TableWriterFactories {
    */
   public static RowDataTaskWriterFactory create(
       Table table, Map<String, String> writeOverrides, int subtask, int attempt) {
+    return create(table, writeOverrides, subtask, attempt, Set.of());
+  }
+
+  /**
+   * An initialized writer factory for one subtask attempt; with key field ids, its writers upsert:
+   * an INSERT row replaces its key's row (an equality delete on the key, or a position delete of
+   * the key's row written earlier by the same writer, then the row), a DELETE row deletes its key.
+   *
+   * @param writeOverrides the pipeline's write properties, over the table's own
+   * @param keyFieldIds empty: append
+   */
+  public static RowDataTaskWriterFactory create(
+      Table table,
+      Map<String, String> writeOverrides,
+      int subtask,
+      int attempt,
+      Set<Integer> keyFieldIds) {
     Map<String, String> writeProperties = new HashMap<>(table.properties());
     writeProperties.putAll(writeOverrides);
     long targetFileSize =
@@ -46,12 +65,13 @@ public final class TableWriterFactories {
             targetFileSize,
             format,
             writeProperties,
-            null,
-            false);
+            keyFieldIds.isEmpty() ? null : List.copyOf(keyFieldIds),
+            !keyFieldIds.isEmpty());
     factory.initialize(subtask, attempt);
     LOG.info(
-        "Writing {} with schema {} ({} columns), {} files of up to {} bytes",
+        "Writing {}{} with schema {} ({} columns), {} files of up to {} bytes",
         table.name(),
+        keyFieldIds.isEmpty() ? "" : " (upserting by the key field ids " + keyFieldIds + ")",
         table.schema().schemaId(),
         table.schema().columns().size(),
         format,

@@ -36,6 +36,7 @@ public final class LoaderSettings {
   private final BadMessageSettings badMessages;
   private final JobSettings job;
   private final Optional<RouteSettings> routing;
+  private final WriteSettings writing;
 
   private LoaderSettings(
       Map<String, String> raw,
@@ -45,7 +46,8 @@ public final class LoaderSettings {
       ParseSettings parsing,
       BadMessageSettings badMessages,
       JobSettings job,
-      Optional<RouteSettings> routing) {
+      Optional<RouteSettings> routing,
+      WriteSettings writing) {
     this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
     this.pipelineName = requireNonNull(pipelineName, "pipelineName is null");
     this.source = requireNonNull(source, "source is null");
@@ -54,6 +56,7 @@ public final class LoaderSettings {
     this.badMessages = requireNonNull(badMessages, "badMessages is null");
     this.job = requireNonNull(job, "job is null");
     this.routing = requireNonNull(routing, "routing is null");
+    this.writing = requireNonNull(writing, "writing is null");
   }
 
   /**
@@ -70,6 +73,8 @@ public final class LoaderSettings {
     Optional<BadMessageSettings> badMessages = BadMessageSettings.read(reader);
     Optional<JobSettings> job = JobSettings.read(reader);
     Optional<RouteSettings> routing = RouteSettings.read(reader);
+    Optional<WriteSettings> writing = WriteSettings.read(reader);
+    writing.ifPresent(w -> checkWriteMode(reader, w, parsing, routing));
     reader.finish();
     return new LoaderSettings(
         settings,
@@ -79,7 +84,38 @@ public final class LoaderSettings {
         parsing.orElseThrow(),
         badMessages.orElseThrow(),
         job.orElseThrow(),
-        routing);
+        routing,
+        writing.orElseThrow());
+  }
+
+  /** The settings upserts cannot go with, and what append mode cannot read. */
+  private static void checkWriteMode(
+      SettingsReader reader,
+      WriteSettings writing,
+      Optional<ParseSettings> parsing,
+      Optional<RouteSettings> routing) {
+    if (!writing.upsert()) {
+      if (parsing.isPresent() && parsing.get().envelope() != Envelope.NONE) {
+        reader.problem(
+            ParseSettings.ENVELOPE.key(),
+            "needs "
+                + WriteSettings.MODE.key()
+                + "=upsert (a change stream's deletes have nothing to append)");
+      }
+      return;
+    }
+    if (parsing.isPresent() && parsing.get().unknownFields() == UnknownFields.ADD) {
+      reader.problem(
+          ParseSettings.UNKNOWN_FIELDS.key(),
+          "add is not used with "
+              + WriteSettings.MODE.key()
+              + "=upsert: a column added within a commit would split its key's rows");
+    }
+    if (routing.isPresent()) {
+      reader.problem(
+          WriteSettings.MODE.key(),
+          "upsert does not route: give no route.* settings (each routed table would need the key)");
+    }
   }
 
   /** Every declared setting, in documentation order. Prefixed pass-through keys are not listed. */
@@ -92,6 +128,7 @@ public final class LoaderSettings {
     all.addAll(BadMessageSettings.ALL);
     all.addAll(JobSettings.ALL);
     all.addAll(RouteSettings.ALL);
+    all.addAll(WriteSettings.ALL);
     return Collections.unmodifiableList(all);
   }
 
@@ -122,6 +159,11 @@ public final class LoaderSettings {
 
   public JobSettings job() {
     return job;
+  }
+
+  /** How messages change the table: appended, or upserted and deleted by key. */
+  public WriteSettings writing() {
+    return writing;
   }
 
   /** How messages are routed to tables; empty: every message goes to the pipeline's table. */

@@ -52,6 +52,21 @@ public final class ParseSettings {
           "1MiB",
           "Messages larger than this are bad messages");
 
+  public static final Setting<Envelope> ENVELOPE =
+      Setting.withDefault(
+          "parse.envelope",
+          enumValue(Envelope.class),
+          "none",
+          "none: the message is the row; debezium: a Debezium change event (JSON without schemas),"
+              + " the row from after, or from before when op is d (which deletes); needs"
+              + " write.mode=upsert");
+  public static final Setting<String> ENVELOPE_TIMESTAMP_COLUMN =
+      Setting.optional(
+          "parse.envelope.source-timestamp-column",
+          SettingValues::text,
+          "With parse.envelope=debezium: the column (timestamp, timestamptz or long) that gets the"
+              + " event's source.ts_ms, when the source committed the change");
+
   static final List<Setting<?>> ALL =
       List.of(
           UNNEST_POINTER,
@@ -59,7 +74,9 @@ public final class ParseSettings {
           FIELD_NAME_CASE,
           METADATA_COLUMNS,
           MAX_MESSAGE_BYTES,
-          UNKNOWN_FIELDS);
+          UNKNOWN_FIELDS,
+          ENVELOPE,
+          ENVELOPE_TIMESTAMP_COLUMN);
 
   private final Optional<String> unnestPointer;
   private final Map<String, String> projections;
@@ -68,6 +85,8 @@ public final class ParseSettings {
   private final long maxMessageBytes;
   private final List<ColumnRule> rules;
   private final UnknownFields unknownFields;
+  private final Envelope envelope;
+  private final Optional<String> envelopeTimestampColumn;
 
   public ParseSettings(
       Optional<String> unnestPointer,
@@ -92,7 +111,9 @@ public final class ParseSettings {
         metadataColumns,
         maxMessageBytes,
         rules,
-        UnknownFields.IGNORE);
+        UnknownFields.IGNORE,
+        Envelope.NONE,
+        Optional.empty());
   }
 
   private ParseSettings(
@@ -102,7 +123,9 @@ public final class ParseSettings {
       Map<MetadataField, String> metadataColumns,
       long maxMessageBytes,
       List<ColumnRule> rules,
-      UnknownFields unknownFields) {
+      UnknownFields unknownFields,
+      Envelope envelope,
+      Optional<String> envelopeTimestampColumn) {
     this.unnestPointer = requireNonNull(unnestPointer, "unnestPointer is null");
     this.projections = Collections.unmodifiableMap(new LinkedHashMap<>(projections));
     this.fieldNameCase = requireNonNull(fieldNameCase, "fieldNameCase is null");
@@ -110,6 +133,15 @@ public final class ParseSettings {
     this.maxMessageBytes = maxMessageBytes;
     this.rules = List.copyOf(rules);
     this.unknownFields = requireNonNull(unknownFields, "unknownFields is null");
+    this.envelope = requireNonNull(envelope, "envelope is null");
+    this.envelopeTimestampColumn =
+        requireNonNull(envelopeTimestampColumn, "envelopeTimestampColumn is null");
+    if (envelope == Envelope.NONE && envelopeTimestampColumn.isPresent()) {
+      throw new IllegalArgumentException("a source timestamp column needs an envelope");
+    }
+    if (envelope != Envelope.NONE && unnestPointer.isPresent()) {
+      throw new IllegalArgumentException("an envelope says where the row is: no unnest pointer");
+    }
   }
 
   static Optional<ParseSettings> read(SettingsReader reader) {
@@ -119,6 +151,24 @@ public final class ParseSettings {
     Optional<List<String>> metadata = reader.optional(METADATA_COLUMNS);
     Optional<Long> maxBytes = reader.optional(MAX_MESSAGE_BYTES);
     Optional<UnknownFields> unknownFields = reader.optional(UNKNOWN_FIELDS);
+    Optional<Envelope> envelope = reader.optional(ENVELOPE);
+    Optional<String> timestampColumn = reader.optional(ENVELOPE_TIMESTAMP_COLUMN);
+    boolean envelopeProblem = false;
+    if (envelope.isPresent() && envelope.get() != Envelope.NONE && unnest.isPresent()) {
+      reader.problem(
+          UNNEST_POINTER.key(),
+          "is not used with "
+              + ENVELOPE.key()
+              + "="
+              + SettingValues.kebab(envelope.get())
+              + ", which says where the row is");
+      envelopeProblem = true;
+    }
+    if (timestampColumn.isPresent() && envelope.orElse(Envelope.NONE) == Envelope.NONE) {
+      reader.problem(
+          ENVELOPE_TIMESTAMP_COLUMN.key(), "is only used with " + ENVELOPE.key() + "=debezium");
+      envelopeProblem = true;
+    }
 
     projections.ifPresent(
         p ->
@@ -133,7 +183,11 @@ public final class ParseSettings {
     Map<MetadataField, String> metadataColumns = metadataColumns(reader, metadata);
     List<ColumnRule> rules = ColumnRule.read(reader);
 
-    if (nameCase.isEmpty() || maxBytes.isEmpty() || unknownFields.isEmpty()) {
+    if (nameCase.isEmpty()
+        || maxBytes.isEmpty()
+        || unknownFields.isEmpty()
+        || envelope.isEmpty()
+        || envelopeProblem) {
       return Optional.empty();
     }
     return Optional.of(
@@ -144,7 +198,9 @@ public final class ParseSettings {
             metadataColumns,
             maxBytes.get(),
             rules,
-            unknownFields.get()));
+            unknownFields.get(),
+            envelope.get(),
+            timestampColumn));
   }
 
   private static Map<MetadataField, String> metadataColumns(
@@ -211,6 +267,16 @@ public final class ParseSettings {
     return unknownFields;
   }
 
+  /** The change-stream envelope the messages come in; NONE: the message is the row. */
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** With an envelope: the column that gets the change's source timestamp; empty: none. */
+  public Optional<String> envelopeTimestampColumn() {
+    return envelopeTimestampColumn;
+  }
+
   /** These settings with {@code unknownFields} instead. */
   public ParseSettings withUnknownFields(UnknownFields unknownFields) {
     return new ParseSettings(
@@ -220,6 +286,66 @@ public final class ParseSettings {
         metadataColumns,
         maxMessageBytes,
         rules,
-        unknownFields);
+        unknownFields,
+        envelope,
+        envelopeTimestampColumn);
+  }
+
+  /**
+   * These settings reading messages in {@code envelope}.
+   *
+   * @throws IllegalArgumentException with an unnest pointer, or a timestamp column without envelope
+   */
+  public ParseSettings withEnvelope(Envelope envelope, Optional<String> timestampColumn) {
+    return new ParseSettings(
+        unnestPointer,
+        projections,
+        fieldNameCase,
+        metadataColumns,
+        maxMessageBytes,
+        rules,
+        unknownFields,
+        envelope,
+        timestampColumn);
+  }
+
+  /**
+   * These settings for the row inside an envelope: the row at {@code unnest}, with the projections
+   * plus {@code moreProjections}, the same rules and unknown-field handling, and no envelope.
+   */
+  public ParseSettings forEnvelopeRow(String unnest, Map<String, String> moreProjections) {
+    Map<String, String> all = new LinkedHashMap<>(projections);
+    all.putAll(moreProjections);
+    return new ParseSettings(
+        Optional.of(unnest),
+        all,
+        fieldNameCase,
+        metadataColumns,
+        maxMessageBytes,
+        rules,
+        unknownFields,
+        Envelope.NONE,
+        Optional.empty());
+  }
+
+  /**
+   * These settings for another reading of the same message: the row at {@code unnest} (empty: the
+   * whole message), with only the given projections and metadata columns, no rules, fields that
+   * match no column ignored, and no envelope. The loader reads a delete's key with it.
+   */
+  public ParseSettings forKey(
+      Optional<String> unnest,
+      Map<String, String> keyProjections,
+      Map<MetadataField, String> keyMetadataColumns) {
+    return new ParseSettings(
+        unnest,
+        keyProjections,
+        fieldNameCase,
+        keyMetadataColumns,
+        maxMessageBytes,
+        List.of(),
+        UnknownFields.IGNORE,
+        Envelope.NONE,
+        Optional.empty());
   }
 }

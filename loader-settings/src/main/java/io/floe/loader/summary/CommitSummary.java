@@ -58,6 +58,12 @@ public final class CommitSummary {
   public static final String RECORDS_WRITTEN = "floe.records-written";
 
   /**
+   * Keys deleted by this commit (write.mode upsert: tombstones, delete markers, change-stream
+   * deletes); absent in append mode. Rows upserted are counted in {@link #RECORDS_WRITTEN}.
+   */
+  public static final String RECORDS_DELETED = "floe.records-deleted";
+
+  /**
    * In a routed pipeline's own table: rows its checkpoints committed to the routed tables (each of
    * which records its own in {@link #RECORDS_WRITTEN}), so that this table's commits tell how many
    * rows the whole pipeline loaded.

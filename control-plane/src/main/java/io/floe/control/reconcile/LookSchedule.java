@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * When the reconciler looks at each pipeline next, so that its cost follows change rather than the
  * number of pipelines: at once when it has an operation to carry out or its runtime's list of runs
  * shows its run in another state, at every pass while it is on the move (starting, failing,
- * recovering), and every {@code floe.reconcile.steady-interval} while it holds still.
+ * recovering), and every {@code floe.reconcile.steady-interval} while it holds still. The steady
+ * looks of pipelines are spread over the last quarter of that interval, each by its name, so that
+ * pipelines created together are not all looked at in the same pass ever after.
  */
 final class LookSchedule {
   private final Duration steadyInterval;
@@ -91,6 +93,13 @@ final class LookSchedule {
         return true;
       }
     }
-    return !now.isBefore(look.at().plus(steadyInterval));
+    return !now.isBefore(look.at().plus(steadyWait(pipeline)));
+  }
+
+  /** The wait after a steady look: the steady interval less a spread of up to a quarter. */
+  Duration steadyWait(String pipeline) {
+    long quarter = steadyInterval.toMillis() / 4;
+    long spread = quarter == 0 ? 0 : Math.floorMod(pipeline.hashCode() * 31L, quarter);
+    return steadyInterval.minusMillis(spread);
   }
 }

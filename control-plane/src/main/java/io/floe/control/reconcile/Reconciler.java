@@ -148,6 +148,11 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     due().forEach(this::wake);
   }
 
+  /** How long after a steady look the pipeline is looked at again (unless something changes). */
+  Duration steadyWait(String pipeline) {
+    return schedule.steadyWait(pipeline);
+  }
+
   /** The pipelines to look at in this pass, after renewing the leases when due. */
   List<String> due() {
     Instant now = clock.instant();

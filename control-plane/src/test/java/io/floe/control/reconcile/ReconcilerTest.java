@@ -117,8 +117,10 @@ class ReconcilerTest {
     int observations = runtime.calls("observe").size();
 
     assertThat(reconciler.due()).as("steady, its run listed RUNNING as last seen").isEmpty();
-    fixture.clock.advance(Duration.ofSeconds(58)); // 59 s after the look (a round is 1 s)
-    assertThat(reconciler.due()).as("within the steady interval (60 s)").isEmpty();
+    Duration wait = reconciler.steadyWait(PIPELINE);
+    assertThat(wait).isBetween(Duration.ofSeconds(45), Duration.ofSeconds(60));
+    fixture.clock.advance(wait.minusSeconds(2)); // a second before it (a round is 1 s)
+    assertThat(reconciler.due()).as("within the steady wait").isEmpty();
     assertThat(runtime.calls("observe")).hasSize(observations);
     assertThat(runtime.calls("runStates")).as("one listing per pass").hasSize(2);
 

@@ -71,6 +71,16 @@ final class LookSchedule {
     return look != null && look.steady() ? Optional.of(look.target()) : Optional.empty();
   }
 
+  /** Whether a pipeline is looked at in this pass, and how soon. */
+  enum Due {
+    /** Not in this pass. */
+    NO,
+    /** Before any steady look: something changed, or the pipeline is on the move. */
+    NOW,
+    /** Its steady interval passed. */
+    STEADY
+  }
+
   /**
    * Whether the pipeline is looked at in this pass.
    *
@@ -78,22 +88,22 @@ final class LookSchedule {
    * @param runStates the runs its runtime holds with their states, when the runtime lists them in
    *     one call (empty when it cannot, or the listing failed)
    */
-  boolean due(
+  Due due(
       String pipeline,
       Instant now,
       boolean operationPending,
       Optional<Map<String, String>> runStates) {
     Look look = looks.get(pipeline);
     if (look == null || operationPending || !look.steady()) {
-      return true;
+      return Due.NOW;
     }
     if (look.runId().isPresent() && runStates.isPresent()) {
       String listed = runStates.get().get(look.runId().get());
       if (listed == null || !look.runtimeState().equals(Optional.of(listed))) {
-        return true;
+        return Due.NOW;
       }
     }
-    return !now.isBefore(look.at().plus(steadyWait(pipeline)));
+    return now.isBefore(look.at().plus(steadyWait(pipeline))) ? Due.NO : Due.STEADY;
   }
 
   /** The wait after a steady look: the steady interval less a spread of up to a quarter. */

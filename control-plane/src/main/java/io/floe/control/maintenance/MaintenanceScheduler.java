@@ -14,6 +14,7 @@ import io.floe.control.store.Leases;
 import io.floe.control.store.PipelineStore;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
+import io.floe.loader.settings.WriteMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
   private final Set<String> busyTables = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers;
   private final ScheduledExecutorService renewals;
+  private final DeleteFileTrigger deleteFiles;
 
   public MaintenanceScheduler(
       PipelineStore pipelines,
@@ -84,6 +88,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     this.properties = requireNonNull(properties, "properties is null");
     this.leases = new Leases(jdbc, clock, "table_lease", "table_name");
     this.owner = requireNonNull(reconciler, "reconciler is null").owner();
+    this.deleteFiles = new DeleteFileTrigger(clock, properties.deleteFilesCheck());
     this.workers =
         Executors.newCachedThreadPool(
             r -> {
@@ -281,6 +286,9 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     LoaderSettings settings = renderer.settings(pipeline);
     TableSettings own = settings.table();
     TaskOutcome outcome = perform(task, tables.load(own), policy);
+    if (task == MaintenanceTask.COMPACTION) {
+      deleteFiles.compacted(tableKey(pipeline));
+    }
     if (settings.routing().isEmpty()) {
       return outcome;
     }
@@ -323,8 +331,33 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     Instant now = clock.instant();
     return java.util.Arrays.stream(MaintenanceTask.values())
         .filter(policy::enabled)
-        .filter(task -> !nextRun(pipeline, policy, task).isAfter(now))
+        .filter(
+            task ->
+                !nextRun(pipeline, policy, task).isAfter(now)
+                    || (task == MaintenanceTask.COMPACTION && manyDeleteFiles(pipeline, policy)))
         .toList();
+  }
+
+  /**
+   * Whether an upserting pipeline's table holds enough delete files for compaction to fold them now
+   * (an appending pipeline's table has none of its own making, and is not read for this).
+   */
+  private boolean manyDeleteFiles(Pipeline pipeline, MaintenancePolicy policy) {
+    LoaderSettings settings = renderer.settings(pipeline);
+    if (settings.writing().mode() != WriteMode.UPSERT) {
+      return false;
+    }
+    return deleteFiles.due(
+        tableKey(pipeline),
+        policy.compaction().minDeleteFiles(),
+        () -> {
+          Snapshot current = tables.load(settings.table()).currentSnapshot();
+          String total =
+              current == null
+                  ? null
+                  : current.summary().get(SnapshotSummary.TOTAL_DELETE_FILES_PROP);
+          return total == null ? 0 : Long.parseLong(total);
+        });
   }
 
   private void renew(String table) {

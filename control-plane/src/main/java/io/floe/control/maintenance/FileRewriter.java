@@ -17,6 +17,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.DeleteLoader;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericDeleteFilter;
 import org.apache.iceberg.data.GenericRecord;
@@ -41,6 +42,7 @@ final class FileRewriter {
   private final Table table;
   private final Schema schema;
   private final OutputFileFactory files;
+  private final DeleteLoader deleteLoader;
 
   FileRewriter(Table table, MaintenanceTask task, Clock clock) {
     this.table = table;
@@ -50,6 +52,9 @@ final class FileRewriter {
             .operationId(task.apiName() + "-" + UUID.randomUUID())
             .format(FileFormat.PARQUET)
             .build();
+    this.deleteLoader =
+        new SharedDeleteLoader(
+            delete -> table.io().newInputFile(delete.location(), delete.fileSizeInBytes()));
   }
 
   /** Writes the rows of {@code sources} that {@code keep} accepts into one file, none if no row. */
@@ -119,7 +124,13 @@ final class FileRewriter {
     if (task.deletes().isEmpty()) {
       return readFile(task, schema);
     }
-    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, schema, schema) {
+          @Override
+          protected DeleteLoader newDeleteLoader() {
+            return deleteLoader;
+          }
+        };
     Schema readSchema = deletes.requiredSchema();
     CloseableIterable<Record> live = deletes.filter(readFile(task, readSchema));
     if (readSchema.sameSchema(schema)) {

@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +134,76 @@ class CompactionDeletesTest {
     assertThat(outcome.figures().get("partitionsSkippedOnConflict")).isEqualTo(1);
     assertThat(outcome.figures().get("partitionsRewritten")).isEqualTo(1);
     assertThat(UpsertCommits.read(table)).doesNotContainKey(id).isEqualTo(upserts.model());
+  }
+
+  @Test
+  void compactionRunsWhileTheLoaderCommitsAndTheTableEqualsTheModelWithFewerDeleteFiles()
+      throws Exception {
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.setConf(new org.apache.hadoop.conf.Configuration());
+    catalog.initialize(
+        "jdbc",
+        Map.of(
+            "uri", "jdbc:h2:mem:compaction-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+            "warehouse", dir.toUri().toString(),
+            "io-impl", OutputHookFileIO.class.getName()));
+    try (catalog) {
+      Table table = UpsertCommits.create(catalog, "orders");
+      Table loader = catalog.loadTable(TableIdentifier.of("db", "orders"));
+      UpsertCommits upserts = new UpsertCommits();
+      upsertRandomly(loader, upserts, 10, new Random(21));
+      // The first compaction waits, once it has planned, for a loader commit: at least one
+      // commit lands between a compaction's planning and its commit; the others fall where the
+      // two threads take them.
+      CountDownLatch planned = new CountDownLatch(1);
+      CountDownLatch committedMeanwhile = new CountDownLatch(1);
+      OutputHookFileIO.onNextFileNamed(
+          "compaction-",
+          () -> {
+            planned.countDown();
+            await(committedMeanwhile);
+          });
+      CompletableFuture<Void> committing =
+          CompletableFuture.runAsync(
+              () -> {
+                Random random = new Random(22);
+                await(planned);
+                for (int commit = 0; commit < 30; commit++) {
+                  upsertRandomly(loader, upserts, 1, random);
+                  committedMeanwhile.countDown();
+                }
+              });
+      long conflicts = 0;
+      long rewrites = 0;
+      while (!committing.isDone()) {
+        TaskOutcome outcome = new Compaction(clock()).run(table, settings());
+        conflicts += outcome.figures().get("partitionsSkippedOnConflict");
+        rewrites += outcome.figures().get("partitionsRewritten");
+      }
+      committing.get();
+      assertThat(rewrites).isPositive();
+      assertThat(conflicts).isZero();
+      assertThat(UpsertCommits.read(table)).isEqualTo(upserts.model());
+      long deleteFilesBefore = UpsertCommits.deleteFiles(table);
+
+      TaskOutcome last = new Compaction(clock()).run(table, settings());
+
+      assertThat(UpsertCommits.read(table)).isEqualTo(upserts.model());
+      assertThat(deleteFilesBefore).isPositive();
+      assertThat(UpsertCommits.deleteFiles(table)).isLessThan(deleteFilesBefore).isZero();
+      assertThat(last.figures().get("deleteFilesBefore")).isEqualTo(deleteFilesBefore);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the other side never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Commits of 40 upserts over 200 keys (some twice in a commit) and 5 deletes each. */

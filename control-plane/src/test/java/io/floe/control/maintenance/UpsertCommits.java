@@ -20,6 +20,9 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
@@ -50,7 +53,14 @@ final class UpsertCommits {
   private final Map<Long, String> model = new HashMap<>();
 
   static Table create(Path dir, String name, Map<String, String> catalogProperties) {
-    HadoopCatalog catalog = catalog(dir, catalogProperties);
+    return create(catalog(dir, catalogProperties), name);
+  }
+
+  static Table create(Catalog catalog, String name) {
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(Namespace.of("db"))) {
+      namespaces.createNamespace(Namespace.of("db"));
+    }
     return catalog.createTable(
         TableIdentifier.of("db", name),
         SCHEMA,
@@ -98,8 +108,7 @@ final class UpsertCommits {
       model.remove(id);
     }
     OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime()).build();
-    GenericAppenderFactory appenders =
-        new GenericAppenderFactory(table.schema(), table.spec(), new int[] {1}, KEY, null);
+    GenericAppenderFactory appenders = appenders(table);
     RowDelta delta = table.newRowDelta();
     List<DeleteFile> added = new ArrayList<>();
     Set<PartitionKey> partitions = new java.util.LinkedHashSet<>(rows.keySet());
@@ -162,8 +171,7 @@ final class UpsertCommits {
   /** A position delete of one row of a data file, as another engine's row-level delete. */
   void deletePosition(Table table, DataFile file, long position, long id) {
     OutputFileFactory files = OutputFileFactory.builderFor(table, 2, System.nanoTime()).build();
-    GenericAppenderFactory appenders =
-        new GenericAppenderFactory(table.schema(), table.spec(), new int[] {1}, KEY, null);
+    GenericAppenderFactory appenders = appenders(table);
     PositionDeleteWriter<Record> positions =
         appenders.newPosDeleteWriter(
             files.newOutputFile(table.spec(), file.partition()),
@@ -200,6 +208,15 @@ final class UpsertCommits {
     table.refresh();
     return Long.parseLong(
         table.currentSnapshot().summary().getOrDefault("total-delete-files", "0"));
+  }
+
+  /**
+   * Writers with the table's metrics settings, as the loader's: a position delete file keeps the
+   * full path of the data file it names as its bounds, so that it is known to apply to no other.
+   */
+  private static GenericAppenderFactory appenders(Table table) {
+    return new GenericAppenderFactory(
+        table, table.schema(), table.spec(), table.properties(), new int[] {1}, KEY, null);
   }
 
   private static PartitionKey partition(Table table, Record row) {

@@ -9,14 +9,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -34,16 +37,25 @@ class CompactionDeletesTest {
   @TempDir Path dir;
 
   @Test
-  void foldsEqualityAndPositionDeletesIntoTheDataAndRemovesTheDeleteFiles() {
-    Table table = UpsertCommits.create(dir, "orders", Map.of());
+  void foldsEqualityAndPositionDeletesIntoTheDataAndRemovesTheDeleteFiles() throws Exception {
+    Table table =
+        UpsertCommits.create(dir, "orders", Map.of("io-impl", ReadCountingFileIO.class.getName()));
     UpsertCommits upserts = new UpsertCommits();
     upsertRandomly(table, upserts, 30, new Random(19));
     Map<Long, String> expected = upserts.model();
     assertThat(UpsertCommits.read(table)).isEqualTo(expected);
     long deleteFilesBefore = UpsertCommits.deleteFiles(table);
     assertThat(deleteFilesBefore).isGreaterThan(60);
+    Set<String> deleteFiles = new HashSet<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      tasks.forEach(task -> task.deletes().forEach(delete -> deleteFiles.add(delete.location())));
+    }
+    ReadCountingFileIO.reset();
 
     TaskOutcome outcome = new Compaction(clock()).run(table, settings());
+
+    // Each delete file read once, though most apply to most of their partition's 30 data files.
+    assertThat(deleteFiles).allSatisfy(path -> assertThat(ReadCountingFileIO.reads(path)).isOne());
 
     assertThat(UpsertCommits.read(table)).isEqualTo(expected);
     assertThat(UpsertCommits.deleteFiles(table)).isZero();

@@ -29,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +128,10 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
 
   /** The table a pipeline loads, as catalog.namespace.name: the key of its lease. */
   public String tableKey(Pipeline pipeline) {
-    TableSettings table = tableSettings(pipeline);
+    return tableKey(tableSettings(pipeline));
+  }
+
+  private static String tableKey(TableSettings table) {
     return table.catalogName() + "." + String.join(".", table.namespace()) + "." + table.name();
   }
 
@@ -148,11 +149,13 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
       LOG.warn("Pipeline {} has invalid maintenance settings: {}", pipeline.name(), e.getMessage());
       return;
     }
-    String table = tableKey(pipeline);
+    LoaderSettings settings = renderer.settings(pipeline);
+    String table = tableKey(settings.table());
     if (busyTables.contains(table)) {
       return;
     }
-    boolean work = !runs.queued(pipeline.name()).isEmpty() || !dueTasks(pipeline, policy).isEmpty();
+    boolean work =
+        !runs.queued(pipeline.name()).isEmpty() || !dueTasks(pipeline, policy, settings).isEmpty();
     if (!work || !busyTables.add(table)) {
       return;
     }
@@ -203,7 +206,8 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
           execute(queued, pipeline.get(), policy);
         }
       }
-      for (MaintenanceTask task : dueTasks(pipeline.get(), policy)) {
+      for (MaintenanceTask task :
+          dueTasks(pipeline.get(), policy, renderer.settings(pipeline.get()))) {
         MaintenanceRun run =
             MaintenanceRun.queued(
                 UUID.randomUUID().toString(),
@@ -287,7 +291,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     TableSettings own = settings.table();
     TaskOutcome outcome = perform(task, tables.load(own), policy);
     if (task == MaintenanceTask.COMPACTION) {
-      deleteFiles.compacted(tableKey(pipeline));
+      deleteFiles.compacted(tableKey(own));
     }
     if (settings.routing().isEmpty()) {
       return outcome;
@@ -324,7 +328,8 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     }
   }
 
-  private List<MaintenanceTask> dueTasks(Pipeline pipeline, MaintenancePolicy policy) {
+  private List<MaintenanceTask> dueTasks(
+      Pipeline pipeline, MaintenancePolicy policy, LoaderSettings settings) {
     if (!properties.scheduled()) {
       return List.of();
     }
@@ -334,30 +339,26 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
         .filter(
             task ->
                 !nextRun(pipeline, policy, task).isAfter(now)
-                    || (task == MaintenanceTask.COMPACTION && manyDeleteFiles(pipeline, policy)))
+                    || (task == MaintenanceTask.COMPACTION
+                        && manyDeleteFiles(pipeline, settings, policy)))
         .toList();
   }
 
   /**
    * Whether an upserting pipeline's table holds enough delete files for compaction to fold them now
-   * (an appending pipeline's table has none of its own making, and is not read for this).
+   * (an appending pipeline's table has none of its own making, and is not read for this). The count
+   * comes from the table read that health shares (refreshed at most every {@code
+   * floe.tables.refresh-interval}), not from a fresh load, which would drop that shared read.
    */
-  private boolean manyDeleteFiles(Pipeline pipeline, MaintenancePolicy policy) {
-    LoaderSettings settings = renderer.settings(pipeline);
+  private boolean manyDeleteFiles(
+      Pipeline pipeline, LoaderSettings settings, MaintenancePolicy policy) {
     if (settings.writing().mode() != WriteMode.UPSERT) {
       return false;
     }
     return deleteFiles.due(
-        tableKey(pipeline),
+        tableKey(settings.table()),
         policy.compaction().minDeleteFiles(),
-        () -> {
-          Snapshot current = tables.load(settings.table()).currentSnapshot();
-          String total =
-              current == null
-                  ? null
-                  : current.summary().get(SnapshotSummary.TOTAL_DELETE_FILES_PROP);
-          return total == null ? 0 : Long.parseLong(total);
-        });
+        () -> tables.commits(pipeline.name(), settings.table(), clock.instant()).deletes().files());
   }
 
   private void renew(String table) {

@@ -421,6 +421,91 @@ class ControlPlaneIT {
   }
 
   @Test
+  @Order(7)
+  @SuppressWarnings("unchecked")
+  void anUpsertPipelineKeepsTheLastRowOfEachKeyAndItsKeyIsCheckedOnSave() {
+    topics.createTopic("accounts", 1);
+    topics.createTopic("accounts-dlq", 1);
+    Map<String, Object> write =
+        Map.of(
+            "mode",
+            "upsert",
+            "key",
+            List.of("id"),
+            "deleteField",
+            "op",
+            "deleteValues",
+            List.of("d"));
+    Map<String, Object> partitioned =
+        stack.pipeline("accounts", "accounts").partitionBy("day(at)").runtime(1, "1s").body();
+    ((Map<String, Object>) partitioned.get("table")).put("write", write);
+    assertProblem(api.put("/pipelines/accounts", partitioned), 422, "table.write.key");
+
+    Map<String, Object> optionalKey =
+        stack.pipeline("accounts", "accounts").runtime(1, "1s").body();
+    ((Map<String, Object>) optionalKey.get("table"))
+        .put("write", Map.of("mode", "upsert", "key", List.of("name")));
+    assertProblem(api.put("/pipelines/accounts", optionalKey), 422, "table.write.key[0]");
+    assertThat(warehouse.exists("db", "accounts")).as("nothing was created").isFalse();
+
+    Map<String, Object> upsert =
+        stack
+            .pipeline("accounts", "accounts")
+            .deadLetterTopic("accounts-dlq")
+            .runtime(1, "1s")
+            .body();
+    ((Map<String, Object>) upsert.get("table")).put("write", write);
+    ApiClient.Response created = api.put("/pipelines/accounts", upsert);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(warehouse.table("db", "accounts").schema().identifierFieldNames())
+        .as("the key, set as the table's identifier fields")
+        .containsExactly("id");
+    api.awaitState("accounts", "RUNNING", OPERATION);
+
+    for (long id = 1; id <= 20; id++) {
+      topics.send("accounts", key(id), json("{\"id\": " + id + ", \"name\": \"first\"}"));
+    }
+    for (long id = 1; id <= 10; id++) {
+      topics.send("accounts", key(id), json("{\"id\": " + id + ", \"name\": \"second\"}"));
+    }
+    for (long id = 1; id <= 5; id++) {
+      topics.send("accounts", key(id), json("{\"id\": " + id + ", \"op\": \"d\"}"));
+    }
+    topics.send("accounts", key(6), null); // a tombstone deletes id 6
+    topics.send("accounts", key(21), json("{\"id\": 21, \"name\": \"last\"}"));
+    topics.flush();
+
+    Map<Long, Object> expected = new java.util.TreeMap<>();
+    for (long id = 7; id <= 20; id++) {
+      expected.put(id, id <= 10 ? "second" : "first");
+    }
+    expected.put(21L, "last");
+    Map<Long, Object> names =
+        await(
+            "the last row of every live key",
+            () -> new java.util.TreeMap<>(warehouse.columnById("db", "accounts", "name")),
+            rows -> rows.containsKey(21L),
+            Duration.ofMinutes(2));
+    assertThat(names).isEqualTo(expected);
+    assertThat(warehouse.idCounts("db", "accounts").values())
+        .as("one row per key")
+        .allMatch(n -> n == 1);
+
+    ApiClient.Response redrive = api.post("/pipelines/accounts/dead-letters/redrive", Map.of());
+    assertThat(redrive.status()).as(redrive.toString()).isEqualTo(409);
+    assertThat(redrive.body().path("detail").asString()).contains("upserts by key");
+    assertThat(api.delete("/pipelines/accounts").status() / 100).isEqualTo(2);
+  }
+
+  private static byte[] key(long id) {
+    return json("{\"id\": " + id + "}");
+  }
+
+  private static byte[] json(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   @Order(6)
   void theServedApiIsExactlyOpenapiYaml() throws Exception {
     JsonNode served = api.as(null).get("/v3/api-docs").body();

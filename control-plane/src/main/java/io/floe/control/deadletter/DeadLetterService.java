@@ -23,6 +23,7 @@ import io.floe.loader.credentials.CredentialsResolver;
 import io.floe.loader.credentials.KafkaSecurityProperties;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.settings.LoaderSettings;
+import io.floe.loader.settings.WriteMode;
 import io.floe.loader.source.KafkaMessage;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -213,6 +214,13 @@ public class DeadLetterService {
               + name
               + " routes its messages to several tables (table.routing): a redrive loads into one"
               + " table and does not route yet");
+    }
+    if (settings.writing().mode() == WriteMode.UPSERT) {
+      throw new PipelineConflictException(
+          "Pipeline "
+              + name
+              + " upserts by key (table.write.mode upsert): a redrive appends the messages it"
+              + " loads, which would add second rows for their keys, and does not upsert yet");
     }
     Operation operation = queue.enqueue(name, OperationType.REDRIVE, filter.parameters(), context);
     reconciler.wake(name);

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,12 +119,14 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
   public void checkAll() {
     Set<String> names = new HashSet<>();
     List<Callable<Void>> checks = new ArrayList<>();
-    for (Pipeline pipeline : pipelines.list()) {
+    List<Pipeline> all = pipelines.list();
+    Map<String, Long> lags = lags(all);
+    for (Pipeline pipeline : all) {
       names.add(pipeline.name());
       checks.add(
           () -> {
             try {
-              check(pipeline);
+              check(pipeline, Optional.ofNullable(lags.get(pipeline.name())));
             } catch (RuntimeException e) {
               LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
             }
@@ -140,6 +144,53 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
         forget(gone);
       }
     }
+  }
+
+  /**
+   * The lag of every pipeline that reads named topics, asked of each Kafka cluster (the same client
+   * settings) once for all its pipelines' consumer groups; a pipeline missing here is asked alone.
+   */
+  private Map<String, Long> lags(List<Pipeline> all) {
+    Map<Properties, Map<String, Collection<String>>> byCluster = new HashMap<>();
+    Map<String, List<String>> pipelinesByGroup = new HashMap<>();
+    Set<String> shared = new HashSet<>();
+    for (Pipeline pipeline : all) {
+      try {
+        LoaderSettings settings = renderer.settings(pipeline.name(), pipeline.spec());
+        if (settings.source().topicPattern().isPresent()) {
+          continue;
+        }
+        Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
+        String group = settings.source().groupId();
+        if (pipelinesByGroup.containsKey(group)) {
+          shared.add(group); // two pipelines of one group: each is asked alone
+          continue;
+        }
+        byCluster
+            .computeIfAbsent(client, c -> new HashMap<>())
+            .put(group, settings.source().topics());
+        pipelinesByGroup.put(group, List.of(pipeline.name()));
+      } catch (RuntimeException e) {
+        // Its own check reports what is wrong.
+      }
+    }
+    byCluster.values().forEach(groups -> groups.keySet().removeAll(shared));
+    Map<String, Long> lags = new HashMap<>();
+    byCluster.forEach(
+        (client, topicsByGroup) -> {
+          try {
+            kafka
+                .lags(client, topicsByGroup)
+                .forEach(
+                    (group, lag) ->
+                        pipelinesByGroup
+                            .getOrDefault(group, List.of())
+                            .forEach(pipeline -> lags.put(pipeline, lag)));
+          } catch (RuntimeException e) {
+            LOG.debug("No lags from a cluster in one call: {}", e.getMessage());
+          }
+        });
+    return lags;
   }
 
   /** The latest health of a pipeline, computed now if it has none yet. */
@@ -165,6 +216,11 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
   }
 
   PipelineHealth check(Pipeline pipeline) {
+    return check(pipeline, Optional.empty());
+  }
+
+  /** The pipeline's health, with its lag when the pass read it already. */
+  private PipelineHealth check(Pipeline pipeline, Optional<Long> knownLag) {
     Instant now = clock.instant();
     String name = pipeline.name();
     PipelineStatus status = pipelines.status(name).orElse(PipelineStatus.pending(name, now));
@@ -184,17 +240,21 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
       historyProblem = Optional.of(String.valueOf(e.getMessage()));
     }
 
-    Optional<Long> lag = Optional.empty();
-    try {
-      Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
-      List<String> topics =
-          settings.source().topicPattern().isPresent()
-              ? new ArrayList<>(
-                  kafka.partitionsMatching(client, settings.source().topicPattern().get()).keySet())
-              : settings.source().topics();
-      lag = Optional.of(kafka.lag(client, settings.source().groupId(), topics));
-    } catch (RuntimeException e) {
-      LOG.debug("No lag for {}: {}", name, e.getMessage());
+    Optional<Long> lag = knownLag;
+    if (lag.isEmpty()) {
+      try {
+        Properties client = new KafkaSecurityProperties(credentials).forClient(settings.source());
+        List<String> topics =
+            settings.source().topicPattern().isPresent()
+                ? new ArrayList<>(
+                    kafka
+                        .partitionsMatching(client, settings.source().topicPattern().get())
+                        .keySet())
+                : settings.source().topics();
+        lag = Optional.of(kafka.lag(client, settings.source().groupId(), topics));
+      } catch (RuntimeException e) {
+        LOG.debug("No lag for {}: {}", name, e.getMessage());
+      }
     }
     List<HealthAssessor.LagSample> lagSamples =
         lag.map(records -> recordLag(name, now, records, thresholds.window())).orElse(List.of());

@@ -15,13 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     catalog and the runtime)
  * @param runRefreshInterval how old the run's figures (state, restarts, checkpoints) may be: a
  *     check takes the reconciler's latest observation of the run when it is this recent, else
- *     observes the run itself
+ *     observes the run itself (longer than {@code floe.reconcile.steady-interval}, so that the
+ *     replica that reconciles a steady pipeline observes its run once per steady interval, not
+ *     twice)
  */
 @ConfigurationProperties("floe.health")
 public record HealthProperties(
     @DefaultValue("10s") Duration interval,
     @DefaultValue("8") int threads,
-    @DefaultValue("60s") Duration runRefreshInterval) {
+    @DefaultValue("90s") Duration runRefreshInterval) {
   @ConstructorBinding
   public HealthProperties {
     if (interval.isNegative() || interval.isZero()) {

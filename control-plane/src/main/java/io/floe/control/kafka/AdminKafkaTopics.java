@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -186,6 +189,56 @@ public class AdminKafkaTopics implements KafkaTopics, DisposableBean {
       Thread.currentThread().interrupt();
       throw unavailable(clientProperties, e);
     }
+  }
+
+  @Override
+  public Map<String, Long> lags(
+      Properties clientProperties, Map<String, Collection<String>> topicsByGroup) {
+    if (topicsByGroup.isEmpty()) {
+      return Map.of();
+    }
+    return ask(
+        clientProperties,
+        admin -> {
+          Set<String> topics = new TreeSet<>();
+          topicsByGroup.values().forEach(topics::addAll);
+          List<TopicPartition> partitions = partitionsOf(admin, topics);
+          Map<TopicPartition, Long> earliest = list(admin, partitions, OffsetSpec.earliest());
+          // The high watermark, as lag() reads it.
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+          Map<TopicPartition, Long> end = new HashMap<>();
+          admin
+              .listOffsets(latest)
+              .all()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .forEach((partition, info) -> end.put(partition, info.offset()));
+          Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+          topicsByGroup
+              .keySet()
+              .forEach(group -> groups.put(group, new ListConsumerGroupOffsetsSpec()));
+          Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
+              admin
+                  .listConsumerGroupOffsets(groups)
+                  .all()
+                  .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          Map<String, Long> lags = new HashMap<>();
+          topicsByGroup.forEach(
+              (group, groupTopics) -> {
+                Map<TopicPartition, OffsetAndMetadata> offsets =
+                    committed.getOrDefault(group, Map.of());
+                long lag = 0;
+                for (TopicPartition partition : partitions) {
+                  if (groupTopics.contains(partition.topic())) {
+                    OffsetAndMetadata offset = offsets.get(partition);
+                    long position = offset != null ? offset.offset() : earliest.get(partition);
+                    lag += Math.max(0, end.get(partition) - position);
+                  }
+                }
+                lags.put(group, lag);
+              });
+          return lags;
+        });
   }
 
   @Override

@@ -28,6 +28,13 @@ public interface KafkaTopics {
   long lag(Properties clientProperties, String groupId, Collection<String> topics);
 
   /**
+   * The lag of several consumer groups on one cluster, each on its own topics, in four admin
+   * requests whatever the number of groups: what one health pass asks of a cluster.
+   */
+  Map<String, Long> lags(
+      Properties clientProperties, Map<String, Collection<String>> topicsByGroup);
+
+  /**
    * Each partition of {@code topics} (as topic:partition) with its earliest offset and its end (the
    * last stable offset, as a read-committed consumer sees it).
    */

@@ -13,6 +13,7 @@ import io.floe.loader.settings.Setting;
 import io.floe.loader.settings.SourceSettings;
 import io.floe.loader.settings.TableSettings;
 import io.floe.loader.settings.UnknownFields;
+import io.floe.loader.settings.WriteSettings;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +72,13 @@ public final class LoaderSettingsRenderer {
     FIELDS.put(RouteSettings.TABLES_PREFIX, SpecFields.TABLE_ROUTING + ".tables.");
     field(RouteSettings.DEFAULT_TABLE, SpecFields.TABLE_ROUTING + ".defaultTable");
     field(RouteSettings.CREATE_TABLES, SpecFields.TABLE_ROUTING + ".createTables");
+    field(WriteSettings.MODE, SpecFields.TABLE_WRITE + ".mode");
+    field(WriteSettings.KEY_COLUMNS, SpecFields.TABLE_WRITE_KEY);
+    field(WriteSettings.DELETE_FIELD, SpecFields.TABLE_WRITE + ".deleteField");
+    field(WriteSettings.DELETE_VALUES, SpecFields.TABLE_WRITE + ".deleteValues");
+    field(WriteSettings.DELETE_ON_TOMBSTONE, SpecFields.TABLE_WRITE + ".deleteOnTombstone");
+    field(ParseSettings.ENVELOPE, SpecFields.PARSING_ENVELOPE);
+    field(ParseSettings.ENVELOPE_TIMESTAMP_COLUMN, SpecFields.PARSING_SOURCE_TIMESTAMP_COLUMN);
   }
 
   private final Function<String, Map<String, String>> catalogs;
@@ -142,6 +150,8 @@ public final class LoaderSettingsRenderer {
         pairs(parsing.metadataColumns(), SpecFields.PARSING_METADATA_COLUMNS, problems));
     put(settings, ParseSettings.MAX_MESSAGE_BYTES, parsing.maxMessageSize());
     put(settings, ParseSettings.UNKNOWN_FIELDS, parsing.unknownFields());
+    put(settings, ParseSettings.ENVELOPE, parsing.envelope());
+    put(settings, ParseSettings.ENVELOPE_TIMESTAMP_COLUMN, parsing.sourceTimestampColumn());
     if (UnknownFields.ADD.name().equalsIgnoreCase(parsing.unknownFields())
         && spec.table() != null
         && spec.table().schemaChangeMode() != SchemaChanges.LIVE) {
@@ -244,6 +254,45 @@ public final class LoaderSettingsRenderer {
     }
     renderRules(table.rulesOrNone(), settings, problems);
     renderRouting(table.routing(), settings, problems);
+    renderWrite(table.write(), settings, problems);
+  }
+
+  private static void renderWrite(
+      PipelineSpec.Write write, Map<String, String> settings, List<FieldProblem> problems) {
+    if (write == null) {
+      return;
+    }
+    put(settings, WriteSettings.MODE, write.mode());
+    put(
+        settings,
+        WriteSettings.KEY_COLUMNS,
+        list(write.key(), SpecFields.TABLE_WRITE_KEY, problems));
+    put(settings, WriteSettings.DELETE_FIELD, write.deleteField());
+    put(
+        settings,
+        WriteSettings.DELETE_VALUES,
+        list(write.deleteValues(), SpecFields.TABLE_WRITE + ".deleteValues", problems));
+    if (write.deleteOnTombstone() != null) {
+      put(settings, WriteSettings.DELETE_ON_TOMBSTONE, write.deleteOnTombstone().toString());
+    }
+  }
+
+  /**
+   * A list as the loader's comma-separated setting; an entry that is null or has a comma is a
+   * problem.
+   */
+  private static String list(List<String> values, String field, List<FieldProblem> problems) {
+    if (values == null) {
+      return null;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i);
+      if (value == null || value.isBlank() || value.contains(",")) {
+        problems.add(
+            new FieldProblem(field + "[" + i + "]", "must be a non-blank name without commas"));
+      }
+    }
+    return values.stream().filter(v -> v != null).collect(java.util.stream.Collectors.joining(","));
   }
 
   private static void renderRouting(

@@ -160,7 +160,13 @@ public record PipelineSpec(
                       + " pipeline has read and is the template of tables the route creates;"
                       + " default none")
           @JsonInclude(JsonInclude.Include.NON_NULL)
-          Routing routing) {
+          Routing routing,
+      @Schema(
+              description =
+                  "How messages change the table: appended as rows (the default), or upserted"
+                      + " and deleted by the table's key")
+          @JsonInclude(JsonInclude.Include.NON_NULL)
+          Write write) {
     public Table(
         String catalog,
         String namespace,
@@ -169,6 +175,32 @@ public record PipelineSpec(
         Map<String, String> writeProperties,
         String schemaChanges) {
       this(catalog, namespace, name, createIfMissing, writeProperties, schemaChanges, null, null);
+    }
+
+    public Table(
+        String catalog,
+        String namespace,
+        String name,
+        TableCreation createIfMissing,
+        Map<String, String> writeProperties,
+        String schemaChanges,
+        List<Rule> rules,
+        Routing routing) {
+      this(
+          catalog,
+          namespace,
+          name,
+          createIfMissing,
+          writeProperties,
+          schemaChanges,
+          rules,
+          routing,
+          null);
+    }
+
+    /** Whether messages upsert and delete rows by key rather than append them. */
+    public boolean upserts() {
+      return write != null && "upsert".equalsIgnoreCase(write.mode());
     }
 
     public Table(
@@ -242,6 +274,42 @@ public record PipelineSpec(
                       + " (NO_ROUTE)",
               defaultValue = "false")
           Boolean createTables) {}
+
+  /**
+   * How messages change the table. In upsert mode a message replaces the row with the same key (the
+   * table's identifier fields, which Floe sets to the key on save when the table has none), within
+   * one commit the last message of a key wins, and a Kafka tombstone or a marker field deletes it.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Write(
+      @Schema(
+              description =
+                  "append: every message is a new row; upsert: a message replaces the row with"
+                      + " its key, or deletes it",
+              allowableValues = {"append", "upsert"},
+              defaultValue = "append")
+          String mode,
+      @Schema(
+              description =
+                  "With upsert: the key's top-level columns, required and of a type a key can"
+                      + " have (not float, double or nested), including every column the table is"
+                      + " partitioned by; default the table's identifier fields",
+              example = "[\"order_id\"]")
+          List<String> key,
+      @Schema(
+              description =
+                  "With upsert: a JSON field path whose value, when one of deleteValues, makes the"
+                      + " message delete its key's row",
+              example = "op")
+          String deleteField,
+      @Schema(description = "With deleteField: the values that mean delete", example = "[\"d\"]")
+          List<String> deleteValues,
+      @Schema(
+              description =
+                  "With upsert: a Kafka tombstone (no value) deletes the row of its record key (a"
+                      + " JSON object of the key columns, or the single key column's value)",
+              defaultValue = "true")
+          Boolean deleteOnTombstone) {}
 
   /**
    * Data-quality rules on one top-level column: every rule given must hold. A null value passes
@@ -365,9 +433,40 @@ public record PipelineSpec(
                       + " a restart (needs table.schemaChanges live)",
               allowableValues = {"ignore", "reject", "add"},
               defaultValue = "ignore")
-          String unknownFields) {
+          String unknownFields,
+      @Schema(
+              description =
+                  "none: the message is the row; debezium: a Debezium change event (JSON without"
+                      + " schemas), the row from after, or from before when op is d, which deletes"
+                      + " it (needs table.write.mode upsert)",
+              allowableValues = {"none", "debezium"},
+              defaultValue = "none")
+          String envelope,
+      @Schema(
+              description =
+                  "With the debezium envelope: the column (timestamp, timestamptz or long) that"
+                      + " gets the event's source.ts_ms; default none")
+          String sourceTimestampColumn) {
     /** No section given: every field its default. */
     static final Parsing ABSENT = new Parsing(null, null, null, null, null, null);
+
+    public Parsing(
+        String unnestPointer,
+        Map<String, String> projections,
+        String fieldNameCase,
+        Map<String, String> metadataColumns,
+        String maxMessageSize,
+        String unknownFields) {
+      this(
+          unnestPointer,
+          projections,
+          fieldNameCase,
+          metadataColumns,
+          maxMessageSize,
+          unknownFields,
+          null,
+          null);
+    }
   }
 
   /** When the pipeline's health turns DEGRADED or FAILING; every field has a default. */

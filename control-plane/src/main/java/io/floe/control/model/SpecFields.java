@@ -31,6 +31,8 @@ public final class SpecFields {
   public static final String TABLE_SCHEMA_CHANGES = TABLE + ".schemaChanges";
   public static final String TABLE_RULES = TABLE + ".rules";
   public static final String TABLE_ROUTING = TABLE + ".routing";
+  public static final String TABLE_WRITE = TABLE + ".write";
+  public static final String TABLE_WRITE_KEY = TABLE_WRITE + ".key";
 
   public static final String PARSING_UNNEST_POINTER = "parsing.unnestPointer";
   public static final String PARSING_PROJECTIONS = "parsing.projections";
@@ -38,6 +40,8 @@ public final class SpecFields {
   public static final String PARSING_METADATA_COLUMNS = "parsing.metadataColumns";
   public static final String PARSING_MAX_MESSAGE_SIZE = "parsing.maxMessageSize";
   public static final String PARSING_UNKNOWN_FIELDS = "parsing.unknownFields";
+  public static final String PARSING_ENVELOPE = "parsing.envelope";
+  public static final String PARSING_SOURCE_TIMESTAMP_COLUMN = "parsing.sourceTimestampColumn";
 
   public static final String BAD_MESSAGES_POLICY = "badMessages.policy";
   public static final String BAD_MESSAGES_DEAD_LETTER_TOPIC = "badMessages.deadLetterTopic";

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -246,6 +247,9 @@ public class PipelineDefinitions {
 
   private void createTable(
       PipelineChecks.Findings findings, String pipeline, RequestContext context) {
+    findings
+        .identifierFieldsToSet()
+        .ifPresent(fields -> setIdentifierFields(fields, pipeline, context));
     if (findings.tableToCreate().isEmpty()) {
       return;
     }
@@ -264,6 +268,27 @@ public class PipelineDefinitions {
           Optional.of(context.requestId()),
           context.actor());
     }
+  }
+
+  /** Makes an upsert pipeline's key the identifier fields of its table, which had none. */
+  private void setIdentifierFields(
+      PipelineChecks.IdentifierFields fields, String pipeline, RequestContext context) {
+    Table table = catalogs.catalog(fields.catalog()).loadTable(fields.table());
+    if (!table.schema().identifierFieldNames().isEmpty()) {
+      return;
+    }
+    table.updateSchema().setIdentifierFields(fields.columns()).commit();
+    events.record(
+        pipeline,
+        "TABLE_CHANGED",
+        "Set the identifier fields of table "
+            + fields.table()
+            + " to "
+            + String.join(", ", fields.columns())
+            + ": the pipeline upserts by this key",
+        Optional.empty(),
+        Optional.of(context.requestId()),
+        context.actor());
   }
 
   /**

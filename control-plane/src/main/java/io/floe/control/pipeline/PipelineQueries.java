@@ -15,6 +15,8 @@ import io.floe.control.model.PipelineStatus;
 import io.floe.control.store.OperationStore;
 import io.floe.control.store.PipelineStore;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,38 +63,40 @@ public class PipelineQueries {
     if (size < 1 || size > 500) {
       throw new InvalidPipelineException("size", "must be between 1 and 500");
     }
-    // One query for the pipelines with their status, one for the last operations of the page.
+    // One query for every pipeline's name, state and labels, one for the page's specs, one for
+    // its last operations: a page costs the same whatever the number of pipelines.
     List<PipelineStore.Listed> matching =
         store.listWithStatus().stream()
             .filter(listed -> state.map(s -> s == statusOf(listed).observedState()).orElse(true))
-            .filter(listed -> desired.map(d -> d == listed.pipeline().desiredState()).orElse(true))
-            .filter(listed -> listed.pipeline().labels().entrySet().containsAll(labels.entrySet()))
+            .filter(listed -> desired.map(d -> d == listed.desiredState()).orElse(true))
+            .filter(listed -> listed.labels().entrySet().containsAll(labels.entrySet()))
             .toList();
     int from = Math.min(page * size, matching.size());
     int to = Math.min(from + size, matching.size());
     List<PipelineStore.Listed> onPage = matching.subList(from, to);
+    Map<String, Pipeline> specs = new HashMap<>();
+    store
+        .findAll(onPage.stream().map(PipelineStore.Listed::name).toList())
+        .forEach(pipeline -> specs.put(pipeline.name(), pipeline));
     Map<String, Operation> last =
         operations.findAll(
             onPage.stream()
                 .map(listed -> statusOf(listed).lastOperationId())
                 .flatMap(Optional::stream)
                 .toList());
-    List<PipelineView> items =
-        onPage.stream()
-            .map(
-                listed -> {
-                  PipelineStatus status = statusOf(listed);
-                  return PipelineView.of(
-                      listed.pipeline(), status, status.lastOperationId().map(last::get));
-                })
-            .toList();
+    List<PipelineView> items = new ArrayList<>();
+    for (PipelineStore.Listed listed : onPage) {
+      Pipeline pipeline = specs.get(listed.name());
+      if (pipeline != null) { // deleted between the two queries
+        PipelineStatus status = statusOf(listed);
+        items.add(PipelineView.of(pipeline, status, status.lastOperationId().map(last::get)));
+      }
+    }
     return new Page(items, page, size, matching.size());
   }
 
   private PipelineStatus statusOf(PipelineStore.Listed listed) {
-    return listed
-        .status()
-        .orElseGet(() -> PipelineStatus.pending(listed.pipeline().name(), clock.instant()));
+    return listed.status().orElseGet(() -> PipelineStatus.pending(listed.name(), clock.instant()));
   }
 
   public List<OperationView> operations(String name, int limit) {

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * When the reconciler looks at each pipeline next, so that its cost follows change rather than the
  * number of pipelines: at once when it has an operation to carry out or its runtime's list of runs
  * shows its run in another state, at every pass while it is on the move (starting, failing,
- * recovering), and every {@code floe.reconcile.steady-interval} while it holds still.
+ * recovering), and every {@code floe.reconcile.steady-interval} while it holds still. The steady
+ * looks of pipelines are spread over the last quarter of that interval, each by its name, so that
+ * pipelines created together are not all looked at in the same pass ever after.
  */
 final class LookSchedule {
   private final Duration steadyInterval;
@@ -69,6 +71,16 @@ final class LookSchedule {
     return look != null && look.steady() ? Optional.of(look.target()) : Optional.empty();
   }
 
+  /** Whether a pipeline is looked at in this pass, and how soon. */
+  enum Due {
+    /** Not in this pass. */
+    NO,
+    /** Before any steady look: something changed, or the pipeline is on the move. */
+    NOW,
+    /** Its steady interval passed. */
+    STEADY
+  }
+
   /**
    * Whether the pipeline is looked at in this pass.
    *
@@ -76,21 +88,28 @@ final class LookSchedule {
    * @param runStates the runs its runtime holds with their states, when the runtime lists them in
    *     one call (empty when it cannot, or the listing failed)
    */
-  boolean due(
+  Due due(
       String pipeline,
       Instant now,
       boolean operationPending,
       Optional<Map<String, String>> runStates) {
     Look look = looks.get(pipeline);
     if (look == null || operationPending || !look.steady()) {
-      return true;
+      return Due.NOW;
     }
     if (look.runId().isPresent() && runStates.isPresent()) {
       String listed = runStates.get().get(look.runId().get());
       if (listed == null || !look.runtimeState().equals(Optional.of(listed))) {
-        return true;
+        return Due.NOW;
       }
     }
-    return !now.isBefore(look.at().plus(steadyInterval));
+    return now.isBefore(look.at().plus(steadyWait(pipeline))) ? Due.NO : Due.STEADY;
+  }
+
+  /** The wait after a steady look: the steady interval less a spread of up to a quarter. */
+  Duration steadyWait(String pipeline) {
+    long quarter = steadyInterval.toMillis() / 4;
+    long spread = quarter == 0 ? 0 : Math.floorMod(pipeline.hashCode() * 31L, quarter);
+    return steadyInterval.minusMillis(spread);
   }
 }

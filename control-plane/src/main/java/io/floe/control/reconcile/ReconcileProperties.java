@@ -19,7 +19,8 @@ import org.springframework.boot.convert.DurationStyle;
  *     Flink cluster a change of its run's state is seen in the next pass anyway, through the run
  *     listing
  * @param lease how long a replica holds a pipeline without renewing
- * @param threads how many pipelines are reconciled at once
+ * @param threads how many pipelines are looked at at once (a look mostly waits on the store, the
+ *     runtime and the catalog)
  * @param startTimeout how long a submitted run may take to be RUNNING before the start fails
  * @param instanceId this replica's name in leases; default host name plus a random suffix
  * @param goneAfter how long the runtime must keep saying it does not know a run (at least three
@@ -34,7 +35,7 @@ import org.springframework.boot.convert.DurationStyle;
 public record ReconcileProperties(
     @DefaultValue("1s") Duration interval,
     @DefaultValue("30s") Duration lease,
-    @DefaultValue("4") int threads,
+    @DefaultValue("8") int threads,
     @DefaultValue("5m") Duration startTimeout,
     String instanceId,
     @DefaultValue("10s") Duration goneAfter,

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -120,14 +124,41 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
             ? properties.instanceId()
             : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.executor =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             properties.threads(),
+            properties.threads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new PriorityBlockingQueue<>(),
             r -> {
               Thread thread = new Thread(r, "floe-reconciler");
               thread.setDaemon(true);
               return thread;
             });
   }
+
+  /**
+   * A look at one pipeline waiting for a thread: looks at pipelines that changed or move go before
+   * steady ones, each kind in the order woken, so that a failure is seen within a pass however many
+   * steady looks are due.
+   */
+  record QueuedLook(boolean urgent, long order, Runnable look)
+      implements Runnable, Comparable<QueuedLook> {
+    @Override
+    public void run() {
+      look.run();
+    }
+
+    @Override
+    public int compareTo(QueuedLook other) {
+      if (urgent != other.urgent) {
+        return urgent ? -1 : 1;
+      }
+      return Long.compare(order, other.order);
+    }
+  }
+
+  private final AtomicLong order = new AtomicLong();
 
   /** Looks at every pipeline each {@code floe.reconcile.interval}. */
   @Override
@@ -145,11 +176,19 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
    * run listing per runtime target, whatever the number of pipelines.
    */
   public void reconcileAll() {
-    due().forEach(this::wake);
+    due().forEach((name, urgent) -> wake(name, urgent));
   }
 
-  /** The pipelines to look at in this pass, after renewing the leases when due. */
-  List<String> due() {
+  /** How long after a steady look the pipeline is looked at again (unless something changes). */
+  Duration steadyWait(String pipeline) {
+    return schedule.steadyWait(pipeline);
+  }
+
+  /**
+   * The pipelines to look at in this pass, each with whether it is urgent (changed or on the move)
+   * rather than steady, after renewing the leases when due.
+   */
+  Map<String, Boolean> due() {
     Instant now = clock.instant();
     renewLeases(now);
     Set<String> withOperations = operations.pipelinesWithUnfinished();
@@ -160,7 +199,7 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
     long mine = holders.values().stream().filter(owner::equals).count();
     mine -= giveBack(mine - share, holders, withOperations);
     Map<String, Optional<Map<String, String>>> runStates = new HashMap<>();
-    List<String> due = new ArrayList<>();
+    Map<String, Boolean> due = new LinkedHashMap<>();
     for (String name : names) {
       String holder = holders.get(name);
       if (holder != null && !holder.equals(owner)) {
@@ -176,8 +215,9 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
           schedule
               .steadyTarget(name)
               .flatMap(target -> runStates.computeIfAbsent(target, this::runStates));
-      if (schedule.due(name, now, operationPending, listed)) {
-        due.add(name);
+      LookSchedule.Due look = schedule.due(name, now, operationPending, listed);
+      if (look != LookSchedule.Due.NO) {
+        due.put(name, look == LookSchedule.Due.NOW);
         if (free) {
           mine++;
         }
@@ -244,17 +284,24 @@ public class Reconciler implements DisposableBean, SchedulingConfigurer {
 
   /** Reconciles one pipeline soon, e.g. right after a request changed it. */
   public void wake(String name) {
+    wake(name, true);
+  }
+
+  private void wake(String name, boolean urgent) {
     if (inFlight.add(name)) {
       executor.execute(
-          () -> {
-            try {
-              reconcile(name);
-            } catch (RuntimeException e) {
-              LOG.warn("Reconciling {} failed; retrying at the next round", name, e);
-            } finally {
-              inFlight.remove(name);
-            }
-          });
+          new QueuedLook(
+              urgent,
+              order.incrementAndGet(),
+              () -> {
+                try {
+                  reconcile(name);
+                } catch (RuntimeException e) {
+                  LOG.warn("Reconciling {} failed; retrying at the next round", name, e);
+                } finally {
+                  inFlight.remove(name);
+                }
+              }));
     }
   }
 

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +62,37 @@ public class JdbcPipelineStore implements PipelineStore {
   public List<Listed> listWithStatus() {
     return jdbc
         .sql(
-            "select p.*, "
+            "select p.name, p.desired_state, p.labels, "
                 + String.join(
                     ", ", STATUS_COLUMNS.stream().map(c -> "s." + c + " as s_" + c).toList())
                 + " from pipeline p left join pipeline_status s on s.name = p.name")
         .query(
             (rs, row) ->
                 new Listed(
-                    pipeline(rs, row),
+                    rs.getString("name"),
+                    DesiredState.valueOf(rs.getString("desired_state")),
+                    json.readValue(rs.getString("labels"), LABELS),
                     rs.getString("s_name") == null
                         ? Optional.empty()
                         : Optional.of(status(rs, "s_"))))
         .list()
         .stream()
-        .sorted(Comparator.comparing(listed -> listed.pipeline().name()))
+        .sorted(Comparator.comparing(Listed::name))
+        .toList();
+  }
+
+  @Override
+  public List<Pipeline> findAll(Collection<String> names) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    return jdbc
+        .sql("select * from pipeline where name in (:names)")
+        .param("names", List.copyOf(new java.util.TreeSet<>(names)))
+        .query(this::pipeline)
+        .list()
+        .stream()
+        .sorted(Comparator.comparing(Pipeline::name))
         .toList();
   }
 

@@ -1,10 +1,13 @@
 package io.floe.control.store;
 
+import io.floe.control.model.DesiredState;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineExistsException;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.model.StaleVersionException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where pipelines, their status and idempotency keys live: the database, behind one seam. */
@@ -14,14 +17,24 @@ public interface PipelineStore {
   /** Every pipeline, by name. */
   List<Pipeline> list();
 
-  /** Every pipeline with its status, by name, in one query: what a page of the API lists. */
+  /**
+   * Every pipeline's name, desired state and labels with its status, by name, in one query and
+   * without its spec: what a page of the API is filtered from.
+   */
   List<Listed> listWithStatus();
+
+  /** The pipelines of these names that exist, by name, in one query: a page's specs. */
+  List<Pipeline> findAll(Collection<String> names);
 
   /** Every pipeline's name, sorted: the cheapest look at which pipelines exist. */
   List<String> names();
 
-  /** A pipeline with its observed status, empty when none was saved yet. */
-  record Listed(Pipeline pipeline, Optional<PipelineStatus> status) {}
+  /** A pipeline's name, desired state and labels with its status, empty when none was saved yet. */
+  record Listed(
+      String name,
+      DesiredState desiredState,
+      Map<String, String> labels,
+      Optional<PipelineStatus> status) {}
 
   /**
    * Stores a new pipeline with its initial status.

@@ -19,19 +19,25 @@ import io.floe.loader.settings.ColumnRule;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.MetadataField;
 import io.floe.loader.settings.TableDefaults;
+import io.floe.loader.settings.WriteMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PropertyUtil;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,7 +58,21 @@ public class PipelineChecks {
   }
 
   /** What the checks found out, for the save that follows. */
-  public record Findings(int partitions, Optional<TableToCreate> tableToCreate) {}
+  /**
+   * @param identifierFieldsToSet the key of an upsert pipeline whose existing table has no
+   *     identifier fields yet: set on save
+   */
+  public record Findings(
+      int partitions,
+      Optional<TableToCreate> tableToCreate,
+      Optional<IdentifierFields> identifierFieldsToSet) {
+    public Findings(int partitions, Optional<TableToCreate> tableToCreate) {
+      this(partitions, tableToCreate, Optional.empty());
+    }
+  }
+
+  /** The identifier fields an existing table gets on save: an upsert pipeline's key. */
+  public record IdentifierFields(String catalog, TableIdentifier table, List<String> columns) {}
 
   /** A table that does not exist yet and will be created when the pipeline is saved. */
   public record TableToCreate(
@@ -82,11 +102,13 @@ public class PipelineChecks {
                   + " partitions of the source topics: the extra readers would sit idle (force"
                   + " it with force=true)"));
     }
-    Optional<TableToCreate> toCreate = checkTable(spec, settings, problems);
+    List<IdentifierFields> identifierFieldsToSet = new ArrayList<>();
+    Optional<TableToCreate> toCreate =
+        checkTable(spec, settings, problems, identifierFieldsToSet::add);
     if (!problems.isEmpty()) {
       throw new UnresolvablePipelineException(problems);
     }
-    return new Findings(partitions, toCreate);
+    return new Findings(partitions, toCreate, identifierFieldsToSet.stream().findFirst());
   }
 
   /** The partition count of the source topics, or 0 when they cannot be checked. */
@@ -152,7 +174,10 @@ public class PipelineChecks {
   }
 
   private Optional<TableToCreate> checkTable(
-      PipelineSpec spec, LoaderSettings settings, List<FieldProblem> problems) {
+      PipelineSpec spec,
+      LoaderSettings settings,
+      List<FieldProblem> problems,
+      Consumer<IdentifierFields> identifierFieldsToSet) {
     String catalogName = settings.table().catalogName();
     TableIdentifier identifier =
         TableIdentifier.of(
@@ -169,23 +194,25 @@ public class PipelineChecks {
       return Optional.empty();
     }
     Schema schema;
+    PartitionSpec partitionSpec;
+    int formatVersion;
     Optional<TableToCreate> toCreate = Optional.empty();
     try {
       if (catalog.tableExists(identifier)) {
-        schema = catalog.loadTable(identifier).schema();
+        Table table = catalog.loadTable(identifier);
+        schema = table.schema();
+        partitionSpec = table.spec();
+        formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
       } else if (spec.table().createIfMissing() != null) {
         PipelineSpec.TableCreation creation = spec.table().createIfMissing();
         try {
           schema = TableDefinitions.schema(creation);
-          PartitionSpec partitions = TableDefinitions.partitionSpec(schema, creation.partitionBy());
+          partitionSpec = TableDefinitions.partitionSpec(schema, creation.partitionBy());
+          Map<String, String> properties = TableDefaults.withDefaults(creation.properties());
+          formatVersion = PropertyUtil.propertyAsInt(properties, TableProperties.FORMAT_VERSION, 2);
           toCreate =
               Optional.of(
-                  new TableToCreate(
-                      catalogName,
-                      identifier,
-                      schema,
-                      partitions,
-                      TableDefaults.withDefaults(creation.properties())));
+                  new TableToCreate(catalogName, identifier, schema, partitionSpec, properties));
         } catch (TableDefinitions.InvalidDefinitionException e) {
           problems.addAll(e.problems());
           return Optional.empty();
@@ -209,6 +236,30 @@ public class PipelineChecks {
     }
     String field =
         toCreate.isPresent() ? SpecFields.TABLE_CREATE_IF_MISSING_COLUMNS : SpecFields.TABLE_NAME;
+    if (settings.writing().mode() == WriteMode.UPSERT) {
+      UpsertKey.Check key =
+          UpsertKey.check(
+              schema, partitionSpec, formatVersion, settings.writing().keyColumns(), field);
+      problems.addAll(key.problems());
+      if (key.identifierFieldsToSet().isPresent()) {
+        List<String> columns = key.identifierFieldsToSet().get();
+        if (toCreate.isPresent()) {
+          TableToCreate table = toCreate.get();
+          schema = UpsertKey.withIdentifier(schema, columns);
+          toCreate =
+              Optional.of(
+                  new TableToCreate(
+                      table.catalog(),
+                      table.identifier(),
+                      schema,
+                      TableDefinitions.partitionSpec(
+                          schema, spec.table().createIfMissing().partitionBy()),
+                      table.properties()));
+        } else {
+          identifierFieldsToSet.accept(new IdentifierFields(catalogName, identifier, columns));
+        }
+      }
+    }
     for (String problem : WritableTypes.problems(schema)) {
       problems.add(new FieldProblem(field, "column " + problem));
     }

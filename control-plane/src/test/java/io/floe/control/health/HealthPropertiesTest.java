@@ -15,7 +15,7 @@ class HealthPropertiesTest {
     assertDefaults(
         "floe.health",
         HealthProperties.class,
-        new HealthProperties(Duration.ofSeconds(10), 8, Duration.ofSeconds(60)));
+        new HealthProperties(Duration.ofSeconds(10), 8, Duration.ofSeconds(90)));
   }
 
   @Test

@@ -16,6 +16,9 @@ import java.util.Properties;
 import java.util.Set;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,36 @@ class AdminKafkaTopicsIT {
     awaitAllClosedSince(before);
     assertThatThrownBy(() -> kafkaTopics.lag(settings(), "nobody", List.of("lagging")))
         .isInstanceOf(KafkaUnavailableException.class);
+  }
+
+  @Test
+  void theLagsOfManyGroupsAreReadAtOnceAndEqualEachGroupsOwn() throws Exception {
+    topics.create("lags-other", 1);
+    topics.send("lags-other", 1, 4);
+    try (Admin admin = Admin.create(settings())) {
+      admin
+          .alterConsumerGroupOffsets(
+              "lags-reader", Map.of(new TopicPartition("lags-other", 0), new OffsetAndMetadata(3)))
+          .all()
+          .get();
+    }
+    AdminKafkaTopics kafkaTopics = new AdminKafkaTopics();
+    try {
+      Map<String, java.util.Collection<String>> groups =
+          Map.of(
+              "nobody", List.of("lagging"),
+              "lags-reader", List.of("lags-other"),
+              "lags-both", List.of("lagging", "lags-other"));
+      assertThat(kafkaTopics.lags(settings(), groups))
+          .isEqualTo(Map.of("nobody", 10L, "lags-reader", 1L, "lags-both", 14L));
+      groups.forEach(
+          (group, groupTopics) ->
+              assertThat(kafkaTopics.lags(settings(), groups).get(group))
+                  .isEqualTo(kafkaTopics.lag(settings(), group, groupTopics)));
+      assertThat(kafkaTopics.lags(settings(), Map.of())).isEmpty();
+    } finally {
+      kafkaTopics.destroy();
+    }
   }
 
   @Test

@@ -167,6 +167,52 @@ class LoaderSettingsRendererTest {
   }
 
   @Test
+  void anUpsertPipelineRendersItsKeyDeletesAndEnvelope() {
+    PipelineSpec.Table table =
+        new PipelineSpec.Table(
+            null,
+            "shop",
+            "orders",
+            null,
+            null,
+            null,
+            null,
+            null,
+            new PipelineSpec.Write("upsert", List.of("id", "region"), "op", List.of("d"), false));
+    PipelineSpec.Parsing debezium =
+        new PipelineSpec.Parsing(null, null, null, null, null, null, "debezium", "changed_at");
+    Map<String, String> settings =
+        renderer.render("orders", withParsing(spec(runtime(1), table), debezium));
+    assertThat(settings)
+        .containsEntry("write.mode", "upsert")
+        .containsEntry("write.key-columns", "id,region")
+        .containsEntry("write.delete-field", "op")
+        .containsEntry("write.delete-values", "d")
+        .containsEntry("write.delete-on-tombstone", "false")
+        .containsEntry("parse.envelope", "debezium")
+        .containsEntry("parse.envelope.source-timestamp-column", "changed_at");
+
+    PipelineSpec.Table appendWithKey =
+        new PipelineSpec.Table(
+            null,
+            "shop",
+            "orders",
+            null,
+            null,
+            null,
+            null,
+            null,
+            new PipelineSpec.Write(null, List.of("id", "a,b"), null, null, null));
+    assertThatThrownBy(() -> renderer.settings("orders", spec(runtime(1), appendWithKey)))
+        .isInstanceOfSatisfying(
+            InvalidPipelineException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(FieldProblem::field)
+                    .contains("table.write.key[1]"));
+  }
+
+  @Test
   void columnsGrownFromTheDataNeedALiveTable() {
     PipelineSpec.Parsing add = new PipelineSpec.Parsing(null, null, null, null, null, "add");
     PipelineSpec live = withParsing(spec(runtime(1), table("live")), add);

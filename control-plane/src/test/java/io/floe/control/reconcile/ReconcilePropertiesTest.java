@@ -19,7 +19,7 @@ class ReconcilePropertiesTest {
         new ReconcileProperties(
             Duration.ofSeconds(1),
             Duration.ofSeconds(30),
-            4,
+            8,
             Duration.ofMinutes(5),
             null,
             Duration.ofSeconds(10),

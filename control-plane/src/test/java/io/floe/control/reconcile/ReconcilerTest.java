@@ -117,18 +117,24 @@ class ReconcilerTest {
     int observations = runtime.calls("observe").size();
 
     assertThat(reconciler.due()).as("steady, its run listed RUNNING as last seen").isEmpty();
-    fixture.clock.advance(Duration.ofSeconds(58)); // 59 s after the look (a round is 1 s)
-    assertThat(reconciler.due()).as("within the steady interval (60 s)").isEmpty();
+    Duration wait = reconciler.steadyWait(PIPELINE);
+    assertThat(wait).isBetween(Duration.ofSeconds(45), Duration.ofSeconds(60));
+    fixture.clock.advance(wait.minusSeconds(2)); // a second before it (a round is 1 s)
+    assertThat(reconciler.due()).as("within the steady wait").isEmpty();
     assertThat(runtime.calls("observe")).hasSize(observations);
     assertThat(runtime.calls("runStates")).as("one listing per pass").hasSize(2);
 
     fixture.clock.advance(Duration.ofSeconds(1));
-    assertThat(reconciler.due()).as("the steady interval passed").containsExactly(PIPELINE);
+    assertThat(reconciler.due())
+        .as("the steady interval passed, not urgent")
+        .containsExactly(Map.entry(PIPELINE, false));
     round();
     assertThat(reconciler.due()).isEmpty();
 
     runtime.fail(run, "boom");
-    assertThat(reconciler.due()).as("the listing shows the run FAILED").containsExactly(PIPELINE);
+    assertThat(reconciler.due())
+        .as("the listing shows the run FAILED: urgent")
+        .containsExactly(Map.entry(PIPELINE, true));
     round();
     assertThat(fixture.status().observedState()).isEqualTo(ObservedState.FAILED);
     assertThat(reconciler.due()).as("failed, to be recovered: looked at every pass").hasSize(1);
@@ -141,21 +147,38 @@ class ReconcilerTest {
     assertThat(reconciler.due()).isEmpty();
 
     fixture.enqueue(OperationType.RESTART, Map.of());
-    assertThat(reconciler.due()).as("an operation to carry out").containsExactly(PIPELINE);
+    assertThat(reconciler.due()).as("an operation to carry out").containsOnlyKeys(PIPELINE);
     awaitRunning();
     round();
     assertThat(reconciler.due()).isEmpty();
 
     runtime.listing(TestingRuntime.Listing.FAILS);
-    assertThat(reconciler.due()).as("the listing failed").containsExactly(PIPELINE);
+    assertThat(reconciler.due()).as("the listing failed").containsOnlyKeys(PIPELINE);
     runtime.listing(TestingRuntime.Listing.LISTS);
     assertThat(reconciler.due()).isEmpty();
 
     runtime.hide(fixture.status().runId().orElseThrow(), 1);
-    assertThat(reconciler.due()).as("the run is not listed").containsExactly(PIPELINE);
+    assertThat(reconciler.due()).as("the run is not listed").containsOnlyKeys(PIPELINE);
     runtime.listing(TestingRuntime.Listing.UNSUPPORTED);
     assertThat(reconciler.due()).as("no listing: the steady interval decides").isEmpty();
     assertThat(run).isNotEqualTo(fixture.status().runId().orElseThrow());
+  }
+
+  @Test
+  void urgentLooksGoBeforeSteadyOnesEachInTheOrderWoken() {
+    java.util.concurrent.PriorityBlockingQueue<Reconciler.QueuedLook> queue =
+        new java.util.concurrent.PriorityBlockingQueue<>();
+    Runnable nothing = () -> {};
+    queue.add(new Reconciler.QueuedLook(false, 1, nothing));
+    queue.add(new Reconciler.QueuedLook(false, 2, nothing));
+    queue.add(new Reconciler.QueuedLook(true, 4, nothing));
+    queue.add(new Reconciler.QueuedLook(true, 3, nothing));
+    List<String> taken = new java.util.ArrayList<>();
+    while (!queue.isEmpty()) {
+      Reconciler.QueuedLook look = queue.poll();
+      taken.add((look.urgent() ? "urgent-" : "steady-") + look.order());
+    }
+    assertThat(taken).containsExactly("urgent-3", "urgent-4", "steady-1", "steady-2");
   }
 
   @Test
@@ -168,7 +191,7 @@ class ReconcilerTest {
         .update();
     assertThat(reconciler.due()).as("its lease is the other replica's").isEmpty();
     fixture.clock.advance(Duration.ofSeconds(31));
-    assertThat(reconciler.due()).as("the other's lease lapsed").containsExactly(PIPELINE);
+    assertThat(reconciler.due()).as("the other's lease lapsed").containsOnlyKeys(PIPELINE);
   }
 
   @Test
@@ -214,7 +237,7 @@ class ReconcilerTest {
 
   /** One pass of a replica, its looks made here one after the other. */
   private static void pass(Reconciler replica) {
-    for (String name : replica.due()) {
+    for (String name : replica.due().keySet()) {
       replica.reconcile(name);
     }
   }

@@ -440,8 +440,8 @@ class ControlPlaneScaleBenchmark {
         Locale.ROOT,
         "Setup: one control-plane replica in the benchmark's JVM (the production defaults:"
             + " `floe.reconcile.interval` 1 s, `floe.reconcile.steady-interval` 60 s,"
-            + " `floe.reconcile.threads` 4, `floe.health.interval` 10 s, `floe.health.threads` 8,"
-            + " `floe.health.run-refresh-interval` 60 s, `floe.tables.refresh-interval` 60 s,"
+            + " `floe.reconcile.threads` 8, `floe.health.interval` 10 s, `floe.health.threads` 8,"
+            + " `floe.health.run-refresh-interval` 90 s, `floe.tables.refresh-interval` 60 s,"
             + " `floe.maintenance.interval` 10 s, three scheduling threads) on an"
             + " embedded PostgreSQL (%s) holding the store and the JDBC Iceberg catalog in two"
             + " databases; the warehouse on local disk; a Kafka broker (its own process) with one"

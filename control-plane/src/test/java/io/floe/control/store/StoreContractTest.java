@@ -156,16 +156,23 @@ abstract class StoreContractTest {
     Collections.sort(sorted);
     assertThat(pipelines.names()).containsExactlyElementsOf(sorted);
     List<PipelineStore.Listed> listed = pipelines.listWithStatus();
-    assertThat(listed).extracting(l -> l.pipeline().name()).containsExactlyElementsOf(sorted);
-    assertThat(listed).extracting(PipelineStore.Listed::pipeline).contains(pipeline("a-c", 1, T0));
+    assertThat(listed).extracting(PipelineStore.Listed::name).containsExactlyElementsOf(sorted);
     assertThat(listed)
-        .filteredOn(l -> l.pipeline().name().equals("ab"))
+        .filteredOn(l -> l.name().equals("ab"))
         .singleElement()
-        .satisfies(l -> assertThat(l.status()).contains(running));
+        .satisfies(
+            l -> {
+              assertThat(l.status()).contains(running);
+              assertThat(l.desiredState()).isEqualTo(pipeline("ab", 1, T0).desiredState());
+              assertThat(l.labels()).isEqualTo(pipeline("ab", 1, T0).labels());
+            });
     assertThat(listed)
-        .filteredOn(l -> l.pipeline().name().equals("b"))
+        .filteredOn(l -> l.name().equals("b"))
         .singleElement()
         .satisfies(l -> assertThat(l.status()).contains(PipelineStatus.pending("b", T0)));
+    assertThat(pipelines.findAll(List.of("b", "a-c", "missing")))
+        .containsExactly(pipeline("a-c", 1, T0), pipeline("b", 1, T0));
+    assertThat(pipelines.findAll(List.of())).isEmpty();
   }
 
   @Test

@@ -44,8 +44,19 @@ public final class InMemoryPipelineStore implements PipelineStore {
   @Override
   public synchronized List<Listed> listWithStatus() {
     return pipelines.values().stream()
-        .map(pipeline -> new Listed(pipeline, status(pipeline.name())))
+        .map(
+            pipeline ->
+                new Listed(
+                    pipeline.name(),
+                    pipeline.desiredState(),
+                    pipeline.labels(),
+                    status(pipeline.name())))
         .toList();
+  }
+
+  @Override
+  public synchronized List<Pipeline> findAll(java.util.Collection<String> names) {
+    return pipelines.values().stream().filter(p -> names.contains(p.name())).toList();
   }
 
   @Override

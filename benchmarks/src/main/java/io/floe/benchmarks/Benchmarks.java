@@ -8,6 +8,7 @@ import io.floe.benchmarks.environment.Versions;
 import io.floe.benchmarks.report.Markdown;
 import io.floe.benchmarks.routing.RoutingBenchmark;
 import io.floe.benchmarks.rules.RulesBenchmark;
+import io.floe.benchmarks.upsert.UpsertBenchmark;
 import io.floe.loader.sample.SampleMessages;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +40,10 @@ public final class Benchmarks {
           "  routing      one table against ten routed by a field: route, parse, write and commit",
           "               in process: --records N per round (default 1000000), --rounds R",
           "               (default 5), --checkpoint-records C per commit (default 100000)",
+          "  upsert       upsert against append by key on the same messages, and the full-scan read",
+          "               before and after folding the deletes, in process: --records N per round",
+          "               (default 500000), --rounds R (default 5), --checkpoint-records C",
+          "               (default 50000), --keys K ids drawn from (default 10000)",
           "",
           "java -jar benchmarks/target/benchmarks.jar <benchmark> --help lists its options.");
 
@@ -72,6 +77,14 @@ public final class Benchmarks {
           return 2;
         }
         return inChildJvm(RoutingBenchmark.class.getName(), options);
+      case "upsert":
+        if (UpsertBenchmark.fromArguments(options, out) == null) {
+          err.println(
+              "usage: java -jar benchmarks/target/benchmarks.jar upsert [--records N]"
+                  + " [--rounds R] [--checkpoint-records C] [--keys K]");
+          return 2;
+        }
+        return inChildJvm(UpsertBenchmark.class.getName(), options);
       default:
         err.println("error: unknown benchmark '" + args.get(0) + "'");
         err.println();

@@ -155,7 +155,11 @@ public class CatalogTables implements Tables, TablePositions {
             table.properties(),
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
             TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT),
-        table.schema().schemaId());
+        table.schema().schemaId(),
+        new CommitHistory.Deletes(
+            number(current, SnapshotSummary.TOTAL_DELETE_FILES_PROP),
+            number(current, SnapshotSummary.TOTAL_EQ_DELETES_PROP),
+            number(current, SnapshotSummary.TOTAL_POS_DELETES_PROP)));
   }
 
   @Override

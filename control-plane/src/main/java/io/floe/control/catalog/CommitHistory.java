@@ -7,15 +7,40 @@ import java.util.Optional;
 /**
  * The pipeline's commits as its table records them (oldest first), and the table's totals: what
  * health is judged on, read from the table alone.
+ *
+ * @param deletes the table's row-level deletes now (an upserted table's, until compaction folds
+ *     them into its data)
  */
 public record CommitHistory(
     List<Commit> commits,
     long tableFiles,
     long tableBytes,
     long targetFileBytes,
-    int tableSchemaId) {
+    int tableSchemaId,
+    Deletes deletes) {
   public CommitHistory {
     commits = List.copyOf(commits);
+  }
+
+  /** A table without row-level deletes. */
+  public CommitHistory(
+      List<Commit> commits,
+      long tableFiles,
+      long tableBytes,
+      long targetFileBytes,
+      int tableSchemaId) {
+    this(commits, tableFiles, tableBytes, targetFileBytes, tableSchemaId, Deletes.NONE);
+  }
+
+  /**
+   * The table's delete files and the deletes they hold, from its current snapshot's totals.
+   *
+   * @param files delete files (equality and position)
+   * @param equalityDeletes rows of its equality delete files (keys deleted or replaced)
+   * @param positionDeletes rows of its position delete files
+   */
+  public record Deletes(long files, long equalityDeletes, long positionDeletes) {
+    public static final Deletes NONE = new Deletes(0, 0, 0);
   }
 
   /** One snapshot the pipeline committed. */
@@ -57,7 +82,7 @@ public record CommitHistory(
 
   /** The same history judged against another target file size (the pipeline's compaction's). */
   public CommitHistory withTargetFileBytes(long target) {
-    return new CommitHistory(commits, tableFiles, tableBytes, target, tableSchemaId);
+    return new CommitHistory(commits, tableFiles, tableBytes, target, tableSchemaId, deletes);
   }
 
   /**

@@ -36,6 +36,9 @@ final class CommitFigures {
           null,
           null,
           null,
+          null,
+          null,
+          null,
           null);
     }
     CommitHistory history = in.history().get();
@@ -97,7 +100,10 @@ final class CommitFigures {
         writtenSchemaId,
         history.tableSchemaId(),
         Math.max(0, bad - ruleViolations),
-        ruleViolations);
+        ruleViolations,
+        history.deletes().files(),
+        history.deletes().equalityDeletes(),
+        history.deletes().positionDeletes());
   }
 
   /** The pipeline's commits within the window, oldest first. */

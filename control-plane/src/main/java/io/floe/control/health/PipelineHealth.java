@@ -48,6 +48,10 @@ public record PipelineHealth(
    * @param tableSchemaId the table's current schema id
    * @param malformedInWindow bad messages in the window other than rule violations
    * @param ruleViolationsInWindow messages in the window refused by a data-quality rule
+   * @param tableDeleteFiles delete files in the table now (an upserted table's equality and
+   *     position deletes, which every read applies until compaction folds them into the data)
+   * @param tableEqualityDeletes rows of those equality delete files (keys replaced or deleted)
+   * @param tablePositionDeletes rows of those position delete files
    */
   public record Commits(
       Instant lastCommitAt,
@@ -66,7 +70,10 @@ public record PipelineHealth(
       Integer writtenSchemaId,
       Integer tableSchemaId,
       Long malformedInWindow,
-      Long ruleViolationsInWindow) {}
+      Long ruleViolationsInWindow,
+      Long tableDeleteFiles,
+      Long tableEqualityDeletes,
+      Long tablePositionDeletes) {}
 
   /**
    * How far the loader is behind Kafka.

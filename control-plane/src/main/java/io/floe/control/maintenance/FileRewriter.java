@@ -17,7 +17,10 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.DeleteLoader;
 import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
@@ -29,16 +32,17 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.PartitionUtil;
 
 /**
- * Copies rows of Parquet data files into new data files of one partition, in the table's current
- * schema and with its writer properties: the engine-free rewrite that compaction and retention
- * share. Each call writes one file: its callers size their inputs (compaction packs bins by the
- * files' sizes on disk, which predict the output far better than the writer's in-memory estimate,
- * about three times the compressed size for typical rows).
+ * Copies the live rows of Parquet data files (their row-level deletes applied) into new data files
+ * of one partition, in the table's current schema and with its writer properties: the engine-free
+ * rewrite that compaction and retention share. Each call writes one file: its callers size their
+ * inputs (compaction packs bins by the files' sizes on disk, which predict the output far better
+ * than the writer's in-memory estimate, about three times the compressed size for typical rows).
  */
 final class FileRewriter {
   private final Table table;
   private final Schema schema;
   private final OutputFileFactory files;
+  private final DeleteLoader deleteLoader;
 
   FileRewriter(Table table, MaintenanceTask task, Clock clock) {
     this.table = table;
@@ -48,6 +52,9 @@ final class FileRewriter {
             .operationId(task.apiName() + "-" + UUID.randomUUID())
             .format(FileFormat.PARQUET)
             .build();
+    this.deleteLoader =
+        new SharedDeleteLoader(
+            delete -> table.io().newInputFile(delete.location(), delete.fileSizeInBytes()));
   }
 
   /** Writes the rows of {@code sources} that {@code keep} accepts into one file, none if no row. */
@@ -108,14 +115,51 @@ final class FileRewriter {
     }
   }
 
+  /**
+   * The task's live rows in the table's schema: its file's rows without those its position and
+   * equality deletes remove (read with Iceberg's generic delete filter, which may need more columns
+   * than the schema, such as the row position, dropped again here).
+   */
   private CloseableIterable<Record> read(FileScanTask task) {
+    if (task.deletes().isEmpty()) {
+      return readFile(task, schema);
+    }
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, schema, schema) {
+          @Override
+          protected DeleteLoader newDeleteLoader() {
+            return deleteLoader;
+          }
+        };
+    Schema readSchema = deletes.requiredSchema();
+    CloseableIterable<Record> live = deletes.filter(readFile(task, readSchema));
+    if (readSchema.sameSchema(schema)) {
+      return live;
+    }
+    int[] positions = new int[schema.columns().size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] =
+          readSchema.columns().indexOf(readSchema.findField(schema.columns().get(i).fieldId()));
+    }
+    return CloseableIterable.transform(
+        live,
+        row -> {
+          Record copy = GenericRecord.create(schema);
+          for (int i = 0; i < positions.length; i++) {
+            copy.set(i, row.get(positions[i], Object.class));
+          }
+          return copy;
+        });
+  }
+
+  private CloseableIterable<Record> readFile(FileScanTask task, Schema readSchema) {
     Map<Integer, ?> constants =
         PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
     Parquet.ReadBuilder read =
         Parquet.read(table.io().newInputFile(task.file().location()))
-            .project(schema)
+            .project(readSchema)
             .createReaderFunc(
-                fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema, constants));
+                fileSchema -> GenericParquetReaders.buildReader(readSchema, fileSchema, constants));
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     if (mapping != null) {
       read.withNameMapping(NameMappingParser.fromJson(mapping));

@@ -14,6 +14,7 @@ import io.floe.control.store.Leases;
 import io.floe.control.store.PipelineStore;
 import io.floe.loader.settings.LoaderSettings;
 import io.floe.loader.settings.TableSettings;
+import io.floe.loader.settings.WriteMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,6 +63,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
   private final Set<String> busyTables = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers;
   private final ScheduledExecutorService renewals;
+  private final DeleteFileTrigger deleteFiles;
 
   public MaintenanceScheduler(
       PipelineStore pipelines,
@@ -84,6 +86,7 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     this.properties = requireNonNull(properties, "properties is null");
     this.leases = new Leases(jdbc, clock, "table_lease", "table_name");
     this.owner = requireNonNull(reconciler, "reconciler is null").owner();
+    this.deleteFiles = new DeleteFileTrigger(clock, properties.deleteFilesCheck());
     this.workers =
         Executors.newCachedThreadPool(
             r -> {
@@ -125,7 +128,10 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
 
   /** The table a pipeline loads, as catalog.namespace.name: the key of its lease. */
   public String tableKey(Pipeline pipeline) {
-    TableSettings table = tableSettings(pipeline);
+    return tableKey(tableSettings(pipeline));
+  }
+
+  private static String tableKey(TableSettings table) {
     return table.catalogName() + "." + String.join(".", table.namespace()) + "." + table.name();
   }
 
@@ -143,11 +149,13 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
       LOG.warn("Pipeline {} has invalid maintenance settings: {}", pipeline.name(), e.getMessage());
       return;
     }
-    String table = tableKey(pipeline);
+    LoaderSettings settings = renderer.settings(pipeline);
+    String table = tableKey(settings.table());
     if (busyTables.contains(table)) {
       return;
     }
-    boolean work = !runs.queued(pipeline.name()).isEmpty() || !dueTasks(pipeline, policy).isEmpty();
+    boolean work =
+        !runs.queued(pipeline.name()).isEmpty() || !dueTasks(pipeline, policy, settings).isEmpty();
     if (!work || !busyTables.add(table)) {
       return;
     }
@@ -198,7 +206,8 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
           execute(queued, pipeline.get(), policy);
         }
       }
-      for (MaintenanceTask task : dueTasks(pipeline.get(), policy)) {
+      for (MaintenanceTask task :
+          dueTasks(pipeline.get(), policy, renderer.settings(pipeline.get()))) {
         MaintenanceRun run =
             MaintenanceRun.queued(
                 UUID.randomUUID().toString(),
@@ -281,6 +290,9 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     LoaderSettings settings = renderer.settings(pipeline);
     TableSettings own = settings.table();
     TaskOutcome outcome = perform(task, tables.load(own), policy);
+    if (task == MaintenanceTask.COMPACTION) {
+      deleteFiles.compacted(tableKey(own));
+    }
     if (settings.routing().isEmpty()) {
       return outcome;
     }
@@ -316,15 +328,37 @@ public class MaintenanceScheduler implements DisposableBean, SchedulingConfigure
     }
   }
 
-  private List<MaintenanceTask> dueTasks(Pipeline pipeline, MaintenancePolicy policy) {
+  private List<MaintenanceTask> dueTasks(
+      Pipeline pipeline, MaintenancePolicy policy, LoaderSettings settings) {
     if (!properties.scheduled()) {
       return List.of();
     }
     Instant now = clock.instant();
     return java.util.Arrays.stream(MaintenanceTask.values())
         .filter(policy::enabled)
-        .filter(task -> !nextRun(pipeline, policy, task).isAfter(now))
+        .filter(
+            task ->
+                !nextRun(pipeline, policy, task).isAfter(now)
+                    || (task == MaintenanceTask.COMPACTION
+                        && manyDeleteFiles(pipeline, settings, policy)))
         .toList();
+  }
+
+  /**
+   * Whether an upserting pipeline's table holds enough delete files for compaction to fold them now
+   * (an appending pipeline's table has none of its own making, and is not read for this). The count
+   * comes from the table read that health shares (refreshed at most every {@code
+   * floe.tables.refresh-interval}), not from a fresh load, which would drop that shared read.
+   */
+  private boolean manyDeleteFiles(
+      Pipeline pipeline, LoaderSettings settings, MaintenancePolicy policy) {
+    if (settings.writing().mode() != WriteMode.UPSERT) {
+      return false;
+    }
+    return deleteFiles.due(
+        tableKey(settings.table()),
+        policy.compaction().minDeleteFiles(),
+        () -> tables.commits(pipeline.name(), settings.table(), clock.instant()).deletes().files());
   }
 
   private void renew(String table) {

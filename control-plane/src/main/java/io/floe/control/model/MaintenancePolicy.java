@@ -23,13 +23,37 @@ public record MaintenancePolicy(
 
   private static final Duration MIN_EVERY = Duration.ofSeconds(1);
 
-  /** Compaction's settings; an empty target means the table's own target file size. */
+  /**
+   * Compaction's settings; an empty target means the table's own target file size.
+   *
+   * @param minDeleteFiles compaction also runs, before its interval has passed, once the table
+   *     holds at least this many delete files (an upserted table's equality and position deletes,
+   *     which every read applies until compaction folds them into the data)
+   */
   public record Compaction(
       boolean enabled,
       Duration every,
       OptionalLong targetFileSize,
       int minInputFiles,
-      Duration lookback) {}
+      Duration lookback,
+      int minDeleteFiles) {
+    /** With the default delete-file trigger. */
+    public Compaction(
+        boolean enabled,
+        Duration every,
+        OptionalLong targetFileSize,
+        int minInputFiles,
+        Duration lookback) {
+      this(enabled, every, targetFileSize, minInputFiles, lookback, DEFAULT_MIN_DELETE_FILES);
+    }
+  }
+
+  /**
+   * The delete files that make compaction due early: about eight minutes of an upsert loader
+   * committing a delete file per partition every ten seconds, while a scan of that many small
+   * delete files still costs little next to its data.
+   */
+  public static final int DEFAULT_MIN_DELETE_FILES = 50;
 
   /** Snapshot expiry's settings. */
   public record SnapshotExpiry(

@@ -158,6 +158,26 @@ class HealthAssessorTest {
   }
 
   @Test
+  void theTablesDeleteFilesAreReported() {
+    CommitHistory upserted =
+        new CommitHistory(
+            commits(Duration.ofSeconds(2), 100, 0, 10, 10L << 20).commits(),
+            10,
+            10L << 20,
+            512L * 1024 * 1024,
+            0,
+            new CommitHistory.Deletes(120, 3400, 15));
+    PipelineHealth health = assess(Optional.of(upserted), Optional.of(0L));
+
+    assertThat(health.commits().tableDeleteFiles()).isEqualTo(120);
+    assertThat(health.commits().tableEqualityDeletes()).isEqualTo(3400);
+    assertThat(health.commits().tablePositionDeletes()).isEqualTo(15);
+    PipelineHealth appended =
+        assess(Optional.of(commits(Duration.ofSeconds(2), 100, 0, 10, 10L << 20)), Optional.of(0L));
+    assertThat(appended.commits().tableDeleteFiles()).isZero();
+  }
+
+  @Test
   void deadLettersAboveTheirShareAreDegraded() {
     PipelineHealth health =
         assess(Optional.of(commits(Duration.ofSeconds(1), 95, 5, 10, 10L << 20)), Optional.of(0L));

@@ -13,7 +13,8 @@ class MaintenancePropertiesTest {
     assertDefaults(
         "floe.maintenance",
         MaintenanceProperties.class,
-        new MaintenanceProperties(true, Duration.ofSeconds(10), Duration.ofMinutes(2)));
+        new MaintenanceProperties(
+            true, Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(1)));
   }
 
   @Test
@@ -24,7 +25,9 @@ class MaintenancePropertiesTest {
         Map.of(
             "floe.maintenance.scheduled", "false",
             "floe.maintenance.interval", "1s",
-            "floe.maintenance.lease", "30s"),
-        new MaintenanceProperties(false, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+            "floe.maintenance.lease", "30s",
+            "floe.maintenance.delete-files-check", "5m"),
+        new MaintenanceProperties(
+            false, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5)));
   }
 }

@@ -17,6 +17,7 @@ class MaintenancePolicyTest {
         .isEqualTo(
             new MaintenancePolicy.Compaction(
                 true, Duration.ofHours(1), OptionalLong.empty(), 5, Duration.ofDays(7)));
+    assertThat(policy.compaction().minDeleteFiles()).isEqualTo(50);
     assertThat(policy.snapshotExpiry())
         .isEqualTo(
             new MaintenancePolicy.SnapshotExpiry(
@@ -114,12 +115,18 @@ class MaintenancePolicyTest {
   @Test
   void configurationDefaultsAndLimits() {
     MaintenanceProperties defaults =
-        new MaintenanceProperties(true, Duration.ofSeconds(10), Duration.ofMinutes(2));
+        new MaintenanceProperties(
+            true, Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(1));
     assertThat(defaults.scheduled()).isTrue();
-    assertThatThrownBy(() -> new MaintenanceProperties(true, Duration.ZERO, Duration.ofMinutes(2)))
+    assertThatThrownBy(
+            () ->
+                new MaintenanceProperties(
+                    true, Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(1)))
         .hasMessageContaining("floe.maintenance.interval");
     assertThatThrownBy(
-            () -> new MaintenanceProperties(true, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+            () ->
+                new MaintenanceProperties(
+                    true, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)))
         .hasMessageContaining("floe.maintenance.lease");
   }
 }

@@ -14,6 +14,7 @@ import io.floe.testing.kafka.EventPublisher;
 import io.floe.testing.kafka.KafkaTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -423,7 +424,7 @@ class ControlPlaneIT {
   @Test
   @Order(7)
   @SuppressWarnings("unchecked")
-  void anUpsertPipelineKeepsTheLastRowOfEachKeyAndItsKeyIsCheckedOnSave() {
+  void anUpsertPipelineKeepsTheLastRowOfEachKeyAndItsKeyIsCheckedOnSave() throws Exception {
     topics.createTopic("accounts", 1);
     topics.createTopic("accounts-dlq", 1);
     Map<String, Object> write =
@@ -489,6 +490,96 @@ class ControlPlaneIT {
     assertThat(names).isEqualTo(expected);
     assertThat(warehouse.idCounts("db", "accounts").values())
         .as("one row per key")
+        .allMatch(n -> n == 1);
+
+    // Updates in rounds, each committed before the next: delete files pile up.
+    for (int round = 1; round <= 3; round++) {
+      String name = "round-" + round;
+      for (long id = 11; id <= 20; id++) {
+        topics.send("accounts", key(id), json("{\"id\": " + id + ", \"name\": \"" + name + "\"}"));
+      }
+      topics.flush();
+      await(
+          name + " committed",
+          () -> warehouse.columnById("db", "accounts", "name").get(20L),
+          name::equals,
+          Duration.ofMinutes(2));
+      expected.put(20L, name);
+    }
+    for (long id = 11; id <= 20; id++) {
+      expected.put(id, "round-3");
+    }
+    // Compaction while the loader commits new keys: the rows stay the model, the deletes fold.
+    java.util.concurrent.ExecutorService flow =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.Future<?> flowing =
+        flow.submit(
+            () -> {
+              for (long id = 100; id < 400; id++) {
+                topics.send("accounts", key(id), json("{\"id\": " + id + ", \"name\": \"flow\"}"));
+                if (id % 20 == 0) {
+                  topics.flush();
+                  Thread.sleep(200);
+                }
+              }
+              topics.flush();
+              return null;
+            });
+    JsonNode compaction;
+    try {
+      ApiClient.Response requested =
+          api.post("/pipelines/accounts/maintenance/compaction/run", null);
+      assertThat(requested.status()).as(requested.toString()).isEqualTo(202);
+      String id = requested.body().path("id").asString();
+      compaction =
+          await(
+              "the compaction",
+              () -> api.get("/pipelines/accounts/maintenance/runs/" + id).body(),
+              run ->
+                  run.path("state").asString().equals("SUCCEEDED")
+                      || run.path("state").asString().equals("FAILED"),
+              Duration.ofMinutes(3));
+      flowing.get();
+    } finally {
+      flow.shutdownNow();
+    }
+    System.out.println("ControlPlaneIT compaction of an upserted table: " + compaction);
+    assertThat(compaction.path("state").asString())
+        .as(compaction.toString())
+        .isEqualTo("SUCCEEDED");
+    JsonNode figures = compaction.path("figures");
+    Instant started = Instant.parse(compaction.path("startedAt").asString());
+    Instant finished = Instant.parse(compaction.path("finishedAt").asString());
+    org.apache.iceberg.Table accounts = warehouse.table("db", "accounts");
+    long addedMeanwhile = 0;
+    for (org.apache.iceberg.Snapshot snapshot : accounts.snapshots()) {
+      Instant at = Instant.ofEpochMilli(snapshot.timestampMillis());
+      if (!at.isBefore(started)
+          && !at.isAfter(finished)
+          && snapshot.summary().containsKey(io.floe.loader.summary.CommitSummary.FLINK_JOB_ID)) {
+        addedMeanwhile +=
+            Long.parseLong(
+                snapshot
+                    .summary()
+                    .getOrDefault(org.apache.iceberg.SnapshotSummary.ADDED_DELETE_FILES_PROP, "0"));
+      }
+    }
+    assertThat(figures.path("deleteFilesRemoved").asLong()).as(compaction.toString()).isPositive();
+    assertThat(figures.path("deleteFilesAfter").asLong() - addedMeanwhile)
+        .as(compaction + ", less the loader's " + addedMeanwhile + " delete files meanwhile")
+        .isLessThan(figures.path("deleteFilesBefore").asLong());
+    for (long id = 100; id < 400; id++) {
+      expected.put(id, "flow");
+    }
+    Map<Long, Object> afterCompaction =
+        await(
+            "every key after the compaction",
+            () -> new java.util.TreeMap<>(warehouse.columnById("db", "accounts", "name")),
+            rows -> rows.containsKey(399L),
+            Duration.ofMinutes(2));
+    assertThat(afterCompaction).isEqualTo(expected);
+    assertThat(warehouse.idCounts("db", "accounts").values())
+        .as("one row per key after the compaction")
         .allMatch(n -> n == 1);
 
     ApiClient.Response redrive = api.post("/pipelines/accounts/dead-letters/redrive", Map.of());

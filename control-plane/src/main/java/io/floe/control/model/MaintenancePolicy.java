@@ -133,7 +133,12 @@ public record MaintenancePolicy(
                 : OptionalLong.of(
                     parser.bytes(prefix + "compaction.targetFileSize", c.targetFileSize())),
             parser.atLeast(prefix + "compaction.minInputFiles", c.minInputFiles(), 5, 2),
-            parser.duration(prefix + "compaction.lookback", c.lookback(), "7d", Duration.ZERO));
+            parser.duration(prefix + "compaction.lookback", c.lookback(), "7d", Duration.ZERO),
+            parser.atLeast(
+                prefix + "compaction.minDeleteFiles",
+                c.minDeleteFiles(),
+                DEFAULT_MIN_DELETE_FILES,
+                1));
     SnapshotExpiry expiry =
         new SnapshotExpiry(
             s.enabled() == null || s.enabled(),

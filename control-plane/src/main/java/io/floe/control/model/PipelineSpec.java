@@ -594,7 +594,22 @@ public record PipelineSpec(
       @Schema(
               description = "Only partitions of a time-partitioned table this recent (0: all)",
               defaultValue = "7d")
-          String lookback) {}
+          String lookback,
+      @Schema(
+              description =
+                  "An upserting pipeline's table is compacted, its deletes folded into its data"
+                      + " files, as soon as it holds this many delete files, whatever every says",
+              defaultValue = "50")
+          Integer minDeleteFiles) {
+    public Compaction(
+        Boolean enabled,
+        String every,
+        String targetFileSize,
+        Integer minInputFiles,
+        String lookback) {
+      this(enabled, every, targetFileSize, minInputFiles, lookback, null);
+    }
+  }
 
   /** Expires old snapshots, never the newest loader commit of a pipeline (its restart needs it). */
   public record SnapshotExpiry(

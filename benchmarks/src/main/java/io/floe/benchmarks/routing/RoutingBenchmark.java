@@ -1,5 +1,6 @@
 package io.floe.benchmarks.routing;
 
+import io.floe.benchmarks.cli.Arguments;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.route.MessageRouter;
@@ -17,12 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.table.data.RowData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
@@ -244,37 +245,13 @@ public final class RoutingBenchmark {
 
   /** Parses {@code --records N --rounds R --checkpoint-records C}; null when the line is wrong. */
   public static RoutingBenchmark fromArguments(List<String> args, PrintStream out) {
-    long records = 1_000_000;
-    int rounds = 5;
-    long perCheckpoint = 100_000;
-    List<String> rest = new ArrayList<>(args);
-    try {
-      while (!rest.isEmpty()) {
-        String option = rest.remove(0);
-        if (rest.isEmpty()) {
-          return null;
-        }
-        String value = rest.remove(0);
-        switch (option) {
-          case "--records":
-            records = Long.parseLong(value);
-            break;
-          case "--rounds":
-            rounds = Integer.parseInt(value);
-            break;
-          case "--checkpoint-records":
-            perCheckpoint = Long.parseLong(value);
-            break;
-          default:
-            return null;
-        }
-      }
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    if (records < 1 || rounds < 1 || perCheckpoint < 1) {
-      return null;
-    }
-    return new RoutingBenchmark(records, rounds, perCheckpoint, out);
+    Arguments arguments =
+        Arguments.parse(args, Set.of("records", "rounds", "checkpoint-records"), Set.of());
+    long records = arguments.longValue("records", 1_000_000, 1);
+    int rounds = arguments.intValue("rounds", 5, 1);
+    long perCheckpoint = arguments.longValue("checkpoint-records", 100_000, 1);
+    return arguments.problems().isEmpty()
+        ? new RoutingBenchmark(records, rounds, perCheckpoint, out)
+        : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.floe.benchmarks.rules;
 
+import io.floe.benchmarks.cli.Arguments;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.sample.SampleMessages;
@@ -11,11 +12,11 @@ import io.floe.loader.source.KafkaMessage;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 
 /**
@@ -145,27 +146,9 @@ public final class RulesBenchmark {
 
   /** Parses {@code --records N --rounds R}; null when the line is wrong. */
   public static RulesBenchmark fromArguments(List<String> args, PrintStream out) {
-    long records = 1_000_000;
-    int rounds = 5;
-    List<String> rest = new ArrayList<>(args);
-    while (!rest.isEmpty()) {
-      String option = rest.remove(0);
-      if (rest.isEmpty()) {
-        return null;
-      }
-      String value = rest.remove(0);
-      try {
-        if (option.equals("--records")) {
-          records = Long.parseLong(value);
-        } else if (option.equals("--rounds")) {
-          rounds = Integer.parseInt(value);
-        } else {
-          return null;
-        }
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return records < 1 || rounds < 1 ? null : new RulesBenchmark(records, rounds, out);
+    Arguments arguments = Arguments.parse(args, Set.of("records", "rounds"), Set.of());
+    long records = arguments.longValue("records", 1_000_000, 1);
+    int rounds = arguments.intValue("rounds", 5, 1);
+    return arguments.problems().isEmpty() ? new RulesBenchmark(records, rounds, out) : null;
   }
 }

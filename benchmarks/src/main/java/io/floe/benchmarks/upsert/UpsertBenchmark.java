@@ -1,5 +1,6 @@
 package io.floe.benchmarks.upsert;
 
+import io.floe.benchmarks.cli.Arguments;
 import io.floe.loader.parse.BadMessageException;
 import io.floe.loader.parse.RowParser;
 import io.floe.loader.sample.SampleMessages;
@@ -14,7 +15,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -342,41 +342,14 @@ public final class UpsertBenchmark {
 
   /** Parses {@code --records N --rounds R --checkpoint-records C --keys K}; null when wrong. */
   public static UpsertBenchmark fromArguments(List<String> args, PrintStream out) {
-    long records = 500_000;
-    int rounds = 5;
-    long perCheckpoint = 50_000;
-    int keys = 10_000;
-    List<String> rest = new ArrayList<>(args);
-    try {
-      while (!rest.isEmpty()) {
-        String option = rest.remove(0);
-        if (rest.isEmpty()) {
-          return null;
-        }
-        String value = rest.remove(0);
-        switch (option) {
-          case "--records":
-            records = Long.parseLong(value);
-            break;
-          case "--rounds":
-            rounds = Integer.parseInt(value);
-            break;
-          case "--checkpoint-records":
-            perCheckpoint = Long.parseLong(value);
-            break;
-          case "--keys":
-            keys = Integer.parseInt(value);
-            break;
-          default:
-            return null;
-        }
-      }
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    if (records < 1 || rounds < 1 || perCheckpoint < 1 || keys < 1) {
-      return null;
-    }
-    return new UpsertBenchmark(records, rounds, perCheckpoint, keys, out);
+    Arguments arguments =
+        Arguments.parse(args, Set.of("records", "rounds", "checkpoint-records", "keys"), Set.of());
+    long records = arguments.longValue("records", 500_000, 1);
+    int rounds = arguments.intValue("rounds", 5, 1);
+    long perCheckpoint = arguments.longValue("checkpoint-records", 50_000, 1);
+    int keys = arguments.intValue("keys", 10_000, 1);
+    return arguments.problems().isEmpty()
+        ? new UpsertBenchmark(records, rounds, perCheckpoint, keys, out)
+        : null;
   }
 }

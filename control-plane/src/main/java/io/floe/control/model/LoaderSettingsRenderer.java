@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Renders a pipeline spec into the loader's settings, once per spec, and validates them with the
@@ -292,7 +293,7 @@ public final class LoaderSettingsRenderer {
             new FieldProblem(field + "[" + i + "]", "must be a non-blank name without commas"));
       }
     }
-    return values.stream().filter(v -> v != null).collect(java.util.stream.Collectors.joining(","));
+    return values.stream().filter(v -> v != null).collect(Collectors.joining(","));
   }
 
   private static void renderRouting(

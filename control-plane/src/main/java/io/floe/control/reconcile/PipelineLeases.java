@@ -48,11 +48,13 @@ public class PipelineLeases {
         // Another thread of this replica inserted it: renewed either way.
       }
     }
+    // Replicas that stopped renewing are gone: their rows go too (a replica's name may be new at
+    // each start).
+    jdbc.sql("delete from control_plane_replica where expires_at < ?")
+        .param(now.atOffset(ZoneOffset.UTC))
+        .update();
     Integer live =
-        jdbc.sql("select count(*) from control_plane_replica where expires_at >= ?")
-            .param(now.atOffset(ZoneOffset.UTC))
-            .query(Integer.class)
-            .single();
+        jdbc.sql("select count(*) from control_plane_replica").query(Integer.class).single();
     return Math.max(1, live);
   }
 

@@ -92,23 +92,16 @@ final class ReconcileFixture {
             properties.goneAfter(),
             properties.recoveryBackoff(),
             properties.recoveryMaxBackoff());
-    return new Reconciler(
-        pipelines,
-        operations,
-        runner(),
-        runtimes,
-        leases,
-        events,
-        queue,
-        pipeline -> Optional.empty(),
-        new RunProgress(operations, positions, renderer),
-        recentRuns,
-        clock,
-        replica);
+    return reconciler(leases, pipeline -> Optional.empty(), replica);
   }
 
   /** A reconciler as a control plane that just started builds it, seeing these drifts. */
   Reconciler reconciler(PipelineLeases leases, SchemaDrift drifts) {
+    return reconciler(leases, drifts, properties);
+  }
+
+  private Reconciler reconciler(
+      PipelineLeases leases, SchemaDrift drifts, ReconcileProperties properties) {
     return new Reconciler(
         pipelines,
         operations,

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,14 +120,22 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
   public void checkAll() {
     Set<String> names = new HashSet<>();
     List<Callable<Void>> checks = new ArrayList<>();
-    List<Pipeline> all = pipelines.list();
-    Map<String, Long> lags = lags(all);
-    for (Pipeline pipeline : all) {
+    Map<Pipeline, LoaderSettings> rendered = new LinkedHashMap<>();
+    for (Pipeline pipeline : pipelines.list()) {
       names.add(pipeline.name());
+      try {
+        rendered.put(pipeline, renderer.settings(pipeline.name(), pipeline.spec()));
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
+      }
+    }
+    Map<String, Long> lags = lags(rendered);
+    for (Map.Entry<Pipeline, LoaderSettings> entry : rendered.entrySet()) {
+      Pipeline pipeline = entry.getKey();
       checks.add(
           () -> {
             try {
-              check(pipeline, Optional.ofNullable(lags.get(pipeline.name())));
+              check(pipeline, entry.getValue(), Optional.ofNullable(lags.get(pipeline.name())));
             } catch (RuntimeException e) {
               LOG.warn("Cannot compute the health of {}", pipeline.name(), e);
             }
@@ -150,13 +159,14 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
    * The lag of every pipeline that reads named topics, asked of each Kafka cluster (the same client
    * settings) once for all its pipelines' consumer groups; a pipeline missing here is asked alone.
    */
-  private Map<String, Long> lags(List<Pipeline> all) {
+  private Map<String, Long> lags(Map<Pipeline, LoaderSettings> all) {
     Map<Properties, Map<String, Collection<String>>> byCluster = new HashMap<>();
     Map<String, List<String>> pipelinesByGroup = new HashMap<>();
     Set<String> shared = new HashSet<>();
-    for (Pipeline pipeline : all) {
+    for (Map.Entry<Pipeline, LoaderSettings> entry : all.entrySet()) {
+      Pipeline pipeline = entry.getKey();
+      LoaderSettings settings = entry.getValue();
       try {
-        LoaderSettings settings = renderer.settings(pipeline.name(), pipeline.spec());
         if (settings.source().topicPattern().isPresent()) {
           continue;
         }
@@ -216,15 +226,15 @@ public class HealthMonitor implements SchedulingConfigurer, DisposableBean {
   }
 
   PipelineHealth check(Pipeline pipeline) {
-    return check(pipeline, Optional.empty());
+    return check(pipeline, renderer.settings(pipeline.name(), pipeline.spec()), Optional.empty());
   }
 
   /** The pipeline's health, with its lag when the pass read it already. */
-  private PipelineHealth check(Pipeline pipeline, Optional<Long> knownLag) {
+  private PipelineHealth check(
+      Pipeline pipeline, LoaderSettings settings, Optional<Long> knownLag) {
     Instant now = clock.instant();
     String name = pipeline.name();
     PipelineStatus status = pipelines.status(name).orElse(PipelineStatus.pending(name, now));
-    LoaderSettings settings = renderer.settings(name, pipeline.spec());
     HealthThresholds thresholds =
         HealthThresholds.of(pipeline.spec().health(), settings.job().flushInterval());
 

@@ -136,6 +136,7 @@ class ControlPlaneScaleBenchmark {
       writerProperties.put("jdbc.user", "postgres");
       writerProperties.put("jdbc.password", "");
       writerProperties.put("jdbc.init-catalog-tables", "false");
+      writerProperties.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
 
       try (ControlPlane controlPlane =
           ControlPlane.start(properties, new Instrumentation(calls, passes))) {

@@ -1,6 +1,5 @@
 package io.floe.control.scale;
 
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 
@@ -9,7 +8,7 @@ import org.apache.iceberg.io.OutputFile;
  * object-store requests on S3: a file opened for reading (metadata JSON, manifest lists,
  * manifests), written or deleted. Named by the catalog's {@code io-impl}.
  */
-public class CountingFileIO extends HadoopFileIO {
+public class CountingFileIO extends LocalFileIO {
   /** Where the calls are counted: set by the benchmark before the catalog opens. */
   static volatile CallCounts calls = new CallCounts();
 

@@ -34,8 +34,8 @@ final class FlinkRestFake implements AutoCloseable {
   private static final Pattern RUN = Pattern.compile("/jars/([^/]+)/run");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** A job the fake runs: its id, name and parallelism. */
-  private record Job(String id, String name, int parallelism) {}
+  /** A job the fake runs: its id, name, parallelism and when its tasks were deployed. */
+  private record Job(String id, String name, int parallelism, long deployedAt) {}
 
   private final HttpServer server;
   private final ExecutorService threads;
@@ -44,7 +44,7 @@ final class FlinkRestFake implements AutoCloseable {
   private final int maxLatencyMillis;
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> jars = new ConcurrentHashMap<>();
-  private final Map<String, String> failed = new ConcurrentHashMap<>();
+  private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
 
   private FlinkRestFake(
       HttpServer server,
@@ -63,15 +63,20 @@ final class FlinkRestFake implements AutoCloseable {
   String failRunningJob(String pipeline) {
     Job job =
         jobs.values().stream()
-            .filter(j -> j.name().equals("floe-" + pipeline) && !failed.containsKey(j.id()))
+            .filter(j -> j.name().equals("floe-" + pipeline) && !failedAt.containsKey(j.id()))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("no running job of " + pipeline));
-    failed.put(job.id(), "FAILED");
+    failedAt.put(job.id(), System.currentTimeMillis());
     return job.id();
   }
 
   private String state(Job job) {
-    return failed.getOrDefault(job.id(), "RUNNING");
+    return failedAt.containsKey(job.id()) ? "FAILED" : "RUNNING";
+  }
+
+  /** Flink's {@code last-modification}: the latest change of a task's state. */
+  private long lastModification(Job job) {
+    return failedAt.getOrDefault(job.id(), job.deployedAt());
   }
 
   /** Serves on a free port; each call waits between the two latencies before it answers. */
@@ -155,7 +160,13 @@ final class FlinkRestFake implements AutoCloseable {
       JsonNode request = JSON.readTree(body);
       String id = request.path("jobId").asString();
       String name = "floe-" + argument(request.path("programArgsList"), "--pipeline.name");
-      jobs.putIfAbsent(id, new Job(id, name, Math.max(1, request.path("parallelism").asInt())));
+      jobs.putIfAbsent(
+          id,
+          new Job(
+              id,
+              name,
+              Math.max(1, request.path("parallelism").asInt()),
+              System.currentTimeMillis()));
       return new Answer(200, "{\"jobid\":\"" + id + "\"}");
     }
     if (method.equals("POST") && path.equals("/jars/upload")) {
@@ -190,7 +201,11 @@ final class FlinkRestFake implements AutoCloseable {
                           + j.name()
                           + "\",\"state\":\""
                           + state(j)
-                          + "\"}")
+                          + "\",\"last-modification\":"
+                          + lastModification(j)
+                          + ",\"tasks\":{\"total\":"
+                          + j.parallelism()
+                          + "}}")
               .collect(Collectors.joining(",", "{\"jobs\":[", "]}")));
     }
     if (method.equals("GET") && path.equals("/jobmanager/config")) {

@@ -41,7 +41,9 @@ final class FlinkAnswers {
           new JobSummary(
               text(job, "jid").orElseThrow(() -> unexpected("GET /jobs/overview", "no jid")),
               text(job, "name").orElse(""),
-              text(job, "state").orElse("")));
+              text(job, "state").orElse(""),
+              job.path("last-modification").asLong(),
+              job.path("tasks").path("total").asInt()));
     }
     return jobs;
   }

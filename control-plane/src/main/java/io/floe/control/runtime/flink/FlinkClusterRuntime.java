@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs loaders on a Flink 1.20 session cluster through its REST API: the loader JAR is uploaded
@@ -48,6 +50,15 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   private final Object jarLock = new Object();
   private LoaderJar loaderJar; // guarded by jarLock
   private String uploadedJarId; // guarded by jarLock
+  private final AtomicLong listings = new AtomicLong();
+  private volatile Listing latestListing = new Listing(0, Map.of());
+  private final Map<String, LastLook> lastLooks = new ConcurrentHashMap<>();
+
+  /** A {@code GET /jobs/overview}: its number among this runtime's listings, and its jobs by id. */
+  private record Listing(long number, Map<String, JobSummary> jobs) {}
+
+  /** The last look at a run, and the listing before its last full observation. */
+  private record LastLook(long listingNumber, JobSummary listed, RunObservation observation) {}
 
   /**
    * @param restUrl the cluster's REST API, e.g. http://localhost:8081
@@ -77,6 +88,58 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   @Override
   public Optional<RunObservation> observe(String runId) {
     FlinkIds.require(runId, "runId");
+    Listing listing = latestListing;
+    Optional<RunObservation> unchanged = unchangedSinceLastLook(runId, listing);
+    if (unchanged.isPresent()) {
+      return unchanged;
+    }
+    Optional<RunObservation> observed = observeFully(runId);
+    JobSummary listed = listing.jobs().get(runId);
+    if (observed.isPresent() && listed != null) {
+      lastLooks.put(runId, new LastLook(listing.number(), listed, observed.get()));
+    } else {
+      lastLooks.remove(runId);
+    }
+    return observed;
+  }
+
+  /**
+   * The run's last full observation with fresh checkpoint counts, one request, when a listing taken
+   * since the last look shows the job unchanged since the listing before that full observation
+   * ({@link JobSummary#unchangedSince}): its state, parallelism, restarts and failure still hold.
+   * Empty when a full observation is needed.
+   */
+  private Optional<RunObservation> unchangedSinceLastLook(String runId, Listing listing) {
+    LastLook last = lastLooks.get(runId);
+    JobSummary listed = listing.jobs().get(runId);
+    if (last == null
+        || listed == null
+        || listing.number() <= last.listingNumber()
+        || !listed.unchangedSince(last.listed())) {
+      return Optional.empty();
+    }
+    Optional<CheckpointStatistics> checkpoints = jobs.checkpointStatistics(runId);
+    if (checkpoints.isEmpty()) {
+      return Optional.empty();
+    }
+    RunObservation before = last.observation();
+    RunObservation now =
+        new RunObservation(
+            runId,
+            before.state(),
+            before.runtimeState(),
+            before.parallelism(),
+            before.restarts(),
+            latestCheckpoint(checkpoints),
+            before.failure(),
+            checkpoints.get().completed(),
+            OptionalLong.of(checkpoints.get().failedStarted()));
+    lastLooks.put(runId, new LastLook(listing.number(), last.listed(), now));
+    return Optional.of(now);
+  }
+
+  /** {@code GET /jobs/:id}, its exceptions and its checkpoints. */
+  private Optional<RunObservation> observeFully(String runId) {
     Optional<JobDetails> found = jobs.jobDetails(runId);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -86,11 +149,6 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     JobExceptions exceptions =
         jobs.jobExceptions(runId).orElse(new JobExceptions(Optional.empty(), 0, false));
     Optional<CheckpointStatistics> checkpoints = jobs.checkpointStatistics(runId);
-    Optional<String> latestCheckpoint =
-        checkpoints
-            .flatMap(CheckpointStatistics::latestCompleted)
-            .filter(checkpoint -> !checkpoint.discarded())
-            .map(CheckpointStatistics.Checkpoint::externalPath);
     Optional<String> failure =
         state == RunState.RESTARTING || state == RunState.FAILED
             ? exceptions.latestFailure()
@@ -102,19 +160,40 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             job.state(),
             parallelism(job),
             OptionalLong.of(restarts(runId, state, exceptions)),
-            latestCheckpoint,
+            latestCheckpoint(checkpoints),
             failure,
             checkpoints.map(CheckpointStatistics::completed).orElse(0L),
             OptionalLong.of(checkpoints.map(CheckpointStatistics::failedStarted).orElse(0L))));
   }
 
-  /** One {@code GET /jobs/overview} for every job of the cluster. */
+  private static Optional<String> latestCheckpoint(Optional<CheckpointStatistics> checkpoints) {
+    return checkpoints
+        .flatMap(CheckpointStatistics::latestCompleted)
+        .filter(checkpoint -> !checkpoint.discarded())
+        .map(CheckpointStatistics.Checkpoint::externalPath);
+  }
+
+  /**
+   * One {@code GET /jobs/overview} for every job of the cluster. It is also kept, so that a steady
+   * run's next look can tell from it that the job did not change ({@link #observe}).
+   */
   @Override
   public Optional<Map<String, String>> runStates() {
+    List<JobSummary> listed;
+    try {
+      listed = jobs.jobs();
+    } catch (RuntimeException e) {
+      latestListing = new Listing(listings.incrementAndGet(), Map.of());
+      throw e;
+    }
+    Map<String, JobSummary> byId = new HashMap<>();
     Map<String, String> states = new HashMap<>();
-    for (JobSummary job : jobs.jobs()) {
+    for (JobSummary job : listed) {
+      byId.put(job.jobId(), job);
       states.put(job.jobId(), job.state());
     }
+    latestListing = new Listing(listings.incrementAndGet(), Map.copyOf(byId));
+    lastLooks.keySet().retainAll(byId.keySet());
     return Optional.of(states);
   }
 
@@ -159,6 +238,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   @Override
   public void stopWithSavepoint(String runId, String triggerId) {
     FlinkIds.require(runId, "runId");
+    lastLooks.remove(runId); // the next look observes what this changed
     FlinkIds.require(triggerId, "triggerId");
     Optional<JobDetails> job = jobs.jobDetails(runId);
     if (job.isEmpty() || state(job.get()).isTerminal()) {
@@ -227,6 +307,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   @Override
   public void cancel(String runId) {
     FlinkIds.require(runId, "runId");
+    lastLooks.remove(runId); // the next look observes what this changed
     Optional<JobDetails> job = jobs.jobDetails(runId);
     if (job.isEmpty() || state(job.get()).isTerminal() || job.get().state().equals("CANCELLING")) {
       return;
@@ -274,6 +355,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   @Override
   public boolean rescaleInPlace(String runId, int parallelism) {
     FlinkIds.require(runId, "runId");
+    lastLooks.remove(runId); // the next look observes what this changed
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
     }

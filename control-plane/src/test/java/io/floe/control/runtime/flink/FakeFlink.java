@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 final class FakeFlink implements FlinkJobs, FlinkCluster {
   private final Map<String, JobDetails> jobs = new LinkedHashMap<>();
+  private final Map<String, Long> modified = new HashMap<>();
+  private long changes;
   private final Map<String, JobExceptions> exceptions = new HashMap<>();
   private final Map<String, CheckpointStatistics> checkpoints = new HashMap<>();
   private final Map<String, SavepointOutcome> savepoints = new HashMap<>();
@@ -28,6 +30,10 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
   private final List<JarFile> jars = new ArrayList<>();
   private final Deque<RuntimeException> runFailures = new ArrayDeque<>();
   private RuntimeException requirementsFailure;
+  private RuntimeException listingFailure;
+
+  /** The job reads the runtime made, as {@code details|exceptions|checkpoints <job id>}. */
+  final List<String> reads = new ArrayList<>();
 
   final List<String> uploads = new ArrayList<>();
   final List<JarRun> runs = new ArrayList<>();
@@ -39,6 +45,7 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
   /** The cluster knows this job (replacing what it knew of it). */
   FakeFlink job(JobDetails job) {
     jobs.put(job.jobId(), job);
+    modified.put(job.jobId(), ++changes);
     return this;
   }
 
@@ -89,6 +96,12 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
     return this;
   }
 
+  /** Every listing of the jobs fails so. */
+  FakeFlink failListing(RuntimeException failure) {
+    listingFailure = failure;
+    return this;
+  }
+
   /** Every read or change of resource requirements fails so. */
   FakeFlink failRequirements(RuntimeException failure) {
     requirementsFailure = failure;
@@ -123,23 +136,36 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
     jobs.put(
         run.jobId(),
         new JobDetails(run.jobId(), "floe-fake", "RUNNING", List.of(), Map.of("RUNNING", 1)));
+    modified.put(run.jobId(), ++changes);
     return run.jobId();
   }
 
   @Override
   public List<JobSummary> jobs() {
+    if (listingFailure != null) {
+      throw listingFailure;
+    }
     return jobs.values().stream()
-        .map(job -> new JobSummary(job.jobId(), job.name(), job.state()))
+        .map(
+            job ->
+                new JobSummary(
+                    job.jobId(),
+                    job.name(),
+                    job.state(),
+                    modified.get(job.jobId()),
+                    job.vertices().stream().mapToInt(JobDetails.Vertex::parallelism).sum()))
         .toList();
   }
 
   @Override
   public Optional<JobDetails> jobDetails(String jobId) {
+    reads.add("details " + jobId);
     return Optional.ofNullable(jobs.get(jobId));
   }
 
   @Override
   public Optional<JobExceptions> jobExceptions(String jobId) {
+    reads.add("exceptions " + jobId);
     return jobs.containsKey(jobId)
         ? Optional.of(exceptions.getOrDefault(jobId, new JobExceptions(Optional.empty(), 0, false)))
         : Optional.empty();
@@ -147,6 +173,7 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
 
   @Override
   public Optional<CheckpointStatistics> checkpointStatistics(String jobId) {
+    reads.add("checkpoints " + jobId);
     return Optional.ofNullable(checkpoints.get(jobId));
   }
 

@@ -272,6 +272,13 @@ class FlinkClusterRuntimeIT {
     try {
       awaitState(runtime, run, RunState.RUNNING);
       awaitRows("failover", 3);
+      // From here on each look follows a listing, as in the reconciler: a look at a run the
+      // listing shows unchanged reads only its checkpoints, so the failover must show in it.
+      RunObservation steady = observeAfterListing(runtime, run).orElseThrow();
+      assertThat(observeAfterListing(runtime, run).orElseThrow())
+          .usingRecursiveComparison()
+          .comparingOnlyFields("state", "runtimeState", "parallelism", "restarts", "failure")
+          .isEqualTo(steady);
 
       flink.killTaskManager();
       RunObservation restarting;
@@ -282,7 +289,7 @@ class FlinkClusterRuntimeIT {
         restarting =
             await(
                     "run " + run + " RESTARTING with its failure reported",
-                    () -> runtime.observe(run),
+                    () -> observeAfterListing(runtime, run),
                     observed ->
                         observed.isPresent()
                             && observed.get().state() == RunState.RESTARTING
@@ -294,7 +301,12 @@ class FlinkClusterRuntimeIT {
       }
       assertThat(restarting.restarts().orElseThrow()).isGreaterThanOrEqualTo(1);
 
-      RunObservation recovered = awaitState(runtime, run, RunState.RUNNING);
+      RunObservation recovered =
+          await(
+                  "run " + run + " RUNNING again",
+                  () -> observeAfterListing(runtime, run),
+                  observed -> observed.isPresent() && observed.get().state() == RunState.RUNNING)
+              .orElseThrow();
       assertThat(recovered.restarts().orElseThrow()).isGreaterThanOrEqualTo(1);
       assertThat(recovered.failure()).isEmpty();
       publish(topic, 4, 2);
@@ -374,6 +386,13 @@ class FlinkClusterRuntimeIT {
   private static void awaitRows(String table, long expected) {
     long rows = await("rows in " + table, () -> rows(table), count -> count >= expected);
     assertThat(rows).as("rows in " + table).isEqualTo(expected);
+  }
+
+  /** A listing of the cluster's jobs, then a look at the run, as the reconciler makes them. */
+  private static Optional<RunObservation> observeAfterListing(
+      FlinkClusterRuntime runtime, String run) {
+    assertThat(runtime.runStates()).isPresent();
+    return runtime.observe(run);
   }
 
   private static RunObservation awaitState(

@@ -268,6 +268,102 @@ class FlinkClusterRuntimeTest {
   }
 
   @Test
+  void aSteadyRunIsLookedAtWithOneRequestOnceAListingTakenSinceShowsItUnchanged() {
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    RunObservation first = runtime.observe(RUN).orElseThrow();
+    assertThat(flink.reads)
+        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
+
+    flink.reads.clear();
+    flink.checkpoints(RUN, checkpointsCompleted(9));
+    runtime.runStates();
+    RunObservation steady = runtime.observe(RUN).orElseThrow();
+
+    assertThat(flink.reads).containsExactly("checkpoints " + RUN);
+    assertThat(steady.completedCheckpoints()).isEqualTo(9);
+    assertThat(steady.latestCheckpoint()).contains("s3://b/chk-9");
+    assertThat(steady)
+        .usingRecursiveComparison()
+        .ignoringFields("completedCheckpoints", "latestCheckpoint")
+        .isEqualTo(first);
+  }
+
+  @Test
+  void aRunThatChangedSinceItsLastFullLookIsLookedAtFully() {
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    runtime.observe(RUN);
+    // It failed over and runs again: its tasks were redeployed, the listing's time moved.
+    flink
+        .job(job(RUN, "RUNNING"))
+        .exceptions(RUN, new JobExceptions(Optional.of("boom"), 1, false));
+    flink.reads.clear();
+    runtime.runStates();
+
+    RunObservation restarted = runtime.observe(RUN).orElseThrow();
+
+    assertThat(flink.reads)
+        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
+    assertThat(restarted.restarts()).hasValue(1);
+  }
+
+  @Test
+  void withoutAListingSinceTheLastLookOrAfterAChangeItMadeTheRuntimeLooksFully() {
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    runtime.observe(RUN);
+    runtime.runStates();
+    runtime.observe(RUN); // one request: the listing is newer than the look
+    flink.reads.clear();
+
+    runtime.observe(RUN); // no listing since the last look
+    runtime.runStates();
+    runtime.cancel(RUN);
+    runtime.observe(RUN); // the runtime changed the run itself
+
+    assertThat(flink.reads)
+        .containsExactly(
+            "details " + RUN,
+            "exceptions " + RUN,
+            "checkpoints " + RUN,
+            "details " + RUN, // cancel's own check
+            "details " + RUN,
+            "exceptions " + RUN,
+            "checkpoints " + RUN);
+  }
+
+  @Test
+  void aListingThatLacksTheModificationTimeOrFailedLeavesTheNextLookFull() {
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    runtime.observe(RUN);
+    FlinkClusterRuntime noTimes =
+        new FlinkClusterRuntime(
+            new ListingWithoutTimes(flink), flink, dir.resolve("loader-job.jar"));
+    noTimes.runStates();
+    noTimes.observe(RUN);
+    noTimes.runStates();
+    flink.reads.clear();
+
+    noTimes.observe(RUN);
+
+    assertThat(flink.reads)
+        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
+
+    runtime.runStates();
+    flink.failListing(
+        new FlinkUnavailableException("GET /jobs/overview", 503, FlinkErrors.of("refused")));
+    assertThatThrownBy(runtime::runStates).isInstanceOf(FlinkUnavailableException.class);
+    flink.reads.clear();
+
+    runtime.observe(RUN);
+
+    assertThat(flink.reads)
+        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
+  }
+
+  @Test
   void theLiveRunsAreThePipelinesJobsThatDidNotEnd() {
     flink
         .job(new JobDetails(RUN, "floe-orders", "RUNNING", List.of(), Map.of()))
@@ -316,6 +412,73 @@ class FlinkClusterRuntimeTest {
         Optional.of(
             new CheckpointStatistics.Checkpoint(1, type, "file:/savepoints/sp-1", false, 0)),
         0);
+  }
+
+  private static CheckpointStatistics checkpointsCompleted(long id) {
+    return new CheckpointStatistics(
+        id,
+        0,
+        0,
+        0,
+        Optional.of(
+            new CheckpointStatistics.Checkpoint(id, "CHECKPOINT", "s3://b/chk-" + id, false, 0)),
+        Optional.empty(),
+        0);
+  }
+
+  /** A cluster whose listing lacks {@code last-modification}, as an older Flink's might. */
+  private record ListingWithoutTimes(FakeFlink flink) implements FlinkJobs {
+    @Override
+    public List<JobSummary> jobs() {
+      return flink.jobs().stream()
+          .map(job -> new JobSummary(job.jobId(), job.name(), job.state(), 0, job.tasks()))
+          .toList();
+    }
+
+    @Override
+    public Optional<JobDetails> jobDetails(String jobId) {
+      return flink.jobDetails(jobId);
+    }
+
+    @Override
+    public Optional<JobExceptions> jobExceptions(String jobId) {
+      return flink.jobExceptions(jobId);
+    }
+
+    @Override
+    public Optional<CheckpointStatistics> checkpointStatistics(String jobId) {
+      return flink.checkpointStatistics(jobId);
+    }
+
+    @Override
+    public void stopWithSavepoint(String jobId, String triggerId) {
+      flink.stopWithSavepoint(jobId, triggerId);
+    }
+
+    @Override
+    public Optional<SavepointOutcome> savepointStatus(String jobId, String triggerId) {
+      return flink.savepointStatus(jobId, triggerId);
+    }
+
+    @Override
+    public void cancel(String jobId) {
+      flink.cancel(jobId);
+    }
+
+    @Override
+    public Map<String, ParallelismBounds> resourceRequirements(String jobId) {
+      return flink.resourceRequirements(jobId);
+    }
+
+    @Override
+    public void updateResourceRequirements(String jobId, Map<String, ParallelismBounds> bounds) {
+      flink.updateResourceRequirements(jobId, bounds);
+    }
+
+    @Override
+    public Map<String, String> jobMetrics(String jobId, java.util.Collection<String> names) {
+      return flink.jobMetrics(jobId, names);
+    }
   }
 
   private static JobDetails job(String jobId, String state) {

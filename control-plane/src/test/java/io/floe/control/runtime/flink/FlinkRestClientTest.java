@@ -2,6 +2,7 @@ package io.floe.control.runtime.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,6 +49,30 @@ class FlinkRestClientTest {
         }
         """
         .formatted(5, completed, failed, second);
+  }
+
+  @Test
+  void theJobListingCarriesEachJobsLastTaskChangeAndTaskCount() {
+    // GET /jobs/overview as Flink 1.20 answers it.
+    List<JobSummary> jobs =
+        FlinkAnswers.jobs(
+            JSON.readTree(
+                """
+                {"jobs": [{
+                  "jid": "0123456789abcdef0123456789abcdef", "name": "floe-orders",
+                  "start-time": 1764876000000, "end-time": -1, "duration": 61000,
+                  "state": "RUNNING", "last-modification": 1764876002345,
+                  "tasks": {"running": 2, "canceling": 0, "canceled": 0, "total": 2, "created": 0,
+                            "scheduled": 0, "deploying": 0, "reconciling": 0, "finished": 0,
+                            "initializing": 0, "failed": 0}
+                }, {"jid": "fedcba9876543210fedcba9876543210", "name": "old", "state": "FAILED"}]}
+                """));
+
+    assertThat(jobs)
+        .containsExactly(
+            new JobSummary(
+                "0123456789abcdef0123456789abcdef", "floe-orders", "RUNNING", 1764876002345L, 2),
+            new JobSummary("fedcba9876543210fedcba9876543210", "old", "FAILED", 0, 0));
   }
 
   @Test

@@ -12,7 +12,9 @@ import io.floe.control.runtime.SavepointOutcome;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,21 +46,41 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   private static final String STOP_SAVEPOINT_TYPE = "SYNC_SAVEPOINT";
   private static final String RESTARTS_METRIC = "numRestarts";
 
+  /**
+   * How long a job must have been listed unchanged before a full look at it can stand for later
+   * ones: Flink's REST API serves a job's details and exceptions from a cache refreshed every
+   * {@code web.refresh-interval} (3 s by default), so a look right after a change may read the job
+   * as it was before.
+   */
+  static final Duration SETTLED = Duration.ofSeconds(10);
+
   private final FlinkJobs jobs;
   private final FlinkCluster cluster;
   private final Path loaderJarPath;
   private final Object jarLock = new Object();
   private LoaderJar loaderJar; // guarded by jarLock
   private String uploadedJarId; // guarded by jarLock
+  private final Clock clock;
   private final AtomicLong listings = new AtomicLong();
   private volatile Listing latestListing = new Listing(0, Map.of());
   private final Map<String, LastLook> lastLooks = new ConcurrentHashMap<>();
 
   /** A {@code GET /jobs/overview}: its number among this runtime's listings, and its jobs by id. */
-  private record Listing(long number, Map<String, JobSummary> jobs) {}
+  private record Listing(long number, Map<String, Listed> jobs) {}
 
-  /** The last look at a run, and the listing before its last full observation. */
-  private record LastLook(long listingNumber, JobSummary listed, RunObservation observation) {}
+  /** A job as listed, and since when the listings show it unchanged. */
+  private record Listed(JobSummary job, Instant since) {}
+
+  /**
+   * The last look at a run.
+   *
+   * @param listingNumber the listing it followed
+   * @param listed the job as listed before the run's last full look
+   * @param observation what the look saw
+   * @param settled whether the last full look came {@link #SETTLED} after the job's last change
+   */
+  private record LastLook(
+      long listingNumber, JobSummary listed, RunObservation observation, boolean settled) {}
 
   /**
    * @param restUrl the cluster's REST API, e.g. http://localhost:8081
@@ -80,9 +102,14 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
    * @param loaderJar the loader JAR on this machine
    */
   public FlinkClusterRuntime(FlinkJobs jobs, FlinkCluster cluster, Path loaderJar) {
+    this(jobs, cluster, loaderJar, Clock.systemUTC());
+  }
+
+  FlinkClusterRuntime(FlinkJobs jobs, FlinkCluster cluster, Path loaderJar, Clock clock) {
     this.jobs = requireNonNull(jobs, "jobs is null");
     this.cluster = requireNonNull(cluster, "cluster is null");
     this.loaderJarPath = requireNonNull(loaderJar, "loaderJar is null");
+    this.clock = requireNonNull(clock, "clock is null");
   }
 
   @Override
@@ -93,10 +120,12 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
     if (unchanged.isPresent()) {
       return unchanged;
     }
+    Instant start = clock.instant();
     Optional<RunObservation> observed = observeFully(runId);
-    JobSummary listed = listing.jobs().get(runId);
+    Listed listed = listing.jobs().get(runId);
     if (observed.isPresent() && listed != null) {
-      lastLooks.put(runId, new LastLook(listing.number(), listed, observed.get()));
+      boolean settled = !start.isBefore(listed.since().plus(SETTLED));
+      lastLooks.put(runId, new LastLook(listing.number(), listed.job(), observed.get(), settled));
     } else {
       lastLooks.remove(runId);
     }
@@ -106,16 +135,18 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
   /**
    * The run's last full observation with fresh checkpoint counts, one request, when a listing taken
    * since the last look shows the job unchanged since the listing before that full observation
-   * ({@link JobSummary#unchangedSince}): its state, parallelism, restarts and failure still hold.
-   * Empty when a full observation is needed.
+   * ({@link JobSummary#unchangedSince}), and that observation was settled: its state, parallelism,
+   * restarts and failure still hold. Empty when a full observation is needed.
    */
   private Optional<RunObservation> unchangedSinceLastLook(String runId, Listing listing) {
     LastLook last = lastLooks.get(runId);
-    JobSummary listed = listing.jobs().get(runId);
+    Listed listed = listing.jobs().get(runId);
     if (last == null
+        || !last.settled()
         || listed == null
         || listing.number() <= last.listingNumber()
-        || !listed.unchangedSince(last.listed())) {
+        || !listed.job().unchangedSince(last.listed())
+        || !listed.job().state().equals(last.observation().runtimeState())) {
       return Optional.empty();
     }
     Optional<CheckpointStatistics> checkpoints = jobs.checkpointStatistics(runId);
@@ -134,7 +165,7 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
             before.failure(),
             checkpoints.get().completed(),
             OptionalLong.of(checkpoints.get().failedStarted()));
-    lastLooks.put(runId, new LastLook(listing.number(), last.listed(), now));
+    lastLooks.put(runId, new LastLook(listing.number(), last.listed(), now, true));
     return Optional.of(now);
   }
 
@@ -186,10 +217,17 @@ public final class FlinkClusterRuntime implements PipelineRuntime {
       latestListing = new Listing(listings.incrementAndGet(), Map.of());
       throw e;
     }
-    Map<String, JobSummary> byId = new HashMap<>();
+    Instant now = clock.instant();
+    Map<String, Listed> before = latestListing.jobs();
+    Map<String, Listed> byId = new HashMap<>();
     Map<String, String> states = new HashMap<>();
     for (JobSummary job : listed) {
-      byId.put(job.jobId(), job);
+      Listed earlier = before.get(job.jobId());
+      byId.put(
+          job.jobId(),
+          earlier != null && job.unchangedSince(earlier.job())
+              ? new Listed(job, earlier.since())
+              : new Listed(job, now));
       states.put(job.jobId(), job.state());
     }
     latestListing = new Listing(listings.incrementAndGet(), Map.copyOf(byId));

@@ -9,9 +9,12 @@ import io.floe.control.runtime.RunState;
 import io.floe.control.runtime.RunSubmission;
 import io.floe.control.runtime.RuntimeUnavailableException;
 import io.floe.control.runtime.SavepointOutcome;
+import io.floe.control.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +91,7 @@ class FlinkClusterRuntimeTest {
 
   @TempDir Path dir;
   private FakeFlink flink;
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T10:00:00Z"));
   private FlinkClusterRuntime runtime;
   private String uploadName;
 
@@ -96,7 +100,7 @@ class FlinkClusterRuntimeTest {
     Path jar = Files.write(dir.resolve("loader-job.jar"), new byte[] {1, 2, 3});
     uploadName = LoaderJar.read(jar).uploadName();
     flink = new FakeFlink();
-    runtime = new FlinkClusterRuntime(flink, flink, jar);
+    runtime = new FlinkClusterRuntime(flink, flink, jar, clock);
   }
 
   @Test
@@ -271,6 +275,8 @@ class FlinkClusterRuntimeTest {
   void aSteadyRunIsLookedAtWithOneRequestOnceAListingTakenSinceShowsItUnchanged() {
     flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
     runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
+    runtime.runStates();
     RunObservation first = runtime.observe(RUN).orElseThrow();
     assertThat(flink.reads)
         .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
@@ -290,9 +296,32 @@ class FlinkClusterRuntimeTest {
   }
 
   @Test
+  void aLookSoonAfterTheJobChangedStandsForNoLaterLook() {
+    // Flink serves a job's details from a cache: a look right after a change may read the job as it
+    // was (its tasks still deploying), while the listing already shows the change.
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED.minusMillis(1));
+    runtime.observe(RUN);
+    runtime.runStates();
+    clock.advance(Duration.ofMillis(1));
+    flink.reads.clear();
+
+    runtime.observe(RUN);
+    runtime.runStates();
+    runtime.observe(RUN);
+
+    assertThat(flink.reads)
+        .as("a full look, settled this time, then one request")
+        .containsExactly(
+            "details " + RUN, "exceptions " + RUN, "checkpoints " + RUN, "checkpoints " + RUN);
+  }
+
+  @Test
   void aRunThatChangedSinceItsLastFullLookIsLookedAtFully() {
     flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
     runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
     runtime.observe(RUN);
     // It failed over and runs again: its tasks were redeployed, the listing's time moved.
     flink
@@ -312,6 +341,7 @@ class FlinkClusterRuntimeTest {
   void withoutAListingSinceTheLastLookOrAfterAChangeItMadeTheRuntimeLooksFully() {
     flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
     runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
     runtime.observe(RUN);
     runtime.runStates();
     runtime.observe(RUN); // one request: the listing is newer than the look
@@ -337,10 +367,13 @@ class FlinkClusterRuntimeTest {
   void aListingThatLacksTheModificationTimeOrFailedLeavesTheNextLookFull() {
     flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
     runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
     runtime.observe(RUN);
     FlinkClusterRuntime noTimes =
         new FlinkClusterRuntime(
-            new ListingWithoutTimes(flink), flink, dir.resolve("loader-job.jar"));
+            new ListingWithoutTimes(flink), flink, dir.resolve("loader-job.jar"), clock);
+    noTimes.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
     noTimes.runStates();
     noTimes.observe(RUN);
     noTimes.runStates();

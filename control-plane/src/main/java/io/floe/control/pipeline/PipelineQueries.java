@@ -63,40 +63,41 @@ public class PipelineQueries {
     if (size < 1 || size > 500) {
       throw new InvalidPipelineException("size", "must be between 1 and 500");
     }
-    // One query for every pipeline's name, state and labels, one for the page's specs, one for
-    // its last operations: a page costs the same whatever the number of pipelines.
+    // One query for every pipeline's name, states and labels, then one each for the page's specs,
+    // statuses and last operations: a page costs the same whatever the number of pipelines.
     List<PipelineStore.Listed> matching =
-        store.listWithStatus().stream()
-            .filter(listed -> state.map(s -> s == statusOf(listed).observedState()).orElse(true))
+        store.listing().stream()
+            .filter(listed -> state.map(s -> s == listed.observedState()).orElse(true))
             .filter(listed -> desired.map(d -> d == listed.desiredState()).orElse(true))
-            .filter(listed -> listed.labels().entrySet().containsAll(labels.entrySet()))
+            .filter(listed -> labels.isEmpty() || hasLabels(listed, labels))
             .toList();
     int from = Math.min(page * size, matching.size());
     int to = Math.min(from + size, matching.size());
-    List<PipelineStore.Listed> onPage = matching.subList(from, to);
+    List<String> onPage =
+        matching.subList(from, to).stream().map(PipelineStore.Listed::name).toList();
     Map<String, Pipeline> specs = new HashMap<>();
-    store
-        .findAll(onPage.stream().map(PipelineStore.Listed::name).toList())
-        .forEach(pipeline -> specs.put(pipeline.name(), pipeline));
+    store.findAll(onPage).forEach(pipeline -> specs.put(pipeline.name(), pipeline));
+    Map<String, PipelineStatus> statuses = store.statuses(onPage);
     Map<String, Operation> last =
         operations.findAll(
-            onPage.stream()
-                .map(listed -> statusOf(listed).lastOperationId())
+            statuses.values().stream()
+                .map(PipelineStatus::lastOperationId)
                 .flatMap(Optional::stream)
                 .toList());
     List<PipelineView> items = new ArrayList<>();
-    for (PipelineStore.Listed listed : onPage) {
-      Pipeline pipeline = specs.get(listed.name());
-      if (pipeline != null) { // deleted between the two queries
-        PipelineStatus status = statusOf(listed);
+    for (String name : onPage) {
+      Pipeline pipeline = specs.get(name);
+      if (pipeline != null) { // deleted between the queries
+        PipelineStatus status =
+            statuses.getOrDefault(name, PipelineStatus.pending(name, clock.instant()));
         items.add(PipelineView.of(pipeline, status, status.lastOperationId().map(last::get)));
       }
     }
     return new Page(items, page, size, matching.size());
   }
 
-  private PipelineStatus statusOf(PipelineStore.Listed listed) {
-    return listed.status().orElseGet(() -> PipelineStatus.pending(listed.name(), clock.instant()));
+  private static boolean hasLabels(PipelineStore.Listed listed, Map<String, String> labels) {
+    return listed.labels().entrySet().containsAll(labels.entrySet());
   }
 
   public List<OperationView> operations(String name, int limit) {

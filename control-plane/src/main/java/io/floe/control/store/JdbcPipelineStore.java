@@ -13,19 +13,23 @@ import io.floe.control.model.Recovery;
 import io.floe.control.model.StaleVersionException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The pipeline store on any SQL database Flyway migrated (PostgreSQL, H2). */
@@ -35,10 +39,18 @@ public class JdbcPipelineStore implements PipelineStore {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final ObjectReader labelReader;
+  private final RecentListing recentListing;
 
-  public JdbcPipelineStore(JdbcClient jdbc, JsonMapper json) {
+  public JdbcPipelineStore(
+      JdbcClient jdbc, JsonMapper json, StoreProperties properties, Clock clock) {
     this.jdbc = requireNonNull(jdbc, "jdbc is null");
     this.json = requireNonNull(json, "json is null");
+    this.labelReader = json.readerFor(LABELS);
+    this.recentListing =
+        new RecentListing(
+            requireNonNull(properties, "properties is null").listingMaxAge(),
+            requireNonNull(clock, "clock is null"));
   }
 
   @Override
@@ -59,26 +71,43 @@ public class JdbcPipelineStore implements PipelineStore {
   }
 
   @Override
-  public List<Listed> listWithStatus() {
+  public List<Listed> listing() {
+    return recentListing.get(this::readListing);
+  }
+
+  private List<Listed> readListing() {
+    // Columns by index: at 1,000 rows, finding each column by name cost more than reading it.
     return jdbc
         .sql(
-            "select p.name, p.desired_state, p.labels, "
-                + String.join(
-                    ", ", STATUS_COLUMNS.stream().map(c -> "s." + c + " as s_" + c).toList())
+            "select p.name, p.desired_state, p.labels, s.observed_state"
                 + " from pipeline p left join pipeline_status s on s.name = p.name")
         .query(
             (rs, row) ->
                 new Listed(
-                    rs.getString("name"),
-                    DesiredState.valueOf(rs.getString("desired_state")),
-                    json.readValue(rs.getString("labels"), LABELS),
-                    rs.getString("s_name") == null
-                        ? Optional.empty()
-                        : Optional.of(status(rs, "s_"))))
+                    rs.getString(1),
+                    DesiredState.valueOf(rs.getString(2)),
+                    labels(rs.getString(3)),
+                    rs.getString(4) == null
+                        ? ObservedState.PENDING
+                        : ObservedState.valueOf(rs.getString(4))))
         .list()
         .stream()
         .sorted(Comparator.comparing(Listed::name))
         .toList();
+  }
+
+  @Override
+  public Map<String, PipelineStatus> statuses(Collection<String> names) {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, PipelineStatus> statuses = new HashMap<>();
+    jdbc.sql("select * from pipeline_status where name in (:names)")
+        .param("names", List.copyOf(new TreeSet<>(names)))
+        .query((rs, row) -> status(rs, ""))
+        .list()
+        .forEach(status -> statuses.put(status.name(), status));
+    return statuses;
   }
 
   @Override
@@ -88,7 +117,7 @@ public class JdbcPipelineStore implements PipelineStore {
     }
     return jdbc
         .sql("select * from pipeline where name in (:names)")
-        .param("names", List.copyOf(new java.util.TreeSet<>(names)))
+        .param("names", List.copyOf(new TreeSet<>(names)))
         .query(this::pipeline)
         .list()
         .stream()
@@ -123,6 +152,7 @@ public class JdbcPipelineStore implements PipelineStore {
       throw new PipelineExistsException(pipeline.name());
     }
     insertStatus(status);
+    recentListing.wrote();
   }
 
   @Override
@@ -140,6 +170,7 @@ public class JdbcPipelineStore implements PipelineStore {
                 pipeline.name(),
                 expectedGeneration)
             .update();
+    recentListing.wrote();
     if (updated == 0) {
       if (find(pipeline.name()).isEmpty()) {
         throw new PipelineNotFoundException(pipeline.name());
@@ -155,6 +186,7 @@ public class JdbcPipelineStore implements PipelineStore {
     jdbc.sql("delete from idempotency_key where pipeline = ?").param(name).update();
     jdbc.sql("delete from pipeline_status where name = ?").param(name).update();
     jdbc.sql("delete from pipeline where name = ?").param(name).update();
+    recentListing.wrote();
   }
 
   @Override
@@ -192,6 +224,7 @@ public class JdbcPipelineStore implements PipelineStore {
     if (updated == 0) {
       insertStatus(status);
     }
+    recentListing.wrote();
   }
 
   private void insertStatus(PipelineStatus status) {
@@ -236,34 +269,20 @@ public class JdbcPipelineStore implements PipelineStore {
         .update();
   }
 
+  private Map<String, String> labels(String stored) {
+    return stored.equals("{}") ? Map.of() : labelReader.readValue(stored);
+  }
+
   private Pipeline pipeline(ResultSet rs, int row) throws SQLException {
     return new Pipeline(
         rs.getString("name"),
         json.readValue(rs.getString("spec"), PipelineSpec.class),
         DesiredState.valueOf(rs.getString("desired_state")),
-        json.readValue(rs.getString("labels"), LABELS),
+        labels(rs.getString("labels")),
         rs.getLong("generation"),
         instant(rs, "created_at"),
         instant(rs, "updated_at"));
   }
-
-  /** The columns of {@code pipeline_status}. */
-  private static final List<String> STATUS_COLUMNS =
-      List.of(
-          "name",
-          "observed_state",
-          "job_id",
-          "parallelism",
-          "running_generation",
-          "restore_path",
-          "restore_source",
-          "started_from",
-          "last_operation_id",
-          "last_error",
-          "recovery_attempts",
-          "recovery_next_at",
-          "recovery_halted",
-          "updated_at");
 
   /** The status in the row's columns named with {@code prefix}. */
   private static PipelineStatus status(ResultSet rs, String prefix) throws SQLException {

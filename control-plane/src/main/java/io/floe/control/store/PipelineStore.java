@@ -1,6 +1,7 @@
 package io.floe.control.store;
 
 import io.floe.control.model.DesiredState;
+import io.floe.control.model.ObservedState;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineExistsException;
 import io.floe.control.model.PipelineStatus;
@@ -18,10 +19,13 @@ public interface PipelineStore {
   List<Pipeline> list();
 
   /**
-   * Every pipeline's name, desired state and labels with its status, by name, in one query and
-   * without its spec: what a page of the API is filtered from.
+   * Every pipeline's name, desired state, labels and observed state, by name, in one query and
+   * without its spec or the rest of its status: what a page of the API is chosen from.
    */
-  List<Listed> listWithStatus();
+  List<Listed> listing();
+
+  /** The saved statuses of the pipelines of these names, by name, in one query: a page's. */
+  Map<String, PipelineStatus> statuses(Collection<String> names);
 
   /** The pipelines of these names that exist, by name, in one query: a page's specs. */
   List<Pipeline> findAll(Collection<String> names);
@@ -29,12 +33,16 @@ public interface PipelineStore {
   /** Every pipeline's name, sorted: the cheapest look at which pipelines exist. */
   List<String> names();
 
-  /** A pipeline's name, desired state and labels with its status, empty when none was saved yet. */
+  /**
+   * A pipeline as a page is chosen from.
+   *
+   * @param observedState its saved observed state, PENDING when no status was saved yet
+   */
   record Listed(
       String name,
       DesiredState desiredState,
       Map<String, String> labels,
-      Optional<PipelineStatus> status) {}
+      ObservedState observedState) {}
 
   /**
    * Stores a new pipeline with its initial status.

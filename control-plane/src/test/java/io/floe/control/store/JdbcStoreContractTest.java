@@ -51,6 +51,8 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
 
   private JdbcClient jdbc;
+  private DataSource dataSource;
+  private JsonMapper json;
   private PipelineLeases leases;
   private Leases tableLeases;
   private MaintenanceRuns maintenanceRuns;
@@ -64,7 +66,7 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
 
   @Override
   protected Stores openStores() throws Exception {
-    DataSource dataSource = openDatabase();
+    dataSource = openDatabase();
     MigrateResult migration =
         Flyway.configure()
             .dataSource(dataSource)
@@ -77,13 +79,15 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
     assertThat(migration.migrationsExecuted).isPositive();
 
     jdbc = JdbcClient.create(dataSource);
-    JsonMapper json = JsonMapper.builder().build();
+    json = JsonMapper.builder().build();
     clock = new ManualClock(T0);
     leases = new PipelineLeases(jdbc, clock);
     tableLeases = new Leases(jdbc, clock, "table_lease", "table_name");
     maintenanceRuns = new JdbcMaintenanceRuns(jdbc, json);
     return new Stores(
-        transactional(new JdbcPipelineStore(jdbc, json), dataSource),
+        transactional(
+            new JdbcPipelineStore(jdbc, json, new StoreProperties(Duration.ZERO), clock),
+            dataSource),
         new JdbcOperationStore(jdbc, json));
   }
 
@@ -118,6 +122,40 @@ abstract class JdbcStoreContractTest extends StoreContractTest {
             new DataSourceTransactionManager(dataSource),
             new AnnotationTransactionAttributeSource()));
     return (PipelineStore) proxy.getProxy();
+  }
+
+  @Test
+  void theListingShowsThisStoresWritesAtOnceAndAnotherReplicasWithinItsMaxAge() {
+    PipelineStore replicaA = replicaStore(Duration.ofSeconds(1));
+    PipelineStore replicaB = replicaStore(Duration.ofSeconds(1));
+    assertThat(replicaA.listing()).isEmpty();
+
+    replicaB.insert(pipeline("b", 1, T0), PipelineStatus.pending("b", T0));
+    assertThat(replicaA.listing()).as("B's write, within A's max age").isEmpty();
+    replicaA.insert(pipeline("a", 1, T0), PipelineStatus.pending("a", T0));
+    assertThat(replicaA.listing())
+        .as("A's own write, at once")
+        .extracting(PipelineStore.Listed::name)
+        .containsExactly("a", "b");
+
+    replicaB.saveStatus(
+        PipelineStatus.pending("b", T0).withState(ObservedState.RUNNING, Optional.empty(), T0));
+    assertThat(replicaA.listing())
+        .extracting(PipelineStore.Listed::observedState)
+        .containsExactly(ObservedState.PENDING, ObservedState.PENDING);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(replicaA.listing())
+        .extracting(PipelineStore.Listed::observedState)
+        .containsExactly(ObservedState.PENDING, ObservedState.RUNNING);
+
+    replicaA.delete("b");
+    assertThat(replicaA.listing()).extracting(PipelineStore.Listed::name).containsExactly("a");
+  }
+
+  /** Another replica's store on the same database, with its own listing. */
+  private PipelineStore replicaStore(Duration listingMaxAge) {
+    return transactional(
+        new JdbcPipelineStore(jdbc, json, new StoreProperties(listingMaxAge), clock), dataSource);
   }
 
   @Test

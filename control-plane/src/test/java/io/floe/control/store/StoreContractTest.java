@@ -140,7 +140,7 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void listWithStatusReadsEveryPipelineWithItsStatusOrderedByName() {
+  void theListingReadsEveryPipelineWithItsObservedStateOrderedByName() {
     List<String> names = List.of("b", "a-c", "ab", "a1", "a");
     for (String name : names) {
       pipelines.insert(pipeline(name, 1, T0), PipelineStatus.pending(name, T0));
@@ -155,21 +155,24 @@ abstract class StoreContractTest {
     List<String> sorted = new ArrayList<>(names);
     Collections.sort(sorted);
     assertThat(pipelines.names()).containsExactlyElementsOf(sorted);
-    List<PipelineStore.Listed> listed = pipelines.listWithStatus();
+    List<PipelineStore.Listed> listed = pipelines.listing();
     assertThat(listed).extracting(PipelineStore.Listed::name).containsExactlyElementsOf(sorted);
     assertThat(listed)
         .filteredOn(l -> l.name().equals("ab"))
         .singleElement()
         .satisfies(
             l -> {
-              assertThat(l.status()).contains(running);
+              assertThat(l.observedState()).isEqualTo(ObservedState.RUNNING);
               assertThat(l.desiredState()).isEqualTo(pipeline("ab", 1, T0).desiredState());
               assertThat(l.labels()).isEqualTo(pipeline("ab", 1, T0).labels());
             });
     assertThat(listed)
         .filteredOn(l -> l.name().equals("b"))
         .singleElement()
-        .satisfies(l -> assertThat(l.status()).contains(PipelineStatus.pending("b", T0)));
+        .satisfies(l -> assertThat(l.observedState()).isEqualTo(ObservedState.PENDING));
+    assertThat(pipelines.statuses(List.of("ab", "b", "missing")))
+        .isEqualTo(Map.of("ab", running, "b", PipelineStatus.pending("b", T0)));
+    assertThat(pipelines.statuses(List.of())).isEmpty();
     assertThat(pipelines.findAll(List.of("b", "a-c", "missing")))
         .containsExactly(pipeline("a-c", 1, T0), pipeline("b", 1, T0));
     assertThat(pipelines.findAll(List.of())).isEmpty();

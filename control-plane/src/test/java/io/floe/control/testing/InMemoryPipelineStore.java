@@ -1,11 +1,14 @@
 package io.floe.control.testing;
 
+import io.floe.control.model.ObservedState;
 import io.floe.control.model.Pipeline;
 import io.floe.control.model.PipelineExistsException;
 import io.floe.control.model.PipelineNotFoundException;
 import io.floe.control.model.PipelineStatus;
 import io.floe.control.model.StaleVersionException;
 import io.floe.control.store.PipelineStore;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,7 @@ public final class InMemoryPipelineStore implements PipelineStore {
   }
 
   @Override
-  public synchronized List<Listed> listWithStatus() {
+  public synchronized List<Listed> listing() {
     return pipelines.values().stream()
         .map(
             pipeline ->
@@ -50,8 +53,20 @@ public final class InMemoryPipelineStore implements PipelineStore {
                     pipeline.name(),
                     pipeline.desiredState(),
                     pipeline.labels(),
-                    status(pipeline.name())))
+                    status(pipeline.name())
+                        .map(PipelineStatus::observedState)
+                        .orElse(ObservedState.PENDING)))
+        .sorted(Comparator.comparing(Listed::name))
         .toList();
+  }
+
+  @Override
+  public synchronized Map<String, PipelineStatus> statuses(Collection<String> names) {
+    Map<String, PipelineStatus> found = new HashMap<>();
+    for (String name : names) {
+      status(name).ifPresent(status -> found.put(name, status));
+    }
+    return found;
   }
 
   @Override

@@ -88,7 +88,10 @@ public class PipelineController {
   @GetMapping("/pipelines")
   @Operation(
       summary = "List pipelines",
-      description = "Filter by observed state, desired state and labels (key=value, repeatable).")
+      description =
+          "Filter by observed state, desired state and labels (key=value, repeatable). A"
+              + " replica's list shows its own changes at once and other replicas' within"
+              + " floe.store.listing-max-age (1 s); GET /pipelines/{name} is always current.")
   public PipelineQueries.Page list(
       @RequestParam(required = false) ObservedState state,
       @RequestParam(required = false) DesiredState desiredState,

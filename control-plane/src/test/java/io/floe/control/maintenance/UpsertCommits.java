@@ -32,6 +32,7 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -109,7 +110,7 @@ final class UpsertCommits {
     }
     OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime()).build();
     GenericAppenderFactory appenders = appenders(table);
-    RowDelta delta = table.newRowDelta();
+    List<DataFile> dataFiles = new ArrayList<>();
     List<DeleteFile> added = new ArrayList<>();
     Set<PartitionKey> partitions = new java.util.LinkedHashSet<>(rows.keySet());
     partitions.addAll(deletes.keySet());
@@ -133,7 +134,7 @@ final class UpsertCommits {
             }
           }
           DataFile file = data.toDataFile();
-          delta.addRows(file);
+          dataFiles.add(file);
           if (!overwritten.isEmpty()) {
             PositionDeleteWriter<Record> positions =
                 appenders.newPosDeleteWriter(
@@ -163,9 +164,32 @@ final class UpsertCommits {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    added.forEach(delta::addDeletes);
-    delta.commit();
+    commitLikeTheLoader(table, dataFiles, added);
     return added;
+  }
+
+  /**
+   * Commits the files as the loader does: a commit that another writer beat even after Iceberg's
+   * retries (a compaction committing in a loop) is made again with the same files, as the loader's
+   * committer makes its pending commit again after a restart. A {@link CommitFailedException} means
+   * the commit did not land; each one means another writer's commit did.
+   */
+  private static void commitLikeTheLoader(
+      Table table, List<DataFile> rows, List<DeleteFile> deletes) {
+    for (int attempt = 1; ; attempt++) {
+      RowDelta delta = table.newRowDelta();
+      rows.forEach(delta::addRows);
+      deletes.forEach(delta::addDeletes);
+      try {
+        delta.commit();
+        return;
+      } catch (CommitFailedException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+        table.refresh();
+      }
+    }
   }
 
   /** A position delete of one row of a data file, as another engine's row-level delete. */

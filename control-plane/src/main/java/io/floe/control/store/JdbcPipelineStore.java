@@ -104,7 +104,7 @@ public class JdbcPipelineStore implements PipelineStore {
     Map<String, PipelineStatus> statuses = new HashMap<>();
     jdbc.sql("select * from pipeline_status where name in (:names)")
         .param("names", List.copyOf(new TreeSet<>(names)))
-        .query((rs, row) -> status(rs, ""))
+        .query(JdbcPipelineStore::status)
         .list()
         .forEach(status -> statuses.put(status.name(), status));
     return statuses;
@@ -193,7 +193,7 @@ public class JdbcPipelineStore implements PipelineStore {
   public Optional<PipelineStatus> status(String name) {
     return jdbc.sql("select * from pipeline_status where name = ?")
         .param(name)
-        .query((rs, row) -> status(rs, ""))
+        .query(JdbcPipelineStore::status)
         .optional();
   }
 
@@ -284,24 +284,24 @@ public class JdbcPipelineStore implements PipelineStore {
         instant(rs, "updated_at"));
   }
 
-  /** The status in the row's columns named with {@code prefix}. */
-  private static PipelineStatus status(ResultSet rs, String prefix) throws SQLException {
+  /** The status in a {@code pipeline_status} row. */
+  private static PipelineStatus status(ResultSet rs, int row) throws SQLException {
     return new PipelineStatus(
-        rs.getString(prefix + "name"),
-        ObservedState.valueOf(rs.getString(prefix + "observed_state")),
-        Optional.ofNullable(rs.getString(prefix + "job_id")),
-        Optional.ofNullable((Integer) rs.getObject(prefix + "parallelism", Integer.class)),
-        Optional.ofNullable((Long) rs.getObject(prefix + "running_generation", Long.class)),
-        Optional.ofNullable(rs.getString(prefix + "restore_path")),
-        Optional.ofNullable(rs.getString(prefix + "restore_source")),
-        Optional.ofNullable(rs.getString(prefix + "started_from")),
-        Optional.ofNullable(rs.getString(prefix + "last_operation_id")),
-        Optional.ofNullable(rs.getString(prefix + "last_error")),
+        rs.getString("name"),
+        ObservedState.valueOf(rs.getString("observed_state")),
+        Optional.ofNullable(rs.getString("job_id")),
+        Optional.ofNullable((Integer) rs.getObject("parallelism", Integer.class)),
+        Optional.ofNullable((Long) rs.getObject("running_generation", Long.class)),
+        Optional.ofNullable(rs.getString("restore_path")),
+        Optional.ofNullable(rs.getString("restore_source")),
+        Optional.ofNullable(rs.getString("started_from")),
+        Optional.ofNullable(rs.getString("last_operation_id")),
+        Optional.ofNullable(rs.getString("last_error")),
         new Recovery(
-            rs.getInt(prefix + "recovery_attempts"),
-            Optional.ofNullable(instant(rs, prefix + "recovery_next_at")),
-            rs.getBoolean(prefix + "recovery_halted")),
-        instant(rs, prefix + "updated_at"));
+            rs.getInt("recovery_attempts"),
+            Optional.ofNullable(instant(rs, "recovery_next_at")),
+            rs.getBoolean("recovery_halted")),
+        instant(rs, "updated_at"));
   }
 
   /**

@@ -31,6 +31,7 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
   private final Deque<RuntimeException> runFailures = new ArrayDeque<>();
   private RuntimeException requirementsFailure;
   private RuntimeException listingFailure;
+  private boolean listsModificationTimes = true;
 
   /** The job reads the runtime made, as {@code details|exceptions|checkpoints <job id>}. */
   final List<String> reads = new ArrayList<>();
@@ -96,6 +97,12 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
     return this;
   }
 
+  /** The job listing lacks {@code last-modification}, as an older Flink's might. */
+  FakeFlink withoutModificationTimes() {
+    listsModificationTimes = false;
+    return this;
+  }
+
   /** Every listing of the jobs fails so. */
   FakeFlink failListing(RuntimeException failure) {
     listingFailure = failure;
@@ -152,7 +159,7 @@ final class FakeFlink implements FlinkJobs, FlinkCluster {
                     job.jobId(),
                     job.name(),
                     job.state(),
-                    modified.get(job.jobId()),
+                    listsModificationTimes ? modified.get(job.jobId()) : 0,
                     job.vertices().stream().mapToInt(JobDetails.Vertex::parallelism).sum()))
         .toList();
   }

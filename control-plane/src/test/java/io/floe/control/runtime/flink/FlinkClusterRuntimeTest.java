@@ -273,11 +273,7 @@ class FlinkClusterRuntimeTest {
 
   @Test
   void aSteadyRunIsLookedAtWithOneRequestOnceAListingTakenSinceShowsItUnchanged() {
-    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
-    runtime.runStates();
-    clock.advance(FlinkClusterRuntime.SETTLED);
-    runtime.runStates();
-    RunObservation first = runtime.observe(RUN).orElseThrow();
+    RunObservation first = lookFullyAtASettledRun();
     assertThat(flink.reads)
         .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
 
@@ -319,10 +315,7 @@ class FlinkClusterRuntimeTest {
 
   @Test
   void aRunThatChangedSinceItsLastFullLookIsLookedAtFully() {
-    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
-    runtime.runStates();
-    clock.advance(FlinkClusterRuntime.SETTLED);
-    runtime.observe(RUN);
+    lookFullyAtASettledRun();
     // It failed over and runs again: its tasks were redeployed, the listing's time moved.
     flink
         .job(job(RUN, "RUNNING"))
@@ -339,10 +332,7 @@ class FlinkClusterRuntimeTest {
 
   @Test
   void withoutAListingSinceTheLastLookOrAfterAChangeItMadeTheRuntimeLooksFully() {
-    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
-    runtime.runStates();
-    clock.advance(FlinkClusterRuntime.SETTLED);
-    runtime.observe(RUN);
+    lookFullyAtASettledRun();
     runtime.runStates();
     runtime.observe(RUN); // one request: the listing is newer than the look
     flink.reads.clear();
@@ -364,30 +354,25 @@ class FlinkClusterRuntimeTest {
   }
 
   @Test
-  void aListingThatLacksTheModificationTimeOrFailedLeavesTheNextLookFull() {
-    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
-    runtime.runStates();
-    clock.advance(FlinkClusterRuntime.SETTLED);
-    runtime.observe(RUN);
-    FlinkClusterRuntime noTimes =
-        new FlinkClusterRuntime(
-            new ListingWithoutTimes(flink), flink, dir.resolve("loader-job.jar"), clock);
-    noTimes.runStates();
-    clock.advance(FlinkClusterRuntime.SETTLED);
-    noTimes.runStates();
-    noTimes.observe(RUN);
-    noTimes.runStates();
-    flink.reads.clear();
-
-    noTimes.observe(RUN);
-
-    assertThat(flink.reads)
-        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
-
+  void aFailedListingLeavesTheNextLookFull() {
+    lookFullyAtASettledRun();
     runtime.runStates();
     flink.failListing(
         new FlinkUnavailableException("GET /jobs/overview", 503, FlinkErrors.of("refused")));
     assertThatThrownBy(runtime::runStates).isInstanceOf(FlinkUnavailableException.class);
+    flink.reads.clear();
+
+    runtime.observe(RUN);
+
+    assertThat(flink.reads)
+        .containsExactly("details " + RUN, "exceptions " + RUN, "checkpoints " + RUN);
+  }
+
+  @Test
+  void aListingWithoutModificationTimesLeavesEveryLookFull() {
+    flink.withoutModificationTimes();
+    lookFullyAtASettledRun();
+    runtime.runStates();
     flink.reads.clear();
 
     runtime.observe(RUN);
@@ -447,6 +432,17 @@ class FlinkClusterRuntimeTest {
         0);
   }
 
+  /**
+   * A running job, listed unchanged for {@link FlinkClusterRuntime#SETTLED} before a full look at
+   * it: a look that later ones may stand on.
+   */
+  private RunObservation lookFullyAtASettledRun() {
+    flink.job(job(RUN, "RUNNING")).checkpoints(RUN, checkpointsCompleted(4));
+    runtime.runStates();
+    clock.advance(FlinkClusterRuntime.SETTLED);
+    return runtime.observe(RUN).orElseThrow();
+  }
+
   private static CheckpointStatistics checkpointsCompleted(long id) {
     return new CheckpointStatistics(
         id,
@@ -457,61 +453,6 @@ class FlinkClusterRuntimeTest {
             new CheckpointStatistics.Checkpoint(id, "CHECKPOINT", "s3://b/chk-" + id, false, 0)),
         Optional.empty(),
         0);
-  }
-
-  /** A cluster whose listing lacks {@code last-modification}, as an older Flink's might. */
-  private record ListingWithoutTimes(FakeFlink flink) implements FlinkJobs {
-    @Override
-    public List<JobSummary> jobs() {
-      return flink.jobs().stream()
-          .map(job -> new JobSummary(job.jobId(), job.name(), job.state(), 0, job.tasks()))
-          .toList();
-    }
-
-    @Override
-    public Optional<JobDetails> jobDetails(String jobId) {
-      return flink.jobDetails(jobId);
-    }
-
-    @Override
-    public Optional<JobExceptions> jobExceptions(String jobId) {
-      return flink.jobExceptions(jobId);
-    }
-
-    @Override
-    public Optional<CheckpointStatistics> checkpointStatistics(String jobId) {
-      return flink.checkpointStatistics(jobId);
-    }
-
-    @Override
-    public void stopWithSavepoint(String jobId, String triggerId) {
-      flink.stopWithSavepoint(jobId, triggerId);
-    }
-
-    @Override
-    public Optional<SavepointOutcome> savepointStatus(String jobId, String triggerId) {
-      return flink.savepointStatus(jobId, triggerId);
-    }
-
-    @Override
-    public void cancel(String jobId) {
-      flink.cancel(jobId);
-    }
-
-    @Override
-    public Map<String, ParallelismBounds> resourceRequirements(String jobId) {
-      return flink.resourceRequirements(jobId);
-    }
-
-    @Override
-    public void updateResourceRequirements(String jobId, Map<String, ParallelismBounds> bounds) {
-      flink.updateResourceRequirements(jobId, bounds);
-    }
-
-    @Override
-    public Map<String, String> jobMetrics(String jobId, java.util.Collection<String> names) {
-      return flink.jobMetrics(jobId, names);
-    }
   }
 
   private static JobDetails job(String jobId, String state) {
